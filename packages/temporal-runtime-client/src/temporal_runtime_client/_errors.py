@@ -1,0 +1,86 @@
+"""Translate temporalio's client-side exceptions into temporal-runtime's error hierarchy."""
+
+from __future__ import annotations
+
+import temporalio.client
+import temporalio.exceptions
+import temporalio.service
+
+from temporal_runtime_core import (
+    ActivityFailedError,
+    TemporalRuntimeError,
+    WorkflowAlreadyStartedError,
+    WorkflowCancelledError,
+    WorkflowError,
+    WorkflowFailedError,
+    WorkflowNotFoundError,
+    WorkflowTerminatedError,
+    WorkflowTimedOutError,
+)
+
+__all__ = ["translate_error"]
+
+
+def _failure_fields(exc: BaseException) -> tuple[str | None, str, tuple[object, ...]]:
+    if isinstance(exc, temporalio.exceptions.ApplicationError):
+        return exc.type, exc.message, tuple(exc.details)
+    if isinstance(exc, temporalio.exceptions.FailureError):
+        return type(exc).__name__, exc.message, ()
+    return type(exc).__name__, str(exc), ()
+
+
+def _from_workflow_failure(
+    exc: temporalio.client.WorkflowFailureError, workflow_id: str | None, run_id: str | None
+) -> WorkflowError:
+    cause = exc.cause
+    ids = {"workflow_id": workflow_id, "run_id": run_id}
+    where = f"Workflow {workflow_id!r}" if workflow_id else "Workflow"
+    if isinstance(cause, temporalio.exceptions.CancelledError):
+        return WorkflowCancelledError(f"{where} was cancelled", **ids)
+    if isinstance(cause, temporalio.exceptions.TerminatedError):
+        reason = f": {cause.message}" if cause.message and cause.message != "Workflow execution terminated" else ""
+        return WorkflowTerminatedError(f"{where} was terminated{reason}", **ids)
+    if isinstance(cause, temporalio.exceptions.TimeoutError):
+        return WorkflowTimedOutError(f"{where} timed out ({cause.message})", **ids)
+    if isinstance(cause, temporalio.exceptions.ActivityError):
+        inner = cause.cause
+        error_type, message, details = _failure_fields(inner) if inner is not None else (None, cause.message, ())
+        if isinstance(inner, temporalio.exceptions.TimeoutError):
+            error_type = f"TimeoutError({inner.type.name if inner.type is not None else 'UNKNOWN'})"
+        prefix = f"{error_type}: " if error_type else ""
+        return ActivityFailedError(
+            f"{where} failed: activity {cause.activity_type!r} failed: {prefix}{message}",
+            activity_name=cause.activity_type,
+            error_type=error_type,
+            details=details,
+            **ids,
+        )
+    if cause is None:
+        return WorkflowFailedError(f"{where} failed: {exc}", **ids)
+    error_type, message, details = _failure_fields(cause)
+    prefix = f"{error_type}: " if error_type else ""
+    return WorkflowFailedError(
+        f"{where} failed: {prefix}{message}", error_type=error_type, details=details, **ids
+    )
+
+
+def translate_error(
+    exc: BaseException, *, workflow_id: str | None = None, run_id: str | None = None
+) -> BaseException:
+    """Our exception for ``exc`` (``exc`` itself if it is not a Temporal error we know)."""
+    if isinstance(exc, TemporalRuntimeError):
+        return exc
+    if isinstance(exc, temporalio.client.WorkflowFailureError):
+        return _from_workflow_failure(exc, workflow_id, run_id)
+    if isinstance(exc, temporalio.exceptions.WorkflowAlreadyStartedError):
+        return WorkflowAlreadyStartedError(
+            f"Workflow {exc.workflow_id!r} is already running (type {exc.workflow_type!r}); pass "
+            "id_conflict_policy=IdConflictPolicy.USE_EXISTING to attach to it, or use another id",
+            workflow_id=exc.workflow_id,
+        )
+    if isinstance(exc, temporalio.service.RPCError) and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND:
+        target = f"{workflow_id!r}" if workflow_id else "the requested workflow"
+        return WorkflowNotFoundError(f"No workflow execution {target} found: {exc.message}", workflow_id=workflow_id)
+    if isinstance(exc, temporalio.client.WorkflowQueryFailedError):
+        return WorkflowError(f"Query on workflow {workflow_id!r} failed: {exc.message}", workflow_id=workflow_id)
+    return exc

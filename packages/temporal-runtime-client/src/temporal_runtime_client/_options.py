@@ -1,0 +1,82 @@
+"""Per-call start options for workflows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import temporalio.common
+
+from temporal_runtime_core import Duration, IdConflictPolicy, IdReusePolicy, InvalidOptionError
+from temporal_runtime_workflow import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
+
+__all__ = ["AnyIdConflictPolicy", "AnyIdReusePolicy", "StartOptions"]
+
+type AnyIdConflictPolicy = IdConflictPolicy | temporalio.common.WorkflowIDConflictPolicy
+type AnyIdReusePolicy = IdReusePolicy | temporalio.common.WorkflowIDReusePolicy
+
+
+def _conflict(value: AnyIdConflictPolicy | None) -> temporalio.common.WorkflowIDConflictPolicy:
+    if value is None:
+        return temporalio.common.WorkflowIDConflictPolicy.UNSPECIFIED
+    if isinstance(value, temporalio.common.WorkflowIDConflictPolicy):
+        return value
+    if isinstance(value, IdConflictPolicy):
+        return temporalio.common.WorkflowIDConflictPolicy[value.value]
+    raise InvalidOptionError(f"id_conflict_policy must be an IdConflictPolicy, got {value!r}")
+
+
+def _reuse(value: AnyIdReusePolicy | None) -> temporalio.common.WorkflowIDReusePolicy:
+    if value is None:
+        return temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE
+    if isinstance(value, temporalio.common.WorkflowIDReusePolicy):
+        return value
+    if isinstance(value, IdReusePolicy):
+        return temporalio.common.WorkflowIDReusePolicy[value.value]
+    raise InvalidOptionError(f"id_reuse_policy must be an IdReusePolicy, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class StartOptions:
+    """How to start a workflow run. Every field is optional; durations accept seconds or timedelta."""
+
+    id: str | None = None
+    id_conflict_policy: AnyIdConflictPolicy | None = None
+    id_reuse_policy: AnyIdReusePolicy | None = None
+    execution_timeout: Duration | None = None
+    run_timeout: Duration | None = None
+    task_timeout: Duration | None = None
+    retry_policy: AnyRetryPolicy | None = None
+    memo: Mapping[str, Any] | None = None
+    start_delay: Duration | None = None
+    task_queue: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def merge(self, **changes: Any) -> StartOptions:
+        """A copy with ``changes`` applied (None values leave the current setting)."""
+        unknown = set(changes) - set(self.__dataclass_fields__)
+        if unknown:
+            raise InvalidOptionError(
+                f"Unknown start option(s): {', '.join(sorted(unknown))}; valid options are "
+                f"{', '.join(sorted(f for f in self.__dataclass_fields__ if f != 'extra'))}"
+            )
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_temporal(self) -> dict[str, Any]:
+        """Keyword arguments for ``temporalio.client.Client.start_workflow`` (except id/task queue)."""
+        if self.id is not None and (not isinstance(self.id, str) or not self.id):
+            raise InvalidOptionError(f"workflow id must be a non-empty string, got {self.id!r}")
+        kwargs: dict[str, Any] = {
+            "id_conflict_policy": _conflict(self.id_conflict_policy),
+            "id_reuse_policy": _reuse(self.id_reuse_policy),
+            "execution_timeout": optional_timedelta(self.execution_timeout, "execution_timeout"),
+            "run_timeout": optional_timedelta(self.run_timeout, "run_timeout"),
+            "task_timeout": optional_timedelta(self.task_timeout, "task_timeout"),
+            "retry_policy": to_temporal_retry_policy(self.retry_policy),
+            "memo": dict(self.memo) if self.memo is not None else None,
+            "start_delay": optional_timedelta(self.start_delay, "start_delay"),
+        }
+        kwargs.update(self.extra)
+        return kwargs
+

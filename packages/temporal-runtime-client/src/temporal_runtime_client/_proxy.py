@@ -1,0 +1,104 @@
+"""The client proxy returned by ``Workflow.client(engine)``.
+
+It exposes the workflow's entry methods. Calling one starts a run and waits for the result;
+``proxy.async_.method(...)`` returns a :class:`MethodHandle` instead; ``proxy.after(delay)``
+delays the start; ``proxy.options(...)`` sets per-call start options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from temporal_runtime_core import Duration, UnknownMethodError, to_timedelta
+from temporal_runtime_workflow import Workflow, definition_of
+
+from ._handle import MethodHandle
+from ._options import StartOptions
+
+if TYPE_CHECKING:
+    from ._client import WorkflowClient
+
+__all__ = ["WorkflowProxy"]
+
+
+class _ProxyBase:
+    __slots__ = ("_get_client", "_options", "_workflow")
+
+    def __init__(
+        self, get_client: Callable[[], WorkflowClient], workflow: type[Workflow], options: StartOptions
+    ) -> None:
+        self._get_client = get_client
+        self._workflow = workflow
+        self._options = options
+
+    def _entry(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            definition_of(self._workflow).entry(name)
+        except UnknownMethodError as exc:
+            raise UnknownMethodError(str(exc)) from None
+        return name
+
+    def __dir__(self) -> list[str]:
+        return sorted(definition_of(self._workflow).entry_methods)
+
+
+class _StartingProxy(_ProxyBase):
+    """``proxy.async_`` and ``proxy.after(...)``: methods return a handle once the run started."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[MethodHandle[Any]]]:
+        method = self._entry(name)
+
+        async def start(*args: Any, **kwargs: Any) -> MethodHandle[Any]:
+            return await self._get_client().start_method(self._workflow, method, args, kwargs, self._options)
+
+        start.__name__ = method
+        return start
+
+
+class WorkflowProxy(_ProxyBase):
+    """Calls entry methods of one workflow class through a :class:`WorkflowClient`.
+
+    ``get_client`` is called at call time, so a proxy can be created before its engine starts.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        get_client: Callable[[], WorkflowClient],
+        workflow: type[Workflow],
+        options: StartOptions | None = None,
+    ) -> None:
+        definition_of(workflow)
+        super().__init__(get_client, workflow, options or StartOptions())
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        method = self._entry(name)
+
+        async def execute(*args: Any, **kwargs: Any) -> Any:
+            return await self._get_client().execute_method(self._workflow, method, args, kwargs, self._options)
+
+        execute.__name__ = method
+        return execute
+
+    @property
+    def async_(self) -> _StartingProxy:
+        """Start without waiting: ``handle = await proxy.async_.method(args)``."""
+        return _StartingProxy(self._get_client, self._workflow, self._options)
+
+    def after(self, delay: Duration) -> _StartingProxy:
+        """Start after ``delay`` (seconds or timedelta): ``await proxy.after(3600).method(args)``."""
+        to_timedelta(delay, "after() delay")
+        return _StartingProxy(self._get_client, self._workflow, self._options.merge(start_delay=delay))
+
+    def options(self, **options: Any) -> WorkflowProxy:
+        """A proxy whose calls use these start options (``id=``, ``execution_timeout=``, ...)."""
+        return WorkflowProxy(self._get_client, self._workflow, self._options.merge(**options))
+
+    def __repr__(self) -> str:
+        return f"<WorkflowProxy {definition_of(self._workflow).name!r}>"

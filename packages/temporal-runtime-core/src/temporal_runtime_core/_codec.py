@@ -1,0 +1,114 @@
+"""The DTO codec: pydantic v2 models and plain JSON types to and from JSON bytes.
+
+The engine plugs this codec into Temporal's payload conversion, so every workflow argument, activity
+argument and result travels as JSON and is validated against the declared type on arrival.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any, Final
+
+import pydantic
+import pydantic_core
+from pydantic import BaseModel, TypeAdapter
+
+from ._errors import InvalidArgumentsError
+
+__all__ = ["DtoCodec", "default_codec", "describe_validation_error"]
+
+_ANY_HINTS: Final = (None, Any, object)
+
+
+class DtoCodec:
+    """Encode values to JSON bytes and decode JSON bytes into declared types.
+
+    ``TypeAdapter`` instances are cached (bounded LRU), so repeated conversions of the same type are
+    cheap. Pydantic models use their own validators directly.
+    """
+
+    def __init__(self, cache_size: int = 1024) -> None:
+        self._cache_size = cache_size
+        self._adapters: OrderedDict[object, TypeAdapter[Any]] = OrderedDict()
+
+    # --- encode ------------------------------------------------------------------------------
+
+    def encode(self, value: object) -> bytes:
+        """Serialize ``value`` (a model, dataclass, or JSON-compatible value) to JSON bytes."""
+        if isinstance(value, BaseModel):
+            return _model_json(value)
+        try:
+            return pydantic_core.to_json(value, by_alias=True)
+        except pydantic_core.PydanticSerializationError as exc:
+            raise InvalidArgumentsError(
+                f"Cannot serialize a value of type {type(value).__name__} to JSON: {exc}. "
+                "Use a pydantic model or plain JSON types (str, int, float, bool, None, list, dict)."
+            ) from exc
+
+    def to_jsonable(self, value: object) -> Any:
+        """Turn ``value`` into plain JSON values (dicts, lists, str, numbers, bools, None)."""
+        return pydantic_core.to_jsonable_python(value, by_alias=True)
+
+    # --- decode ------------------------------------------------------------------------------
+
+    def decode(self, data: bytes | str, type_hint: object = None) -> Any:
+        """Parse JSON ``data`` and validate it as ``type_hint`` (plain JSON when None/Any).
+
+        Raises :class:`InvalidArgumentsError` when the data does not fit the type.
+        """
+        if type_hint in _ANY_HINTS:
+            try:
+                return json.loads(data)
+            except ValueError as exc:
+                raise InvalidArgumentsError(f"Payload is not valid JSON: {exc}") from exc
+        try:
+            if isinstance(type_hint, type) and issubclass(type_hint, BaseModel):
+                return type_hint.model_validate_json(data)
+            return self.adapter(type_hint).validate_json(data)
+        except pydantic.ValidationError as exc:
+            raise InvalidArgumentsError(describe_validation_error(exc, type_hint)) from exc
+
+    def validate(self, value: object, type_hint: object) -> Any:
+        """Validate an in-memory ``value`` as ``type_hint`` (JSON semantics, so strict models work).
+
+        A model instance of a look-alike class (e.g. the same DTO imported on the other side of the
+        workflow sandbox) is accepted by its fields rather than by ``isinstance``.
+        """
+        if type_hint in _ANY_HINTS:
+            return value
+        if type(value) is type_hint:
+            return value
+        return self.decode(self.encode(value), type_hint)
+
+    def adapter(self, type_hint: object) -> TypeAdapter[Any]:
+        """A cached ``TypeAdapter`` for ``type_hint``."""
+        try:
+            adapter = self._adapters.get(type_hint)
+        except TypeError:  # unhashable hint: no cache
+            return TypeAdapter(type_hint)
+        if adapter is None:
+            adapter = TypeAdapter(type_hint)
+            self._adapters[type_hint] = adapter
+            if len(self._adapters) > self._cache_size:
+                self._adapters.popitem(last=False)
+        else:
+            self._adapters.move_to_end(type_hint)
+        return adapter
+
+
+def _model_json(model: BaseModel) -> bytes:
+    return model.__pydantic_serializer__.to_json(model, by_alias=True)
+
+
+def describe_validation_error(exc: pydantic.ValidationError, type_hint: object) -> str:
+    """A one-paragraph message: which type, and each field that failed with why."""
+    name = getattr(type_hint, "__name__", None) or repr(type_hint)
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()
+    )
+    return f"Invalid {name}: {problems}"
+
+
+default_codec: Final = DtoCodec()
+"""The process-wide codec used when no other is configured."""

@@ -1,0 +1,121 @@
+"""Option types business code passes to the SDK: durations, retry policy, workflow id policies.
+
+These are the SDK's own types, so business code needs no temporalio import. The engine converts them
+to temporalio's equivalents (and accepts temporalio's own types too).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import Enum
+
+from ._errors import InvalidOptionError
+
+__all__ = [
+    "Duration",
+    "IdConflictPolicy",
+    "IdReusePolicy",
+    "RetryPolicy",
+    "to_timedelta",
+]
+
+type Duration = float | int | timedelta
+"""A duration: seconds as a number, or a :class:`datetime.timedelta`."""
+
+
+def to_timedelta(value: Duration, option: str) -> timedelta:
+    """Convert ``value`` (seconds or timedelta) to a positive :class:`timedelta`.
+
+    ``option`` names the option in the error message.
+    """
+    if isinstance(value, bool):  # bool is an int; True seconds is never meant
+        raise InvalidOptionError(f"{option} must be seconds (a number) or a timedelta, got {value!r}")
+    if isinstance(value, timedelta):
+        result = value
+    elif isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise InvalidOptionError(f"{option} must be a finite number of seconds, got {value!r}")
+        result = timedelta(seconds=value)
+    else:
+        raise InvalidOptionError(
+            f"{option} must be seconds (a number) or a timedelta, got {type(value).__name__} {value!r}"
+        )
+    if result <= timedelta(0):
+        raise InvalidOptionError(f"{option} must be positive, got {value!r}")
+    return result
+
+
+class IdConflictPolicy(Enum):
+    """What to do when a workflow with the requested id is already *running*."""
+
+    FAIL = "FAIL"
+    """Refuse to start: the caller gets :class:`WorkflowAlreadyStartedError`."""
+    USE_EXISTING = "USE_EXISTING"
+    """Do not start a new run; return a handle to the running one."""
+    TERMINATE_EXISTING = "TERMINATE_EXISTING"
+    """Terminate the running workflow and start a new one."""
+
+
+class IdReusePolicy(Enum):
+    """Whether a workflow id of a *closed* workflow may be used again."""
+
+    ALLOW_DUPLICATE = "ALLOW_DUPLICATE"
+    ALLOW_DUPLICATE_FAILED_ONLY = "ALLOW_DUPLICATE_FAILED_ONLY"
+    REJECT_DUPLICATE = "REJECT_DUPLICATE"
+
+
+def _positive_or_none(value: Duration | None, option: str) -> timedelta | None:
+    return None if value is None else to_timedelta(value, option)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How Temporal retries a failed activity or workflow.
+
+    Durations accept seconds or :class:`timedelta` and are stored as :class:`timedelta`.
+    ``maximum_attempts=0`` means unlimited attempts; ``1`` means no retry.
+    """
+
+    initial_interval: timedelta = field(default=timedelta(seconds=1))
+    backoff_coefficient: float = 2.0
+    maximum_interval: timedelta | None = None
+    maximum_attempts: int = 0
+    non_retryable_error_types: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        *,
+        initial_interval: Duration = timedelta(seconds=1),
+        backoff_coefficient: float = 2.0,
+        maximum_interval: Duration | None = None,
+        maximum_attempts: int = 0,
+        non_retryable_error_types: Sequence[str] = (),
+    ) -> None:
+        initial = to_timedelta(initial_interval, "RetryPolicy.initial_interval")
+        maximum = _positive_or_none(maximum_interval, "RetryPolicy.maximum_interval")
+        if isinstance(maximum_attempts, bool) or not isinstance(maximum_attempts, int) or maximum_attempts < 0:
+            raise InvalidOptionError(
+                f"RetryPolicy.maximum_attempts must be an int >= 0 (0 = unlimited), got {maximum_attempts!r}"
+            )
+        if not isinstance(backoff_coefficient, (int, float)) or not backoff_coefficient >= 1.0:
+            raise InvalidOptionError(
+                f"RetryPolicy.backoff_coefficient must be >= 1.0, got {backoff_coefficient!r}"
+            )
+        if maximum is not None and maximum < initial:
+            raise InvalidOptionError(
+                f"RetryPolicy.maximum_interval ({maximum}) must not be shorter than "
+                f"initial_interval ({initial})"
+            )
+        if isinstance(non_retryable_error_types, str):
+            raise InvalidOptionError(
+                "RetryPolicy.non_retryable_error_types must be a sequence of type names, "
+                f"not a single string; use ({non_retryable_error_types!r},)"
+            )
+        object.__setattr__(self, "initial_interval", initial)
+        object.__setattr__(self, "backoff_coefficient", float(backoff_coefficient))
+        object.__setattr__(self, "maximum_interval", maximum)
+        object.__setattr__(self, "maximum_attempts", maximum_attempts)
+        object.__setattr__(self, "non_retryable_error_types", tuple(non_retryable_error_types))

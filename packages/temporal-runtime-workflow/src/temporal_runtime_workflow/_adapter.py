@@ -1,0 +1,171 @@
+"""The hidden Temporal workflow class generated for each user ``Workflow`` subclass.
+
+The adapter is an ordinary ``@workflow.defn`` class with one ``run(payload)`` method. The payload is
+``{"method": "<entry method>", "kwargs": {...}}``; ``run`` validates it and calls the user's method.
+Signal and query handlers are attached for every ``@wf_signal``/``@wf_query`` method.
+
+Temporal's sandbox re-imports the workflow's module for each run as ``from <module> import
+<adapter name>``, so the adapter lives in the user's module under a deterministic name.
+"""
+
+import logging
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import temporalio.exceptions
+import temporalio.workflow
+
+from temporal_runtime_core import (
+    ActivityFailedError,
+    InvalidArgumentsError,
+    TemporalRuntimeError,
+    UnknownMethodError,
+)
+
+from ._definition import WorkflowDefinition
+from ._methods import MethodSpec
+
+__all__ = ["adapter_name", "build_adapter", "to_failure"]
+
+_log = logging.getLogger("temporal_runtime.workflow")
+
+_NON_RETRYABLE = (InvalidArgumentsError, UnknownMethodError, TemporalRuntimeError)
+_PASS_THROUGH: tuple[type[BaseException], ...] = (
+    temporalio.exceptions.FailureError,
+    temporalio.workflow.NondeterminismError,
+    temporalio.workflow.ReadOnlyContextError,
+)
+
+
+def adapter_name(workflow_class: type) -> str:
+    """The module attribute under which the adapter of ``workflow_class`` lives."""
+    return f"_TemporalAdapter_{workflow_class.__name__}"
+
+
+def to_failure(exc: Exception) -> BaseException:
+    """What to raise from workflow code so that ``exc`` fails the *workflow*, not the task.
+
+    temporalio retries a workflow task forever when workflow code raises anything but a Temporal
+    failure; a user's exception must reach the caller instead. The original exception stays the
+    ``__cause__`` so its traceback is recorded in history.
+    """
+    if isinstance(exc, _PASS_THROUGH) or type(exc).__name__ == "_NotInWorkflowEventLoopError":
+        return exc
+    if isinstance(exc, ActivityFailedError) and isinstance(exc.__cause__, temporalio.exceptions.ActivityError):
+        return exc.__cause__  # keep Temporal's native activity failure chain
+    failure = temporalio.exceptions.ApplicationError(
+        str(exc) or type(exc).__name__,
+        type=type(exc).__name__,
+        non_retryable=isinstance(exc, _NON_RETRYABLE),
+    )
+    failure.__cause__ = exc
+    return failure
+
+
+async def _dispatch(defn: WorkflowDefinition, instance: object, payload: Any) -> Any:
+    if not isinstance(payload, dict) or not isinstance(payload.get("method"), str):
+        raise temporalio.exceptions.ApplicationError(
+            f"Workflow {defn.name!r} expects a payload {{'method': <name>, 'kwargs': {{...}}}}, got "
+            f"{type(payload).__name__}. Start it through temporal-runtime's client or engine.",
+            type="InvalidArgumentsError",
+            non_retryable=True,
+        )
+    try:
+        spec = defn.entry(payload["method"])
+        kwargs = spec.validate_received(payload.get("kwargs", {}))
+        return await getattr(instance, spec.name)(**kwargs)
+    except Exception as exc:
+        failure = to_failure(exc)
+        if failure is exc:
+            raise
+        raise failure from exc
+
+
+def _named[F: Callable[..., Any]](fn: F, owner: str, attr: str, module: str) -> F:
+    fn.__name__ = attr
+    fn.__qualname__ = f"{owner}.{attr}"
+    fn.__module__ = module
+    return fn
+
+
+def _signal_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, None]]:
+    async def handler(self: Any, *args: Any) -> None:
+        try:
+            values = spec.validate_positional(args)
+        except InvalidArgumentsError as exc:
+            # Dropping matches temporalio's behaviour for undecodable signals; failing the workflow
+            # because a sender sent garbage would lose the work already done.
+            _log.warning("Dropped signal for %s: %s", spec.qualname, exc)
+            return
+        try:
+            result = getattr(self._wf, spec.name)(*values)
+            if spec.is_async:
+                await result
+        except Exception as exc:
+            failure = to_failure(exc)
+            if failure is exc:
+                raise
+            raise failure from exc
+
+    return handler
+
+
+def _query_handler(spec: MethodSpec) -> Callable[..., Any]:
+    def handler(self: Any, *args: Any) -> Any:
+        values = spec.validate_positional(args)
+        result = getattr(self._wf, spec.name)(*values)
+        if not spec.is_async:
+            return result
+        return _run_without_waiting(result, spec)
+
+    return handler
+
+
+def _run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> Any:
+    """Run an ``async def`` query to completion synchronously; it must never suspend."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value
+    coro.close()
+    raise InvalidArgumentsError(
+        f"Query {spec.qualname} tried to wait (await something that suspends). Queries are answered "
+        "immediately and must only read workflow state; move waiting into the workflow or a signal."
+    )
+
+
+def build_adapter(defn: WorkflowDefinition) -> type:
+    """Create the adapter class for ``defn``, decorate it for Temporal and publish it in the module."""
+    user_cls = defn.workflow_class
+    module_name = user_cls.__module__
+    name = adapter_name(user_cls)
+
+    def __init__(self: Any) -> None:
+        self._wf = user_cls()
+
+    async def run(self: Any, payload: Any) -> Any:
+        return await _dispatch(defn, self._wf, payload)
+
+    namespace: dict[str, Any] = {
+        "__init__": _named(__init__, name, "__init__", module_name),
+        "run": temporalio.workflow.run(_named(run, name, "run", module_name)),
+        "__module__": module_name,
+        "__qualname__": name,
+        "__doc__": f"Temporal adapter generated by temporal-runtime for {defn.origin}.",
+    }
+    for temporal_name, spec in defn.signals.items():
+        attr = f"signal__{spec.name}"
+        handler = _named(_signal_handler(spec), name, attr, module_name)
+        namespace[attr] = temporalio.workflow.signal(name=temporal_name)(handler)
+    for temporal_name, spec in defn.queries.items():
+        attr = f"query__{spec.name}"
+        handler = _named(_query_handler(spec), name, attr, module_name)
+        namespace[attr] = temporalio.workflow.query(name=temporal_name)(handler)
+
+    adapter = type(name, (), namespace)
+    adapter = temporalio.workflow.defn(name=defn.name)(adapter)
+    module = sys.modules.get(module_name)
+    if module is not None:
+        setattr(module, name, adapter)
+    return adapter

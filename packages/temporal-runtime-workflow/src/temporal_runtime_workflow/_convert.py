@@ -1,0 +1,35 @@
+"""Conversions from the SDK's option types to temporalio's (temporalio's own are accepted as-is)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import temporalio.common
+
+from temporal_runtime_core import Duration, InvalidOptionError, RetryPolicy, to_timedelta
+
+__all__ = ["AnyRetryPolicy", "optional_timedelta", "to_temporal_retry_policy"]
+
+type AnyRetryPolicy = RetryPolicy | temporalio.common.RetryPolicy
+
+
+def to_temporal_retry_policy(policy: AnyRetryPolicy | None) -> temporalio.common.RetryPolicy | None:
+    """temporalio's retry policy for ``policy`` (ours or theirs)."""
+    if policy is None or isinstance(policy, temporalio.common.RetryPolicy):
+        return policy
+    if isinstance(policy, RetryPolicy):
+        return temporalio.common.RetryPolicy(
+            initial_interval=policy.initial_interval,
+            backoff_coefficient=policy.backoff_coefficient,
+            maximum_interval=policy.maximum_interval,
+            maximum_attempts=policy.maximum_attempts,
+            non_retryable_error_types=list(policy.non_retryable_error_types) or None,
+        )
+    raise InvalidOptionError(
+        f"retry_policy must be temporal_runtime.RetryPolicy (or temporalio's RetryPolicy), "
+        f"got {type(policy).__name__}"
+    )
+
+
+def optional_timedelta(value: Duration | None, option: str) -> timedelta | None:
+    return None if value is None else to_timedelta(value, option)

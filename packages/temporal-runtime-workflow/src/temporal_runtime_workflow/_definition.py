@@ -1,0 +1,140 @@
+"""What a workflow class defines: entry methods, signal handlers and query handlers.
+
+Each check is a plain function; the metaclass only orchestrates them and raises once with every
+problem found.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from temporal_runtime_core import DefinitionError, UnknownMethodError
+
+from ._handlers import handler_info
+from ._methods import MethodSpec
+
+__all__ = ["WorkflowDefinition", "collect_methods", "definition_problems"]
+
+
+@dataclass(eq=False)
+class WorkflowDefinition:
+    """A registered workflow class and everything the engine and client need about it."""
+
+    name: str
+    workflow_class: type
+    entry_methods: Mapping[str, MethodSpec]
+    signals: Mapping[str, MethodSpec]
+    queries: Mapping[str, MethodSpec]
+    adapter_class: type = field(default=type, repr=False)
+
+    @property
+    def origin(self) -> str:
+        return f"{self.workflow_class.__module__}.{self.workflow_class.__qualname__}"
+
+    def entry(self, method: str) -> MethodSpec:
+        """The entry method called ``method``; :class:`UnknownMethodError` names the valid ones."""
+        spec = self.entry_methods.get(method)
+        if spec is None:
+            raise UnknownMethodError(
+                f"Workflow {self.name!r} ({self.origin}) has no entry method {method!r}; "
+                f"entry methods are: {', '.join(sorted(self.entry_methods)) or '(none)'}"
+            )
+        return spec
+
+    def signal(self, name: str) -> MethodSpec:
+        spec = self.signals.get(name)
+        if spec is None:
+            raise UnknownMethodError(
+                f"Workflow {self.name!r} has no signal {name!r}; signals are: "
+                f"{', '.join(sorted(self.signals)) or '(none)'} (declare one with @wf_signal(\"{name}\"))"
+            )
+        return spec
+
+    def query(self, name: str) -> MethodSpec:
+        spec = self.queries.get(name)
+        if spec is None:
+            raise UnknownMethodError(
+                f"Workflow {self.name!r} has no query {name!r}; queries are: "
+                f"{', '.join(sorted(self.queries)) or '(none)'} (declare one with @wf_query(\"{name}\"))"
+            )
+        return spec
+
+
+def _public_functions(cls: type, stop: type) -> dict[str, Any]:
+    """Functions defined on ``cls`` and its bases up to (not including) ``stop``, nearest first."""
+    found: dict[str, Any] = {}
+    for klass in cls.__mro__:
+        if klass is stop or klass is object:
+            break
+        for attr, value in vars(klass).items():
+            if attr in found:
+                continue
+            found[attr] = value
+    return found
+
+
+def collect_methods(
+    cls: type, stop: type
+) -> tuple[dict[str, MethodSpec], dict[str, MethodSpec], dict[str, MethodSpec], list[str]]:
+    """Entry methods, signals and queries of ``cls``, and the problems found while collecting."""
+    owner = cls.__qualname__
+    entries: dict[str, MethodSpec] = {}
+    signals: dict[str, MethodSpec] = {}
+    queries: dict[str, MethodSpec] = {}
+    problems: list[str] = []
+    for attr, value in _public_functions(cls, stop).items():
+        info = handler_info(value)
+        if info is not None:
+            if not inspect.isfunction(value):
+                problems.append(f"{owner}.{attr}: @wf_{info.kind} must decorate a plain method")
+                continue
+            table = signals if info.kind == "signal" else queries
+            if info.name in table:
+                problems.append(
+                    f"{info.kind} name {info.name!r} is used by both {owner}.{table[info.name].name} "
+                    f"and {owner}.{attr}"
+                )
+                continue
+            try:
+                table[info.name] = MethodSpec(owner, attr, value)
+            except DefinitionError as exc:
+                problems.append(str(exc))
+            continue
+        if attr.startswith("_") or not inspect.iscoroutinefunction(value):
+            continue
+        try:
+            entries[attr] = MethodSpec(owner, attr, value)
+        except DefinitionError as exc:
+            problems.append(str(exc))
+    return entries, signals, queries, problems
+
+
+def definition_problems(cls: type) -> list[str]:
+    """Problems that make ``cls`` impossible to run as a workflow, independent of its methods."""
+    problems: list[str] = []
+    if "<locals>" in cls.__qualname__:
+        problems.append(
+            f"{cls.__qualname__} is defined inside a function. Workflow classes must be defined at "
+            "module level: Temporal's workflow sandbox re-imports them by module and name"
+        )
+    init = cls.__init__
+    if init is not object.__init__:
+        try:
+            params = list(inspect.signature(init).parameters.values())[1:]
+        except (TypeError, ValueError):
+            params = []
+        required = [
+            p.name
+            for p in params
+            if p.default is inspect.Parameter.empty
+            and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        ]
+        if required:
+            problems.append(
+                f"{cls.__qualname__}.__init__ requires {', '.join(required)}; a workflow is created with "
+                "no arguments, so pass inputs to the entry method instead"
+            )
+    return problems

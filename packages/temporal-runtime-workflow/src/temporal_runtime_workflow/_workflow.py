@@ -1,0 +1,194 @@
+"""The ``Workflow`` base class and the metaclass that registers subclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
+
+import temporalio.workflow
+
+from temporal_runtime_core import (
+    ActivityDefinition,
+    DefinitionError,
+    Duration,
+    NotInWorkflowError,
+    WorkflowRegistry,
+    default_workflow_registry,
+)
+
+from . import _runtime
+from ._adapter import build_adapter
+from ._convert import AnyRetryPolicy
+from ._definition import WorkflowDefinition, collect_methods, definition_problems
+
+__all__ = ["Workflow", "WorkflowClientFactory", "definition_of"]
+
+
+class WorkflowClientFactory(Protocol):
+    """Something that can make a client proxy for a workflow class (the engine implements it)."""
+
+    def workflow_client[W: Workflow](self, workflow_class: type[W]) -> W: ...
+
+
+class _WorkflowMeta(type):
+    """Registers each ``Workflow`` subclass and generates its hidden Temporal adapter.
+
+    Class keywords: ``name=`` (the Temporal workflow type, default the class name), ``registry=``
+    (default: the process-wide registry) and ``abstract=True`` for base classes that are not
+    workflows themselves.
+    """
+
+    def __new__(
+        mcs,
+        cls_name: str,
+        bases: tuple[type, ...],
+        namespace: dict[str, Any],
+        /,
+        *,
+        name: str | None = None,
+        registry: WorkflowRegistry | None = None,
+        abstract: bool = False,
+    ) -> _WorkflowMeta:
+        cls = super().__new__(mcs, cls_name, bases, namespace)
+        if not any(isinstance(base, _WorkflowMeta) for base in bases):
+            return cls  # the Workflow base class itself
+        cls.__workflow_definition__ = None
+        if abstract:
+            return cls
+        _define(cls, name if name is not None else cls_name, registry or default_workflow_registry)
+        return cls
+
+    def __init__(cls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any], /, **_: Any) -> None:
+        super().__init__(cls_name, bases, namespace)
+
+
+def _define(cls: type, name: str, registry: WorkflowRegistry) -> None:
+    problems = definition_problems(cls)
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"name= must be a non-empty string, got {name!r}")
+    entries, signals, queries, method_problems = collect_methods(cls, Workflow)
+    problems.extend(method_problems)
+    if not entries and not method_problems:
+        problems.append(
+            "it defines no entry method. Entry methods are public `async def` methods; "
+            "pass abstract=True in the class statement for a base class that is not a workflow"
+        )
+    if problems:
+        details = "\n".join(f"  - {p}" for p in problems)
+        raise DefinitionError(f"Workflow class {cls.__module__}.{cls.__qualname__} is invalid:\n{details}")
+    defn = WorkflowDefinition(
+        name=name, workflow_class=cls, entry_methods=entries, signals=signals, queries=queries
+    )
+    defn.adapter_class = build_adapter(defn)
+    registry.register(defn)
+    cls.__workflow_definition__ = defn  # type: ignore[attr-defined]
+
+
+def definition_of(workflow_class: type) -> WorkflowDefinition:
+    """The definition of a registered workflow class, or a :class:`DefinitionError` saying why not."""
+    defn = getattr(workflow_class, "__workflow_definition__", None)
+    if not isinstance(defn, WorkflowDefinition):
+        raise DefinitionError(
+            f"{getattr(workflow_class, '__qualname__', workflow_class)!r} is not a runnable workflow: "
+            "subclass temporal_runtime.Workflow (without abstract=True) and give it an async entry method"
+        )
+    return defn
+
+
+class Workflow(metaclass=_WorkflowMeta):
+    """Base class of every workflow.
+
+    Public ``async def`` methods are entry methods; each can start a workflow run. Inside them use
+    ``await self.exec(activity, args, timeout=...)``, ``await self.sleep(...)`` and
+    ``await self.wait_until(...)``. From outside, ``MyWorkflow.client(engine)`` returns a proxy whose
+    methods start runs.
+    """
+
+    __workflow_definition__: ClassVar[WorkflowDefinition | None] = None
+
+    # --- client side ---------------------------------------------------------------------------
+
+    @classmethod
+    def client(cls, engine: WorkflowClientFactory) -> Self:
+        """A client proxy with the same methods as this workflow: ``await proxy.method(args)``.
+
+        The proxy also offers ``proxy.async_.method(...)`` (returns a handle) and
+        ``proxy.after(delay).method(...)`` (delayed start).
+        """
+        definition_of(cls)
+        return engine.workflow_client(cls)
+
+    if TYPE_CHECKING:
+        # On a client proxy these give the handle-returning and delayed-start styles. They are
+        # typed loosely on purpose; engine.start(Workflow.method, ...) is the precisely typed form.
+        @property
+        def async_(self) -> Any: ...
+
+        def after(self, delay: Duration) -> Any: ...
+
+    else:
+
+        @property
+        def async_(self) -> Any:
+            raise AttributeError(
+                "`async_` is available on the client proxy returned by Workflow.client(engine), "
+                "not on a workflow instance"
+            )
+
+        def after(self, delay: Duration) -> Any:
+            raise AttributeError(
+                "`after(...)` is available on the client proxy returned by Workflow.client(engine), "
+                "not on a workflow instance"
+            )
+
+    # --- inside a running workflow -------------------------------------------------------------
+
+    async def exec[A, R](
+        self,
+        activity: ActivityDefinition[A, R],
+        args: A,
+        *,
+        timeout: Duration,
+        retry_policy: AnyRetryPolicy | None = None,
+        heartbeat_timeout: Duration | None = None,
+        schedule_to_close_timeout: Duration | None = None,
+        task_queue: str | None = None,
+    ) -> R:
+        """Run ``activity`` with ``args`` and return its validated result.
+
+        ``timeout`` bounds one attempt (start-to-close); ``retry_policy`` decides about further
+        attempts (Temporal's default: retry with backoff, unlimited). An activity failure raises
+        :class:`ActivityFailedError` carrying the activity's exception type and message.
+        """
+        return await _runtime.execute_activity(
+            activity,
+            args,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            heartbeat_timeout=heartbeat_timeout,
+            task_queue=task_queue,
+            schedule_to_close_timeout=schedule_to_close_timeout,
+        )
+
+    async def sleep(self, duration: Duration) -> None:
+        """Durably sleep for ``duration`` (seconds or timedelta); survives worker restarts."""
+        await _runtime.sleep(duration)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: Duration | None = None) -> None:
+        """Wait until ``predicate()`` is true (re-checked after each signal/activity); ``TimeoutError``
+        after ``timeout`` if given."""
+        await _runtime.wait_until(predicate, timeout)
+
+    def now(self) -> datetime:
+        """The workflow's deterministic current time (UTC). Use instead of ``datetime.now()``."""
+        if not temporalio.workflow.in_workflow():
+            raise NotInWorkflowError("Workflow.now() only works inside a running workflow")
+        return temporalio.workflow.now()
+
+    @property
+    def workflow_id(self) -> str:
+        """The id of the running workflow execution."""
+        if not temporalio.workflow.in_workflow():
+            raise NotInWorkflowError("Workflow.workflow_id is only known inside a running workflow")
+        return temporalio.workflow.info().workflow_id
