@@ -72,7 +72,9 @@ async def main() -> Receipt:
     # get the Temporal Web UI address logged).
     async with TemporalEngine(task_queue="quickstart", headless=True) as engine:
         checkout = CheckoutWorkflow.client(engine)
-        receipt = await checkout.checkout(Order(order_id="A-1001", customer_email="ada@example.com", amount_cents=4200))
+        receipt = await checkout.checkout(
+            Order(order_id="A-1001", customer_email="ada@example.com", amount_cents=4200)
+        )
         print(f"Workflow result: {receipt.model_dump_json()}")
         return receipt
 

@@ -38,13 +38,17 @@ def _from_workflow_failure(
     if isinstance(cause, temporalio.exceptions.CancelledError):
         return WorkflowCancelledError(f"{where} was cancelled", **ids)
     if isinstance(cause, temporalio.exceptions.TerminatedError):
-        reason = f": {cause.message}" if cause.message and cause.message != "Workflow execution terminated" else ""
+        reason = (
+            f": {cause.message}" if cause.message and cause.message != "Workflow execution terminated" else ""
+        )
         return WorkflowTerminatedError(f"{where} was terminated{reason}", **ids)
     if isinstance(cause, temporalio.exceptions.TimeoutError):
         return WorkflowTimedOutError(f"{where} timed out ({cause.message})", **ids)
     if isinstance(cause, temporalio.exceptions.ActivityError):
         inner = cause.cause
-        error_type, message, details = _failure_fields(inner) if inner is not None else (None, cause.message, ())
+        error_type, message, details = (
+            _failure_fields(inner) if inner is not None else (None, cause.message, ())
+        )
         if isinstance(inner, temporalio.exceptions.TimeoutError):
             error_type = f"TimeoutError({inner.type.name if inner.type is not None else 'UNKNOWN'})"
         prefix = f"{error_type}: " if error_type else ""
@@ -78,9 +82,16 @@ def translate_error(
             "id_conflict_policy=IdConflictPolicy.USE_EXISTING to attach to it, or use another id",
             workflow_id=exc.workflow_id,
         )
-    if isinstance(exc, temporalio.service.RPCError) and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND:
+    if (
+        isinstance(exc, temporalio.service.RPCError)
+        and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND
+    ):
         target = f"{workflow_id!r}" if workflow_id else "the requested workflow"
-        return WorkflowNotFoundError(f"No workflow execution {target} found: {exc.message}", workflow_id=workflow_id)
+        return WorkflowNotFoundError(
+            f"No workflow execution {target} found: {exc.message}", workflow_id=workflow_id
+        )
     if isinstance(exc, temporalio.client.WorkflowQueryFailedError):
-        return WorkflowError(f"Query on workflow {workflow_id!r} failed: {exc.message}", workflow_id=workflow_id)
+        return WorkflowError(
+            f"Query on workflow {workflow_id!r} failed: {exc.message}", workflow_id=workflow_id
+        )
     return exc

@@ -141,4 +141,3 @@ class MethodHandle[R]:
 
     def __repr__(self) -> str:
         return f"<MethodHandle id={self.id!r} run_id={self.run_id!r} method={self._method!r}>"
-

@@ -79,4 +79,3 @@ class StartOptions:
         }
         kwargs.update(self.extra)
         return kwargs
-

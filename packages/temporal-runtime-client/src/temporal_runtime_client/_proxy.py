@@ -81,7 +81,9 @@ class WorkflowProxy(_ProxyBase):
         method = self._entry(name)
 
         async def execute(*args: Any, **kwargs: Any) -> Any:
-            return await self._get_client().execute_method(self._workflow, method, args, kwargs, self._options)
+            return await self._get_client().execute_method(
+                self._workflow, method, args, kwargs, self._options
+            )
 
         execute.__name__ = method
         return execute

@@ -67,6 +67,7 @@ __all__ = [
     "add_registration_guard",
     "default_activity_registry",
     "default_codec",
+    "default_workflow_registry",
     "describe_validation_error",
     "to_timedelta",
 ]

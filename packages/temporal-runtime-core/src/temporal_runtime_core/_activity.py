@@ -92,7 +92,9 @@ default_activity_registry: Final[ActivityRegistry] = Registry("activity")
 class _ActivityDecorator[A, R]:
     """Returned by ``activity_def(...)`` when ``Result`` is declared."""
 
-    def __init__(self, name: str, args_type: type[A], result_type: type[R] | None, registry: ActivityRegistry) -> None:
+    def __init__(
+        self, name: str, args_type: type[A], result_type: type[R] | None, registry: ActivityRegistry
+    ) -> None:
         self._name = name
         self._args_type = args_type
         self._result_type = result_type
@@ -164,11 +166,16 @@ def activity_def(
 
 def _is_type_like(value: object) -> bool:
     # Classes, and typing constructs such as list[Model] or Model | None.
-    return isinstance(value, type) or hasattr(value, "__origin__") or type(value).__module__ in {
-        "typing",
-        "types",
-        "typing_extensions",
-    }
+    return (
+        isinstance(value, type)
+        or hasattr(value, "__origin__")
+        or type(value).__module__
+        in {
+            "typing",
+            "types",
+            "typing_extensions",
+        }
+    )
 
 
 def _define[A, R](
@@ -179,7 +186,9 @@ def _define[A, R](
     registry: ActivityRegistry,
 ) -> ActivityDefinition[A, R]:
     if isinstance(fn, ActivityDefinition):
-        raise DefinitionError(f"activity_def({name!r}) was applied to an activity that is already defined ({fn!r})")
+        raise DefinitionError(
+            f"activity_def({name!r}) was applied to an activity that is already defined ({fn!r})"
+        )
     if not inspect.iscoroutinefunction(fn):
         raise DefinitionError(
             f"Activity {name!r}: the implementation {getattr(fn, '__qualname__', fn)!r} must be an "

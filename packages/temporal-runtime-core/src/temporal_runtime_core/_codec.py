@@ -7,8 +7,10 @@ argument and result travels as JSON and is validated against the declared type o
 from __future__ import annotations
 
 import json
+import re
+import typing
 from collections import OrderedDict
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pydantic
 import pydantic_core
@@ -16,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from ._errors import InvalidArgumentsError
 
-__all__ = ["DtoCodec", "default_codec", "describe_validation_error"]
+__all__ = ["DtoCodec", "default_codec", "describe_validation_error", "type_name"]
 
 _ANY_HINTS: Final = (None, Any, object)
 
@@ -86,9 +88,9 @@ class DtoCodec:
         try:
             adapter = self._adapters.get(type_hint)
         except TypeError:  # unhashable hint: no cache
-            return TypeAdapter(type_hint)
+            return TypeAdapter(cast(Any, type_hint))
         if adapter is None:
-            adapter = TypeAdapter(type_hint)
+            adapter = TypeAdapter(cast(Any, type_hint))
             self._adapters[type_hint] = adapter
             if len(self._adapters) > self._cache_size:
                 self._adapters.popitem(last=False)
@@ -101,9 +103,16 @@ def _model_json(model: BaseModel) -> bytes:
     return model.__pydantic_serializer__.to_json(model, by_alias=True)
 
 
+def type_name(type_hint: object) -> str:
+    """A short readable name for a type hint: ``Item``, ``list[Item]``, ``Item | None``."""
+    if isinstance(type_hint, type) and not typing.get_args(type_hint):
+        return type_hint.__name__
+    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", str(type_hint))
+
+
 def describe_validation_error(exc: pydantic.ValidationError, type_hint: object) -> str:
     """A one-paragraph message: which type, and each field that failed with why."""
-    name = getattr(type_hint, "__name__", None) or repr(type_hint)
+    name = type_name(type_hint)
     problems = "; ".join(
         f"{'.'.join(str(p) for p in err['loc']) or '<root>'}: {err['msg']}" for err in exc.errors()
     )

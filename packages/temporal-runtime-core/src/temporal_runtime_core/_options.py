@@ -38,7 +38,10 @@ def to_timedelta(value: Duration, option: str) -> timedelta:
     elif isinstance(value, (int, float)):
         if not math.isfinite(value):
             raise InvalidOptionError(f"{option} must be a finite number of seconds, got {value!r}")
-        result = timedelta(seconds=value)
+        try:
+            result = timedelta(seconds=value)
+        except OverflowError:
+            raise InvalidOptionError(f"{option} is too large: {value!r} seconds") from None
     else:
         raise InvalidOptionError(
             f"{option} must be seconds (a number) or a timedelta, got {type(value).__name__} {value!r}"
@@ -96,11 +99,19 @@ class RetryPolicy:
     ) -> None:
         initial = to_timedelta(initial_interval, "RetryPolicy.initial_interval")
         maximum = _positive_or_none(maximum_interval, "RetryPolicy.maximum_interval")
-        if isinstance(maximum_attempts, bool) or not isinstance(maximum_attempts, int) or maximum_attempts < 0:
+        if (
+            isinstance(maximum_attempts, bool)
+            or not isinstance(maximum_attempts, int)
+            or maximum_attempts < 0
+        ):
             raise InvalidOptionError(
                 f"RetryPolicy.maximum_attempts must be an int >= 0 (0 = unlimited), got {maximum_attempts!r}"
             )
-        if not isinstance(backoff_coefficient, (int, float)) or not backoff_coefficient >= 1.0:
+        if (
+            isinstance(backoff_coefficient, bool)
+            or not isinstance(backoff_coefficient, (int, float))
+            or not backoff_coefficient >= 1.0
+        ):
             raise InvalidOptionError(
                 f"RetryPolicy.backoff_coefficient must be >= 1.0, got {backoff_coefficient!r}"
             )
@@ -113,6 +124,12 @@ class RetryPolicy:
             raise InvalidOptionError(
                 "RetryPolicy.non_retryable_error_types must be a sequence of type names, "
                 f"not a single string; use ({non_retryable_error_types!r},)"
+            )
+        bad_names = [t for t in non_retryable_error_types if not isinstance(t, str) or not t]
+        if bad_names:
+            raise InvalidOptionError(
+                "RetryPolicy.non_retryable_error_types holds exception type *names* (Temporal matches "
+                f"failures by name), e.g. ('ValueError',); got {bad_names!r}"
             )
         object.__setattr__(self, "initial_interval", initial)
         object.__setattr__(self, "backoff_coefficient", float(backoff_coefficient))

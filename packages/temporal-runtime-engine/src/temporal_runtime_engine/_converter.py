@@ -42,7 +42,9 @@ class RuntimePayloadConverter(temporalio.converter.CompositePayloadConverter):
         )
 
 
-def data_converter(base: temporalio.converter.DataConverter | None = None) -> temporalio.converter.DataConverter:
+def data_converter(
+    base: temporalio.converter.DataConverter | None = None,
+) -> temporalio.converter.DataConverter:
     """A DataConverter using :class:`RuntimePayloadConverter` (keeping ``base``'s codec, if any)."""
     base = base or temporalio.converter.DataConverter.default
     return dataclasses.replace(base, payload_converter_class=RuntimePayloadConverter)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -27,6 +28,7 @@ from temporal_runtime_client import (
 )
 from temporal_runtime_core import (
     ActivityRegistry,
+    DefinitionError,
     Duration,
     EngineConnectionError,
     EngineError,
@@ -103,8 +105,12 @@ class TemporalEngine:
         self._headless = headless
         self._ui_port = ui_port
         self._server_binary = server_binary
-        self.workflow_registry = workflow_registry if workflow_registry is not None else default_workflow_registry
-        self.activity_registry = activity_registry if activity_registry is not None else default_activity_registry
+        self.workflow_registry = (
+            workflow_registry if workflow_registry is not None else default_workflow_registry
+        )
+        self.activity_registry = (
+            activity_registry if activity_registry is not None else default_activity_registry
+        )
         self._sandbox_passthrough = tuple(sandbox_passthrough)
         self._max_concurrent_activities = max_concurrent_activities
         self._env: temporalio.testing.WorkflowEnvironment | None = None
@@ -120,14 +126,16 @@ class TemporalEngine:
         return self._client is not None
 
     @overload
-    async def start(self) -> None: ...
+    async def start(self, /) -> None: ...
 
     @overload
     async def start[W: Workflow, **P, R](
         self, method: Callable[Concatenate[W, P], Awaitable[R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> MethodHandle[R]: ...
 
-    async def start(self, method: Callable[..., Awaitable[Any]] | None = None, /, *args: Any, **kwargs: Any) -> Any:
+    async def start(
+        self, method: Callable[..., Awaitable[Any]] | None = None, /, *args: Any, **kwargs: Any
+    ) -> Any:
         """``await engine.start()`` connects (or starts the local server) and starts the worker.
 
         ``await engine.start(MyWorkflow.process, data)`` instead starts a workflow run and returns
@@ -253,6 +261,8 @@ class TemporalEngine:
                 "start_worker=True but no workflows or activities are registered. Import the modules "
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
             )
+        for defn in workflows:
+            _check_reimportable(defn)
         restrictions = SandboxRestrictions.default.with_passthrough_modules(
             *passthrough_modules(workflows, activities, self._sandbox_passthrough)
         )
@@ -265,7 +275,9 @@ class TemporalEngine:
             max_concurrent_activities=self._max_concurrent_activities,
         )
         register_worker_activities(self.task_queue, frozenset(a.name for a in activities))
-        self._worker_task = asyncio.create_task(self._worker.run(), name=f"temporal-runtime worker {self.task_queue}")
+        self._worker_task = asyncio.create_task(
+            self._worker.run(), name=f"temporal-runtime worker {self.task_queue}"
+        )
         self._worker_task.add_done_callback(_report_worker_exit)
 
     # --- clients -------------------------------------------------------------------------------
@@ -275,7 +287,8 @@ class TemporalEngine:
         """The workflow client; raises :class:`EngineNotStartedError` before ``start()``."""
         if self._client is None:
             raise EngineNotStartedError(
-                "TemporalEngine is not started: call `await engine.start()` (or use `async with engine:`) first"
+                "TemporalEngine is not started: call `await engine.start()` "
+                "(or use `async with engine:`) first"
             )
         return self._client
 
@@ -392,7 +405,25 @@ class TemporalEngine:
 
     def __repr__(self) -> str:
         where = self.url or "local dev server"
-        return f"<TemporalEngine {where} namespace={self.namespace!r} task_queue={self.task_queue!r} started={self.started}>"
+        return (
+            f"<TemporalEngine {where} namespace={self.namespace!r} "
+            f"task_queue={self.task_queue!r} started={self.started}>"
+        )
+
+
+def _check_reimportable(defn: WorkflowDefinition) -> None:
+    """The sandbox re-imports each workflow's module by name; fail early and clearly if it cannot."""
+    module = defn.workflow_class.__module__
+    if module == "__main__":
+        return
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise DefinitionError(
+            f"Workflow {defn.name!r} is defined in module {module!r}, which cannot be imported by that "
+            f"name ({exc}). Temporal's workflow sandbox re-imports workflow modules by name: make the "
+            "module importable (a package on sys.path; for pytest, set pythonpath or use packages)."
+        ) from exc
 
 
 def _report_worker_exit(task: asyncio.Task[None]) -> None:
@@ -401,5 +432,3 @@ def _report_worker_exit(task: asyncio.Task[None]) -> None:
     exc = task.exception()
     if exc is not None:
         log.error("temporal-runtime: worker stopped unexpectedly: %s", exc, exc_info=exc)
-
-

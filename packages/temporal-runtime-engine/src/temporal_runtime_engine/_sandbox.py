@@ -58,5 +58,9 @@ def passthrough_modules(
         hints.extend([act.args_type, act.result_type])
     seen: set[int] = set()
     dto_modules = {m for hint in hints for m in _model_modules(hint, seen)}
-    shareable = {m for m in dto_modules if m not in workflow_modules and m != "__main__" and not m.startswith("builtins")}
+    shareable = {
+        m
+        for m in dto_modules
+        if m not in workflow_modules and m != "__main__" and not m.startswith("builtins")
+    }
     return sorted({*SDK_PASSTHROUGH, *shareable, *extra})

@@ -52,7 +52,9 @@ def to_failure(exc: Exception) -> BaseException:
     """
     if isinstance(exc, _PASS_THROUGH) or type(exc).__name__ == "_NotInWorkflowEventLoopError":
         return exc
-    if isinstance(exc, ActivityFailedError) and isinstance(exc.__cause__, temporalio.exceptions.ActivityError):
+    if isinstance(exc, ActivityFailedError) and isinstance(
+        exc.__cause__, temporalio.exceptions.ActivityError
+    ):
         return exc.__cause__  # keep Temporal's native activity failure chain
     failure = temporalio.exceptions.ApplicationError(
         str(exc) or type(exc).__name__,

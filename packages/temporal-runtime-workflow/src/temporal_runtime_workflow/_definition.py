@@ -49,7 +49,7 @@ class WorkflowDefinition:
         if spec is None:
             raise UnknownMethodError(
                 f"Workflow {self.name!r} has no signal {name!r}; signals are: "
-                f"{', '.join(sorted(self.signals)) or '(none)'} (declare one with @wf_signal(\"{name}\"))"
+                f'{", ".join(sorted(self.signals)) or "(none)"} (declare one with @wf_signal("{name}"))'
             )
         return spec
 
@@ -58,7 +58,7 @@ class WorkflowDefinition:
         if spec is None:
             raise UnknownMethodError(
                 f"Workflow {self.name!r} has no query {name!r}; queries are: "
-                f"{', '.join(sorted(self.queries)) or '(none)'} (declare one with @wf_query(\"{name}\"))"
+                f'{", ".join(sorted(self.queries)) or "(none)"} (declare one with @wf_query("{name}"))'
             )
         return spec
 
@@ -120,21 +120,19 @@ def definition_problems(cls: type) -> list[str]:
             f"{cls.__qualname__} is defined inside a function. Workflow classes must be defined at "
             "module level: Temporal's workflow sandbox re-imports them by module and name"
         )
-    init = cls.__init__
-    if init is not object.__init__:
-        try:
-            params = list(inspect.signature(init).parameters.values())[1:]
-        except (TypeError, ValueError):
-            params = []
-        required = [
-            p.name
-            for p in params
-            if p.default is inspect.Parameter.empty
-            and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        ]
-        if required:
-            problems.append(
-                f"{cls.__qualname__}.__init__ requires {', '.join(required)}; a workflow is created with "
-                "no arguments, so pass inputs to the entry method instead"
-            )
+    try:
+        params = list(inspect.signature(cls).parameters.values())
+    except (TypeError, ValueError):  # a C-level __init__ without a signature
+        params = []
+    required = [
+        p.name
+        for p in params
+        if p.default is inspect.Parameter.empty
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    ]
+    if required:
+        problems.append(
+            f"{cls.__qualname__}.__init__ requires {', '.join(required)}; a workflow is created with "
+            "no arguments, so pass inputs to the entry method instead"
+        )
     return problems

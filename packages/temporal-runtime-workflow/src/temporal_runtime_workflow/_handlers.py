@@ -25,7 +25,9 @@ class HandlerInfo:
 
 def _marker[F: Callable[..., Any]](kind: HandlerKind, name: str | None, decorator: str) -> Callable[[F], F]:
     if callable(name):
-        raise DefinitionError(f"Use @{decorator}(\"name\") or @{decorator}() with parentheses, not bare @{decorator}")
+        raise DefinitionError(
+            f'Use @{decorator}("name") or @{decorator}() with parentheses, not bare @{decorator}'
+        )
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise DefinitionError(f"@{decorator} needs a non-empty name string, got {name!r}")
 

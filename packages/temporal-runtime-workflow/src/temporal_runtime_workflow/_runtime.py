@@ -6,10 +6,8 @@ Everything here talks to ``temporalio.workflow``; outside a workflow each call r
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import temporalio.exceptions
 import temporalio.workflow
@@ -83,7 +81,9 @@ async def execute_activity[A, R](
             task_queue=task_queue,
             result_type=activity.result_type,
             start_to_close_timeout=start_to_close,
-            schedule_to_close_timeout=optional_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
+            schedule_to_close_timeout=optional_timedelta(
+                schedule_to_close_timeout, "schedule_to_close_timeout"
+            ),
             heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
             retry_policy=to_temporal_retry_policy(retry_policy),
         )
@@ -127,7 +127,5 @@ async def wait_until(predicate: Callable[[], bool], timeout: Duration | None) ->
     limit: timedelta | None = None if timeout is None else to_timedelta(timeout, "wait_until timeout")
     try:
         await temporalio.workflow.wait_condition(predicate, timeout=limit)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise TimeoutError(f"wait_until() condition not met within {limit}") from None
-
-

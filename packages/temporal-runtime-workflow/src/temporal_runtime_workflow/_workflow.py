@@ -39,6 +39,8 @@ class _WorkflowMeta(type):
     workflows themselves.
     """
 
+    __workflow_definition__: WorkflowDefinition | None
+
     def __new__(
         mcs,
         cls_name: str,
@@ -63,7 +65,7 @@ class _WorkflowMeta(type):
         super().__init__(cls_name, bases, namespace)
 
 
-def _define(cls: type, name: str, registry: WorkflowRegistry) -> None:
+def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
     problems = definition_problems(cls)
     if not isinstance(name, str) or not name.strip():
         problems.append(f"name= must be a non-empty string, got {name!r}")
@@ -82,7 +84,7 @@ def _define(cls: type, name: str, registry: WorkflowRegistry) -> None:
     )
     defn.adapter_class = build_adapter(defn)
     registry.register(defn)
-    cls.__workflow_definition__ = defn  # type: ignore[attr-defined]
+    cls.__workflow_definition__ = defn
 
 
 def definition_of(workflow_class: type) -> WorkflowDefinition:

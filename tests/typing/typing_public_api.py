@@ -1,0 +1,62 @@
+"""Static typing checks: mypy --strict and pyright both check this file (it is never run).
+
+``assert_type`` fails type checking if an inferred type drifts; the ``# type: ignore`` lines are
+negative cases that must stay errors (mypy's warn_unused_ignores reports them if they stop being).
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_type
+
+from pydantic import BaseModel
+
+from temporal_runtime import ActivityDefinition, MethodHandle, TemporalEngine, Workflow, activity_def
+
+
+class Args(BaseModel):
+    value: int
+
+
+class Out(BaseModel):
+    doubled: int
+
+
+@activity_def("typing_double", Args=Args, Result=Out)
+async def double(args: Args) -> Out:
+    return Out(doubled=args.value * 2)
+
+
+async def _count_impl(args: Args) -> int:
+    return args.value
+
+
+count = activity_def("typing_count", Args=Args)(_count_impl)
+
+assert_type(double, ActivityDefinition[Args, Out])
+assert_type(count, ActivityDefinition[Args, int])
+
+
+class TypedWorkflow(Workflow):
+    async def run_it(self, args: Args, factor: int = 1) -> Out:
+        out = await self.exec(double, args, timeout=5)
+        assert_type(out, Out)
+        n = await self.exec(count, args, timeout=5)
+        assert_type(n, int)
+        await self.exec(double, Out(doubled=1), timeout=5)  # type: ignore[misc]  # pyright: ignore[reportArgumentType]
+        return Out(doubled=out.doubled * factor + n)
+
+
+async def client_side(engine: TemporalEngine) -> None:
+    wf = TypedWorkflow.client(engine)
+    result = await wf.run_it(Args(value=1))
+    assert_type(result, Out)
+    await wf.run_it("not args")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+    handle = await engine.start(TypedWorkflow.run_it, Args(value=2), factor=3)
+    assert_type(handle, MethodHandle[Out])
+    assert_type(await handle.result(), Out)
+    assert_type(await engine.execute(TypedWorkflow.run_it, Args(value=2)), Out)
+    await engine.start(TypedWorkflow.run_it, 42)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+
+    started = await wf.async_.run_it(Args(value=3))
+    assert_type(started, Any)
