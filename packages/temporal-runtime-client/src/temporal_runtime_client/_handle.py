@@ -91,9 +91,13 @@ class MethodHandle[R]:
         if timeout is None:
             return cast(R, await call)
         limit = to_timedelta(timeout, "result timeout")
+        deadline = asyncio.timeout(limit.total_seconds())
         try:
-            return cast(R, await asyncio.wait_for(call, limit.total_seconds()))
+            async with deadline:
+                return cast(R, await call)
         except TimeoutError:
+            if not deadline.expired():
+                raise  # the workflow itself timed out (WorkflowTimedOutError)
             raise TimeoutError(
                 f"Workflow {self.id!r} did not finish within {limit}; it is still running"
             ) from None

@@ -130,7 +130,10 @@ def _run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> An
         coro.send(None)
     except StopIteration as done:
         return done.value
-    coro.close()
+    except temporalio.workflow.ReadOnlyContextError:
+        pass  # it tried to schedule a timer, an activity, ...
+    else:
+        coro.close()
     raise InvalidArgumentsError(
         f"Query {spec.qualname} tried to wait (await something that suspends). Queries are answered "
         "immediately and must only read workflow state; move waiting into the workflow or a signal."
