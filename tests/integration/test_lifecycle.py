@@ -13,10 +13,12 @@ from pydantic import BaseModel
 
 from temporal_runtime import (
     ActivityNotRegisteredError,
+    ActivityRegistry,
     IdConflictPolicy,
     MethodHandle,
     Registry,
     TemporalEngine,
+    Workflow,
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
     WorkflowError,
@@ -29,7 +31,6 @@ from temporal_runtime import (
     wf_query,
     wf_signal,
 )
-from temporal_runtime import Workflow
 
 pytestmark = pytest.mark.integration
 
@@ -38,7 +39,7 @@ class Step(BaseModel):
     label: str
 
 
-_elsewhere = Registry("activity")
+_elsewhere: ActivityRegistry = Registry("activity")
 
 
 @activity_def("lc_unserved", Args=Step, registry=_elsewhere)
@@ -109,7 +110,8 @@ def _id() -> str:
 async def test_async_style_handle_signals_and_queries(engine: TemporalEngine) -> None:
     handle = await GateWorkflow.client(engine).async_.run(Step(label="start"))
     assert isinstance(handle, MethodHandle)
-    assert handle.id and handle.run_id
+    assert handle.id
+    assert handle.run_id
     await handle.signal("add", Step(label="a"))
     await handle.signal("add", {"label": "b"})
     assert await handle.query("labels") == ["start", "a", "b"]
@@ -184,14 +186,19 @@ async def test_id_conflict_policies(engine: TemporalEngine) -> None:
     first = await engine.start_method(GateWorkflow, "run", Step(label="1"), workflow_id=workflow_id)
     with pytest.raises(WorkflowAlreadyStartedError, match=workflow_id):
         await engine.start_method(
-            GateWorkflow, "run", Step(label="2"), workflow_id=workflow_id, id_conflict_policy=IdConflictPolicy.FAIL
+            GateWorkflow,
+            "run",
+            Step(label="2"),
+            workflow_id=workflow_id,
+            id_conflict_policy=IdConflictPolicy.FAIL,
         )
     same = await engine.start_method(
         GateWorkflow,
         "run",
         Step(label="3"),
         workflow_id=workflow_id,
-        id_conflict_policy=temporalio.common.WorkflowIDConflictPolicy.USE_EXISTING,  # temporalio's type works too
+        # temporalio's own policy type is accepted too
+        id_conflict_policy=temporalio.common.WorkflowIDConflictPolicy.USE_EXISTING,
     )
     assert same.run_id == first.run_id
     replaced = await engine.start_method(

@@ -47,6 +47,7 @@ from temporal_runtime_workflow import (
 )
 
 from ._activities import temporal_activity
+from ._connection import PemSource, build_tls, load_env_config
 from ._converter import data_converter
 from ._local_server import find_server_binary, free_port
 from ._sandbox import passthrough_modules
@@ -64,6 +65,13 @@ class TemporalEngine:
     ``local_db_path`` keeps its state in a SQLite file so work survives a restart, and unless
     ``headless`` the address of the local Temporal Web UI is logged.
 
+    For a real cluster pass ``url`` and ``namespace``; ``api_key`` (implies TLS), ``tls=True`` or a
+    ``temporalio.service.TLSConfig``, and for mTLS ``tls_client_cert``/``tls_client_key`` (PEM bytes
+    or file paths) with optional ``tls_server_ca``/``tls_server_name``. :meth:`from_env` reads the
+    standard ``TEMPORAL_*`` environment variables and profile file instead. Connection problems
+    (wrong host, wrong namespace, TLS mismatch) raise :class:`EngineConnectionError` within
+    ``connect_timeout`` seconds.
+
     Use ``async with TemporalEngine(...) as engine:`` or call :meth:`start` / :meth:`stop`.
     Import the modules defining workflows and activities *before* starting: the worker serves what
     is registered at that moment.
@@ -78,6 +86,11 @@ class TemporalEngine:
         *,
         api_key: str | None = None,
         tls: bool | temporalio.service.TLSConfig | None = None,
+        tls_client_cert: PemSource | None = None,
+        tls_client_key: PemSource | None = None,
+        tls_server_ca: PemSource | None = None,
+        tls_server_name: str | None = None,
+        rpc_metadata: Mapping[str, str] | None = None,
         identity: str | None = None,
         connect_timeout: Duration = 10,
         local_db_path: str | Path | None = None,
@@ -98,7 +111,15 @@ class TemporalEngine:
         self.task_queue = task_queue
         self.start_worker = start_worker
         self._api_key = api_key
-        self._tls = tls
+        self._tls = build_tls(
+            tls,
+            client_cert=tls_client_cert,
+            client_key=tls_client_key,
+            server_ca=tls_server_ca,
+            server_name=tls_server_name,
+            api_key=api_key,
+        )
+        self._rpc_metadata = dict(rpc_metadata or {})
         self._identity = identity
         self._connect_timeout = to_timedelta(connect_timeout, "connect_timeout")
         self._local_db_path = Path(local_db_path) if local_db_path is not None else None
@@ -118,6 +139,33 @@ class TemporalEngine:
         self._worker: temporalio.worker.Worker | None = None
         self._worker_task: asyncio.Task[None] | None = None
         self.ui_url: str | None = None
+
+    @classmethod
+    def from_env(
+        cls,
+        profile: str | None = None,
+        *,
+        config_file: str | Path | None = None,
+        task_queue: str = "temporal-runtime",
+        start_worker: bool = True,
+        **options: Any,
+    ) -> TemporalEngine:
+        """An engine configured like the Temporal CLI: ``TEMPORAL_ADDRESS``, ``TEMPORAL_NAMESPACE``,
+        ``TEMPORAL_API_KEY``, ``TEMPORAL_TLS_*`` and profiles from the TOML config file.
+
+        ``options`` are passed on to the constructor and win over the loaded settings.
+        """
+        loaded = load_env_config(profile, config_file=config_file)
+        settings: dict[str, Any] = {
+            "url": loaded.get("target_host") or "localhost:7233",
+            "namespace": loaded.get("namespace") or "default",
+            "api_key": loaded.get("api_key"),
+            "rpc_metadata": loaded.get("rpc_metadata"),
+        }
+        if "tls" in loaded:
+            settings["tls"] = loaded["tls"]
+        settings.update(options)
+        return cls(task_queue=task_queue, start_worker=start_worker, **settings)
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -224,7 +272,8 @@ class TemporalEngine:
                     self.url,
                     namespace=self.namespace,
                     api_key=self._api_key,
-                    tls=self._tls if self._tls is not None else bool(self._api_key),
+                    tls=self._tls,
+                    rpc_metadata=self._rpc_metadata,
                     data_converter=data_converter(),
                     identity=self._identity,
                 ),

@@ -115,8 +115,9 @@ class Workflow(metaclass=_WorkflowMeta):
     def client(cls, engine: WorkflowClientFactory) -> Self:
         """A client proxy with the same methods as this workflow: ``await proxy.method(args)``.
 
-        The proxy also offers ``proxy.async_.method(...)`` (returns a handle) and
-        ``proxy.after(delay).method(...)`` (delayed start).
+        The proxy also offers ``proxy.async_.method(...)`` (returns a handle),
+        ``proxy.after(delay).method(...)`` (delayed start) and ``proxy.options(id=..., ...)``
+        (per-call start options: id, id policies, timeouts, retry policy, memo).
         """
         definition_of(cls)
         return engine.workflow_client(cls)
@@ -128,6 +129,8 @@ class Workflow(metaclass=_WorkflowMeta):
         def async_(self) -> Any: ...
 
         def after(self, delay: Duration) -> Any: ...
+
+        def options(self, **options: Any) -> Self: ...
 
     else:
 
@@ -141,6 +144,12 @@ class Workflow(metaclass=_WorkflowMeta):
         def after(self, delay: Duration) -> Any:
             raise AttributeError(
                 "`after(...)` is available on the client proxy returned by Workflow.client(engine), "
+                "not on a workflow instance"
+            )
+
+        def options(self, **options: Any) -> Any:
+            raise AttributeError(
+                "`options(...)` is available on the client proxy returned by Workflow.client(engine), "
                 "not on a workflow instance"
             )
 
