@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -19,12 +20,15 @@ async def temporal_address() -> AsyncIterator[str]:
         data_converter=data_converter(),
         dev_server_existing_path=str(find_server_binary()),
         dev_server_log_level="error",
+        # "test" is the namespace the design document's integration-test example uses.
+        dev_server_extra_args=["--namespace", "test"],
         ui=False,
     )
     try:
         yield env.client.service_client.config.target_host
     finally:
         await env.shutdown()
+        await asyncio.sleep(0.2)  # let the Rust core's last callbacks land (temporalio/sdk-python#300)
 
 
 @pytest.fixture

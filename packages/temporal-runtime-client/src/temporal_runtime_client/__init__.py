@@ -3,10 +3,11 @@
 from ._client import WorkflowClient
 from ._errors import translate_error
 from ._handle import MethodHandle, WorkflowStatus
-from ._options import AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
+from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
 
 __all__ = [
+    "METHOD_MEMO_KEY",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "MethodHandle",

@@ -9,11 +9,17 @@ from typing import Any, Concatenate, cast
 
 import temporalio.client
 
-from temporal_runtime_core import DefinitionError, Duration, to_timedelta
+from temporal_runtime_core import (
+    DefinitionError,
+    Duration,
+    WorkflowRegistry,
+    default_workflow_registry,
+    to_timedelta,
+)
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
 
 from ._handle import MethodHandle, WorkflowStatus, _translated
-from ._options import StartOptions
+from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
 __all__ = ["WorkflowClient"]
@@ -22,9 +28,15 @@ __all__ = ["WorkflowClient"]
 class WorkflowClient:
     """Workflow operations bound to one temporalio ``Client`` and a default task queue."""
 
-    def __init__(self, client: temporalio.client.Client, task_queue: str) -> None:
+    def __init__(
+        self,
+        client: temporalio.client.Client,
+        task_queue: str,
+        workflow_registry: WorkflowRegistry | None = None,
+    ) -> None:
         self._client = client
         self.task_queue = task_queue
+        self._registry = workflow_registry if workflow_registry is not None else default_workflow_registry
 
     @property
     def temporal_client(self) -> temporalio.client.Client:
@@ -52,7 +64,7 @@ class WorkflowClient:
             id=workflow_id,
             task_queue=opts.task_queue or self.task_queue,
             result_type=spec.return_type,
-            **opts.to_temporal(),
+            **opts.to_temporal(method),
         )
         handle = await _translated(start, workflow_id, None)
         return MethodHandle(handle, defn, method)
@@ -98,14 +110,33 @@ class WorkflowClient:
     # --- existing runs -------------------------------------------------------------------------
 
     def get_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
-        """A handle for an existing workflow id (no server call is made)."""
+        """A handle for an existing workflow id (no server call is made; results stay plain JSON)."""
         return MethodHandle(self._client.get_workflow_handle(workflow_id, run_id=run_id))
 
+    async def get_typed_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
+        """A handle for an existing workflow id that knows its workflow class and entry method.
+
+        One ``describe`` call finds the workflow type (and the entry method recorded at start),
+        so results, signals and queries are validated and typed as for a handle from a start call.
+        Falls back to an untyped handle for workflows this process does not define.
+        """
+        description = await self.get_handle(workflow_id, run_id).describe()
+        found = self._registry.get(description.workflow_type)
+        if not isinstance(found, WorkflowDefinition):
+            return self.get_handle(workflow_id, run_id)
+        memo = await description.memo()
+        method = memo.get(METHOD_MEMO_KEY)
+        spec = found.entry_methods.get(method) if isinstance(method, str) else None
+        handle = self._client.get_workflow_handle(
+            workflow_id, run_id=run_id, result_type=spec.return_type if spec is not None else None
+        )
+        return MethodHandle(handle, found, spec.name if spec is not None else None)
+
     async def signal(self, workflow_id: str, name: str, *args: Any) -> None:
-        await self.get_handle(workflow_id).signal(name, *args)
+        await (await self.get_typed_handle(workflow_id)).signal(name, *args)
 
     async def query(self, workflow_id: str, name: str, *args: Any) -> Any:
-        return await self.get_handle(workflow_id).query(name, *args)
+        return await (await self.get_typed_handle(workflow_id)).query(name, *args)
 
     async def get_status(self, workflow_id: str) -> WorkflowStatus:
         return await self.get_handle(workflow_id).status()
@@ -119,7 +150,7 @@ class WorkflowClient:
     async def get_result(self, workflow_id: str, timeout_seconds: Duration | None = None) -> Any:
         if timeout_seconds is not None:
             to_timedelta(timeout_seconds, "timeout_seconds")
-        return await self.get_handle(workflow_id).result(timeout=timeout_seconds)
+        return await (await self.get_typed_handle(workflow_id)).result(timeout=timeout_seconds)
 
 
 def _resolve_method(method: Callable[..., Any]) -> tuple[type[Workflow], str]:

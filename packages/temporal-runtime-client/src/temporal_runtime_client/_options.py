@@ -11,7 +11,10 @@ import temporalio.common
 from temporal_runtime_core import Duration, IdConflictPolicy, IdReusePolicy, InvalidOptionError
 from temporal_runtime_workflow import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 
-__all__ = ["AnyIdConflictPolicy", "AnyIdReusePolicy", "StartOptions"]
+__all__ = ["METHOD_MEMO_KEY", "AnyIdConflictPolicy", "AnyIdReusePolicy", "StartOptions"]
+
+METHOD_MEMO_KEY = "temporal_runtime.method"
+"""Memo key holding the entry method a run executes."""
 
 type AnyIdConflictPolicy = IdConflictPolicy | temporalio.common.WorkflowIDConflictPolicy
 type AnyIdReusePolicy = IdReusePolicy | temporalio.common.WorkflowIDReusePolicy
@@ -63,8 +66,12 @@ class StartOptions:
             )
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-    def to_temporal(self) -> dict[str, Any]:
-        """Keyword arguments for ``temporalio.client.Client.start_workflow`` (except id/task queue)."""
+    def to_temporal(self, method: str | None = None) -> dict[str, Any]:
+        """Keyword arguments for ``temporalio.client.Client.start_workflow`` (except id/task queue).
+
+        ``method`` is recorded in the memo under :data:`METHOD_MEMO_KEY`, so later calls by workflow
+        id alone (``engine.get_result(id)``) can decode the result into the method's return type.
+        """
         if self.id is not None and (not isinstance(self.id, str) or not self.id):
             raise InvalidOptionError(f"workflow id must be a non-empty string, got {self.id!r}")
         kwargs: dict[str, Any] = {
@@ -74,7 +81,7 @@ class StartOptions:
             "run_timeout": optional_timedelta(self.run_timeout, "run_timeout"),
             "task_timeout": optional_timedelta(self.task_timeout, "task_timeout"),
             "retry_policy": to_temporal_retry_policy(self.retry_policy),
-            "memo": dict(self.memo) if self.memo is not None else None,
+            "memo": {**(self.memo or {}), **({METHOD_MEMO_KEY: method} if method else {})} or None,
             "start_delay": optional_timedelta(self.start_delay, "start_delay"),
         }
         kwargs.update(self.extra)

@@ -196,15 +196,15 @@ def _define[A, R](
         )
     try:
         params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):  # builtins without signatures: trust the caller
-        params = []
+    except (TypeError, ValueError):  # callables without a signature: trust the caller
+        return registry.register(ActivityDefinition(name, fn, args_type=args_type, result_type=result_type))
     required = [
         p
         for p in params
         if p.default is inspect.Parameter.empty
         and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
     ]
-    if params and (len(required) > 1 or not _accepts_one_positional(params)):
+    if len(required) > 1 or not _accepts_one_positional(params):
         raise DefinitionError(
             f"Activity {name!r}: {fn.__qualname__}{inspect.signature(fn)} must take exactly one "
             f"argument, the {getattr(args_type, '__name__', args_type)} DTO. Put several values in one model."

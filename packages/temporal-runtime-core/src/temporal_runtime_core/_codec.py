@@ -7,7 +7,7 @@ argument and result travels as JSON and is validated against the declared type o
 from __future__ import annotations
 
 import json
-import re
+import types
 import typing
 from collections import OrderedDict
 from typing import Any, Final, cast
@@ -26,6 +26,10 @@ _ANY_HINTS: Final = (None, Any, object)
 class DtoCodec:
     """Encode values to JSON bytes and decode JSON bytes into declared types.
 
+    Models are written with their field names and read back accepting field names *or* aliases,
+    so every model round-trips, whatever mix of ``alias``, ``validation_alias`` and
+    ``serialization_alias`` it uses.
+
     ``TypeAdapter`` instances are cached (bounded LRU), so repeated conversions of the same type are
     cheap. Pydantic models use their own validators directly.
     """
@@ -41,7 +45,7 @@ class DtoCodec:
         if isinstance(value, BaseModel):
             return _model_json(value)
         try:
-            return pydantic_core.to_json(value, by_alias=True)
+            return pydantic_core.to_json(value, by_alias=False)
         except pydantic_core.PydanticSerializationError as exc:
             raise InvalidArgumentsError(
                 f"Cannot serialize a value of type {type(value).__name__} to JSON: {exc}. "
@@ -50,7 +54,7 @@ class DtoCodec:
 
     def to_jsonable(self, value: object) -> Any:
         """Turn ``value`` into plain JSON values (dicts, lists, str, numbers, bools, None)."""
-        return pydantic_core.to_jsonable_python(value, by_alias=True)
+        return pydantic_core.to_jsonable_python(value, by_alias=False)
 
     # --- decode ------------------------------------------------------------------------------
 
@@ -66,8 +70,8 @@ class DtoCodec:
                 raise InvalidArgumentsError(f"Payload is not valid JSON: {exc}") from exc
         try:
             if isinstance(type_hint, type) and issubclass(type_hint, BaseModel):
-                return type_hint.model_validate_json(data)
-            return self.adapter(type_hint).validate_json(data)
+                return type_hint.model_validate_json(data, by_alias=True, by_name=True)
+            return self.adapter(type_hint).validate_json(data, by_alias=True, by_name=True)
         except pydantic.ValidationError as exc:
             raise InvalidArgumentsError(describe_validation_error(exc, type_hint)) from exc
 
@@ -100,14 +104,23 @@ class DtoCodec:
 
 
 def _model_json(model: BaseModel) -> bytes:
-    return model.__pydantic_serializer__.to_json(model, by_alias=True)
+    return model.__pydantic_serializer__.to_json(model, by_alias=False)
 
 
 def type_name(type_hint: object) -> str:
     """A short readable name for a type hint: ``Item``, ``list[Item]``, ``Item | None``."""
-    if isinstance(type_hint, type) and not typing.get_args(type_hint):
-        return type_hint.__name__
-    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", str(type_hint))
+    origin = typing.get_origin(type_hint)
+    args = typing.get_args(type_hint)
+    if origin is None:
+        if isinstance(type_hint, type):
+            return type_hint.__name__
+        return "None" if type_hint is None else repr(type_hint)
+    if origin is typing.Literal:
+        return f"Literal[{', '.join(repr(a) for a in args)}]"
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join("None" if a is type(None) else type_name(a) for a in args)
+    inner = ", ".join(type_name(a) for a in args)
+    return f"{type_name(origin)}[{inner}]" if args else type_name(origin)
 
 
 def describe_validation_error(exc: pydantic.ValidationError, type_hint: object) -> str:

@@ -56,6 +56,8 @@ __all__ = ["TemporalEngine"]
 
 log = logging.getLogger("temporal_runtime")
 
+_CALLBACK_GRACE_SECONDS = 0.2
+
 
 class TemporalEngine:
     """Connection to Temporal plus (optionally) a worker running every registered workflow/activity.
@@ -194,7 +196,7 @@ class TemporalEngine:
         if self._client is not None:
             return None
         client = await (self._start_local() if self.url is None else self._connect())
-        self._client = WorkflowClient(client, self.task_queue)
+        self._client = WorkflowClient(client, self.task_queue, self.workflow_registry)
         if self.start_worker:
             try:
                 self._start_worker(client)
@@ -222,6 +224,10 @@ class TemporalEngine:
         env, self._env = self._env, None
         if env is not None:
             await env.shutdown()
+        # Let the Rust core deliver its last callbacks (cancelled polls, closed streams) while the
+        # loop still runs; a callback landing during interpreter shutdown aborts the process
+        # (temporalio/sdk-python#300).
+        await asyncio.sleep(_CALLBACK_GRACE_SECONDS)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -425,8 +431,12 @@ class TemporalEngine:
         return await self.client.execute(method, *args, **kwargs)
 
     def get_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
-        """A handle for an existing workflow id."""
+        """A handle for an existing workflow id (untyped: results are plain JSON values)."""
         return self.client.get_handle(workflow_id, run_id)
+
+    async def get_typed_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
+        """A handle for an existing workflow id, typed by its workflow class and entry method."""
+        return await self.client.get_typed_handle(workflow_id, run_id)
 
     async def signal(self, workflow_id: str, name: str, *args: Any) -> None:
         """Send signal ``name`` with ``args`` to workflow ``workflow_id``."""

@@ -40,7 +40,7 @@ _PASS_THROUGH: tuple[type[BaseException], ...] = (
 
 def adapter_name(workflow_class: type) -> str:
     """The module attribute under which the adapter of ``workflow_class`` lives."""
-    return f"_TemporalAdapter_{workflow_class.__name__}"
+    return f"_TemporalAdapter_{workflow_class.__qualname__.replace('.', '__')}"
 
 
 def to_failure(exc: Exception) -> BaseException:

@@ -58,7 +58,11 @@ class _WorkflowMeta(type):
         cls.__workflow_definition__ = None
         if abstract:
             return cls
-        _define(cls, name if name is not None else cls_name, registry or default_workflow_registry)
+        _define(
+            cls,
+            name if name is not None else cls_name,
+            registry if registry is not None else default_workflow_registry,
+        )
         return cls
 
     def __init__(cls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any], /, **_: Any) -> None:
