@@ -253,3 +253,47 @@ async def test_exec_routes_to_another_task_queue(engine: TemporalEngine, tempora
 async def test_handle_for_unknown_id_raises_not_found(engine: TemporalEngine) -> None:
     with pytest.raises(WorkflowNotFoundError):
         await engine.get_status("no-such-workflow-" + uuid.uuid4().hex)
+
+
+def test_async_query_handlers_raise_no_temporalio_deprecation_warning() -> None:
+    import warnings
+
+    from temporal_runtime_workflow import definition_of
+    from temporal_runtime_workflow._adapter import build_adapter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        build_adapter(definition_of(GateWorkflow))  # GateWorkflow has async queries
+
+
+FLAKY_RUNS: dict[str, int] = {}
+
+
+class FlakyKey(BaseModel):
+    key: str
+
+
+@activity_def("lc_count_run", Args=FlakyKey)
+async def count_run(args: FlakyKey) -> int:
+    # Activities run in the host process (workflow module state is re-imported per run by the sandbox).
+    FLAKY_RUNS[args.key] = FLAKY_RUNS.get(args.key, 0) + 1
+    return FLAKY_RUNS[args.key]
+
+
+class FlakyWorkflow(Workflow):
+    async def attempt(self, key: str) -> int:
+        run = await self.exec(count_run, FlakyKey(key=key), timeout=5)
+        if run < 2:
+            raise RuntimeError("first run fails")
+        return run
+
+
+async def test_workflow_retry_policy_option(engine: TemporalEngine) -> None:
+    from temporal_runtime import RetryPolicy
+
+    key = uuid.uuid4().hex
+    client = FlakyWorkflow.client(engine).options(
+        retry_policy=RetryPolicy(maximum_attempts=3, initial_interval=0.1)
+    )
+    assert await asyncio.wait_for(client.attempt(key), 30) == 2
+    assert FLAKY_RUNS[key] == 2

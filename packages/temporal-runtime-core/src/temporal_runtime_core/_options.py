@@ -1,7 +1,7 @@
 """Option types business code passes to the SDK: durations, retry policy, workflow id policies.
 
-These are the SDK's own types, so business code needs no temporalio import. The engine converts them
-to temporalio's equivalents (and accepts temporalio's own types too).
+These are the SDK's own types, so business code needs no temporalio import. The workflow and client
+layers convert them to temporalio's equivalents (and accept temporalio's own types too).
 """
 
 from __future__ import annotations

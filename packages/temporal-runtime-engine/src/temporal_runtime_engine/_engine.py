@@ -403,6 +403,7 @@ class TemporalEngine:
         task_timeout: Duration | None = None,
         retry_policy: AnyRetryPolicy | None = None,
         memo: Mapping[str, Any] | None = None,
+        start_delay: Duration | None = None,
         task_queue: str | None = None,
         kwargs: Mapping[str, Any] | None = None,
     ) -> Any:
@@ -419,6 +420,7 @@ class TemporalEngine:
             task_timeout=task_timeout,
             retry_policy=retry_policy,
             memo=memo,
+            start_delay=start_delay,
             task_queue=task_queue,
             kwargs=kwargs,
         )
