@@ -196,6 +196,9 @@ class ExpectedOutput(ProcessResult):
     pass
 
 
+DEFAULT_INPUT = ProcessInput()
+
+
 risky_activity = process_data  # the document's placeholder
 
 
@@ -207,7 +210,7 @@ class MyWorkflow(Workflow):
     def go(self) -> None:
         self._go = True
 
-    async def process(self, data: ProcessInput = ProcessInput()) -> ProcessResult:
+    async def process(self, data: ProcessInput = DEFAULT_INPUT) -> ProcessResult:
         result = await self.exec(
             process_data, ProcessDataInput(data_id=data.value, parameters={}), timeout=30
         )
