@@ -162,3 +162,26 @@ async def test_engine_used_before_start_raises() -> None:
     wf = FoundationWorkflow.client(engine)  # creating the proxy is fine
     with pytest.raises(EngineNotStartedError, match=r"engine\.start\(\)"):
         await wf.hello(Greeting(name="x"))
+
+
+@pytest.mark.parametrize(
+    ("payload", "error_type", "fragment"),
+    [
+        ({"method": "hello", "kwargs": {"who": {"name": ""}}}, "InvalidArgumentsError", "name"),
+        ({"method": "hello", "kwargs": {"stranger": 1}}, "InvalidArgumentsError", "stranger"),
+        ({"method": "no_such_method", "kwargs": {}}, "UnknownMethodError", "no_such_method"),
+        ("not an envelope", "InvalidArgumentsError", "payload"),
+    ],
+)
+async def test_worker_rejects_bad_payloads_without_retrying(
+    engine: TemporalEngine, payload: object, error_type: str, fragment: str
+) -> None:
+    # A caller that bypasses our client (another SDK, a raw temporalio client) sends a bad payload:
+    # the workflow must fail at once with a non-retryable error, not retry its task forever.
+    handle = await engine.temporal_client.start_workflow(
+        "FoundationWorkflow", payload, id=f"raw-{uuid.uuid4().hex[:8]}", task_queue=engine.task_queue
+    )
+    with pytest.raises(WorkflowFailedError) as info:
+        await asyncio.wait_for(engine.get_handle(handle.id).result(), 20)
+    assert info.value.error_type == error_type
+    assert fragment in str(info.value)
