@@ -9,7 +9,15 @@ from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_poli
 from ._definition import WorkflowDefinition
 from ._handlers import HandlerInfo, handler_info, wf_query, wf_signal
 from ._methods import MethodSpec
-from ._runtime import activity_failed, register_worker_activities
+from ._runtime import (
+    ActivityCall,
+    TemporalRuntime,
+    WorkflowRuntime,
+    activity_failed,
+    current_runtime,
+    register_worker_activities,
+    use_runtime,
+)
 from ._workflow import Workflow, WorkflowClientFactory, definition_of
 
 # Classes and activities re-created inside Temporal's workflow sandbox (which re-imports user
@@ -17,20 +25,25 @@ from ._workflow import Workflow, WorkflowClientFactory, definition_of
 add_registration_guard(temporalio.workflow.unsafe.in_sandbox)
 
 __all__ = [
+    "ActivityCall",
     "AnyRetryPolicy",
     "HandlerInfo",
     "MethodSpec",
     "Workflow",
     "WorkflowClientFactory",
+    "TemporalRuntime",
     "WorkflowDefinition",
+    "WorkflowRuntime",
     "activity_failed",
     "adapter_name",
+    "current_runtime",
     "definition_of",
     "handler_info",
     "optional_timedelta",
     "register_worker_activities",
     "to_failure",
     "to_temporal_retry_policy",
+    "use_runtime",
     "wf_query",
     "wf_signal",
 ]

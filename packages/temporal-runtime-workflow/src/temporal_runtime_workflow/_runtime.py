@@ -1,13 +1,19 @@
-"""What ``Workflow.exec``/``sleep``/``wait_until`` do inside a running workflow.
+"""What ``Workflow.exec``/``sleep``/``wait_until``/``now`` do, and who does it.
 
-Everything here talks to ``temporalio.workflow``; outside a workflow each call raises
+Inside a workflow running on a worker, :class:`TemporalRuntime` calls ``temporalio.workflow``.
+Test tools can install another :class:`WorkflowRuntime` for the current context with
+:func:`use_runtime` (the serverless workflow tester does). Anywhere else each call raises
 :class:`NotInWorkflowError` with a hint on how to unit-test instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 import temporalio.exceptions
 import temporalio.workflow
@@ -25,7 +31,15 @@ from temporal_runtime_core import (
 
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 
-__all__ = ["execute_activity", "register_worker_activities", "sleep", "wait_until"]
+__all__ = [
+    "ActivityCall",
+    "TemporalRuntime",
+    "WorkflowRuntime",
+    "activity_failed",
+    "current_runtime",
+    "register_worker_activities",
+    "use_runtime",
+]
 
 # Activity names a worker of this process serves, by task queue. The engine fills this so a workflow
 # that schedules an activity nobody serves fails at once instead of waiting for a worker forever.
@@ -40,13 +54,106 @@ def register_worker_activities(task_queue: str, names: frozenset[str] | None) ->
         _served[task_queue] = names
 
 
-def _require_workflow(operation: str) -> None:
-    if not temporalio.workflow.in_workflow():
-        raise NotInWorkflowError(
-            f"Workflow.{operation}() only works inside a workflow running on a worker. To unit-test "
-            f"workflow logic without Temporal, patch it (`patch.object(wf, {operation!r}, "
-            "new_callable=AsyncMock)`), or run the workflow through an engine."
-        )
+@dataclass(frozen=True, slots=True)
+class ActivityCall:
+    """One ``exec`` call: the activity, its validated argument and the options given."""
+
+    activity: ActivityDefinition[Any, Any]
+    args: Any
+    start_to_close_timeout: timedelta
+    schedule_to_close_timeout: timedelta | None
+    heartbeat_timeout: timedelta | None
+    retry_policy: AnyRetryPolicy | None
+    task_queue: str | None
+
+
+class WorkflowRuntime(Protocol):
+    """What a workflow needs from whatever executes it."""
+
+    async def execute_activity(self, call: ActivityCall) -> Any:
+        """Run the activity of ``call``; return its raw result or raise ``ActivityFailedError``."""
+        ...
+
+    async def sleep(self, duration: timedelta) -> None: ...
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+        """Return once ``predicate()`` is true; raise ``TimeoutError`` after ``timeout``."""
+        ...
+
+    def now(self) -> datetime: ...
+
+    def workflow_id(self) -> str: ...
+
+
+class TemporalRuntime:
+    """The runtime inside a workflow running on a Temporal worker."""
+
+    async def execute_activity(self, call: ActivityCall) -> Any:
+        name = call.activity.name
+        queue = call.task_queue or temporalio.workflow.info().task_queue
+        served = _served.get(queue)
+        if served is not None and name not in served:
+            raise ActivityNotRegisteredError(
+                f"Activity {name!r} is not registered on the worker for task queue {queue!r} "
+                f"(it serves: {', '.join(sorted(served)) or 'no activities'}). Import the module that "
+                "defines it before engine.start(), or pass task_queue= naming a queue whose worker has it."
+            )
+        try:
+            return await temporalio.workflow.execute_activity(
+                name,
+                call.args,
+                task_queue=call.task_queue,
+                result_type=call.activity.result_type,
+                start_to_close_timeout=call.start_to_close_timeout,
+                schedule_to_close_timeout=call.schedule_to_close_timeout,
+                heartbeat_timeout=call.heartbeat_timeout,
+                retry_policy=to_temporal_retry_policy(call.retry_policy),
+            )
+        except temporalio.exceptions.ActivityError as exc:
+            raise activity_failed(exc, name) from exc
+
+    async def sleep(self, duration: timedelta) -> None:
+        await temporalio.workflow.sleep(duration)
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
+        await temporalio.workflow.wait_condition(predicate, timeout=timeout)
+
+    def now(self) -> datetime:
+        return temporalio.workflow.now()
+
+    def workflow_id(self) -> str:
+        return temporalio.workflow.info().workflow_id
+
+
+_TEMPORAL = TemporalRuntime()
+_override: ContextVar[WorkflowRuntime | None] = ContextVar("temporal_runtime_workflow_runtime", default=None)
+
+
+@contextmanager
+def use_runtime(runtime: WorkflowRuntime) -> Iterator[None]:
+    """Run workflow code in this context (and tasks created in it) on ``runtime``."""
+    token = _override.set(runtime)
+    try:
+        yield
+    finally:
+        _override.reset(token)
+
+
+def current_runtime(operation: str) -> WorkflowRuntime:
+    """The runtime executing the current workflow code, or :class:`NotInWorkflowError`."""
+    override = _override.get()
+    if override is not None:
+        return override
+    if temporalio.workflow.in_workflow():
+        return _TEMPORAL
+    raise NotInWorkflowError(
+        f"Workflow.{operation}() only works inside a running workflow. To unit-test workflow logic "
+        "without Temporal, use temporal_runtime.testing.WorkflowTester (fake activities, virtual "
+        f"clock), or patch it: `patch.object(wf, {operation!r}, new_callable=AsyncMock)`."
+    )
+
+
+# --- the operations Workflow's methods delegate to -------------------------------------------------
 
 
 async def execute_activity[A, R](
@@ -59,36 +166,22 @@ async def execute_activity[A, R](
     task_queue: str | None,
     schedule_to_close_timeout: Duration | None,
 ) -> R:
-    _require_workflow("exec")
+    runtime = current_runtime("exec")
     if not isinstance(activity, ActivityDefinition):
         raise DefinitionError(
             f"Workflow.exec() takes an activity handle returned by activity_def(...), got {activity!r}"
         )
-    start_to_close = to_timedelta(timeout, f"exec({activity.name!r}) timeout")
-    queue = task_queue or temporalio.workflow.info().task_queue
-    served = _served.get(queue)
-    if served is not None and activity.name not in served:
-        raise ActivityNotRegisteredError(
-            f"Activity {activity.name!r} is not registered on the worker for task queue {queue!r} "
-            f"(it serves: {', '.join(sorted(served)) or 'no activities'}). Import the module that "
-            "defines it before engine.start(), or pass task_queue= naming a queue whose worker has it."
-        )
-    validated = activity.validate_args(args)
-    try:
-        result = await temporalio.workflow.execute_activity(
-            activity.name,
-            validated,
-            task_queue=task_queue,
-            result_type=activity.result_type,
-            start_to_close_timeout=start_to_close,
-            schedule_to_close_timeout=optional_timedelta(
-                schedule_to_close_timeout, "schedule_to_close_timeout"
-            ),
-            heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
-            retry_policy=to_temporal_retry_policy(retry_policy),
-        )
-    except temporalio.exceptions.ActivityError as exc:
-        raise activity_failed(exc, activity.name) from exc
+    call = ActivityCall(
+        activity=activity,
+        args=activity.validate_args(args),
+        start_to_close_timeout=to_timedelta(timeout, f"exec({activity.name!r}) timeout"),
+        schedule_to_close_timeout=optional_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
+        heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
+        retry_policy=retry_policy,
+        task_queue=task_queue,
+    )
+    to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
+    result = await runtime.execute_activity(call)
     return activity.validate_result(result)
 
 
@@ -116,16 +209,24 @@ def activity_failed(exc: temporalio.exceptions.ActivityError, name: str) -> Acti
 
 
 async def sleep(duration: Duration) -> None:
-    _require_workflow("sleep")
-    await temporalio.workflow.sleep(to_timedelta(duration, "sleep duration"))
+    runtime = current_runtime("sleep")
+    await runtime.sleep(to_timedelta(duration, "sleep duration"))
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: Duration | None) -> None:
-    _require_workflow("wait_until")
+    runtime = current_runtime("wait_until")
     if not callable(predicate):
         raise InvalidArgumentsError(f"wait_until() takes a callable returning bool, got {predicate!r}")
     limit: timedelta | None = None if timeout is None else to_timedelta(timeout, "wait_until timeout")
     try:
-        await temporalio.workflow.wait_condition(predicate, timeout=limit)
+        await runtime.wait_until(predicate, limit)
     except TimeoutError:
         raise TimeoutError(f"wait_until() condition not met within {limit}") from None
+
+
+def now() -> datetime:
+    return current_runtime("now").now()
+
+
+def workflow_id() -> str:
+    return current_runtime("workflow_id").workflow_id()

@@ -6,13 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
 
-import temporalio.workflow
-
 from temporal_runtime_core import (
     ActivityDefinition,
     DefinitionError,
     Duration,
-    NotInWorkflowError,
     WorkflowRegistry,
     default_workflow_registry,
 )
@@ -197,13 +194,9 @@ class Workflow(metaclass=_WorkflowMeta):
 
     def now(self) -> datetime:
         """The workflow's deterministic current time (UTC). Use instead of ``datetime.now()``."""
-        if not temporalio.workflow.in_workflow():
-            raise NotInWorkflowError("Workflow.now() only works inside a running workflow")
-        return temporalio.workflow.now()
+        return _runtime.now()
 
     @property
     def workflow_id(self) -> str:
         """The id of the running workflow execution."""
-        if not temporalio.workflow.in_workflow():
-            raise NotInWorkflowError("Workflow.workflow_id is only known inside a running workflow")
-        return temporalio.workflow.info().workflow_id
+        return _runtime.workflow_id()
