@@ -49,7 +49,7 @@ from temporal_runtime_workflow import (
 from ._activities import temporal_activity
 from ._connection import PemSource, build_tls, load_env_config
 from ._converter import data_converter
-from ._local_server import find_server_binary, free_port
+from ._local_server import find_server_binary, find_test_server_binary, free_port
 from ._sandbox import passthrough_modules
 
 __all__ = ["TemporalEngine"]
@@ -65,7 +65,9 @@ class TemporalEngine:
     With ``url=None`` the engine starts an embedded local Temporal dev server (needs the
     ``temporal-runtime[local]`` extra) on a free loopback port and stops it in :meth:`stop`;
     ``local_db_path`` keeps its state in a SQLite file so work survives a restart, and unless
-    ``headless`` the address of the local Temporal Web UI is logged.
+    ``headless`` the address of the local Temporal Web UI is logged. ``time_skipping=True`` starts
+    Temporal's time-skipping test server instead (``temporal-runtime[testing]``): while a caller
+    waits for a result, timers fire at once, so a workflow sleeping for days finishes in moments.
 
     For a real cluster pass ``url`` and ``namespace``; ``api_key`` (implies TLS), ``tls=True`` or a
     ``temporalio.service.TLSConfig``, and for mTLS ``tls_client_cert``/``tls_client_key`` (PEM bytes
@@ -99,6 +101,7 @@ class TemporalEngine:
         headless: bool = False,
         ui_port: int | None = None,
         server_binary: str | Path | None = None,
+        time_skipping: bool = False,
         workflow_registry: WorkflowRegistry | None = None,
         activity_registry: ActivityRegistry | None = None,
         sandbox_passthrough: Iterable[str] = (),
@@ -128,6 +131,9 @@ class TemporalEngine:
         self._headless = headless
         self._ui_port = ui_port
         self._server_binary = server_binary
+        if time_skipping and url is not None:
+            raise EngineError("time_skipping=True starts its own test server; do not pass url= with it")
+        self.time_skipping = time_skipping
         self.workflow_registry = (
             workflow_registry if workflow_registry is not None else default_workflow_registry
         )
@@ -238,7 +244,27 @@ class TemporalEngine:
     ) -> None:
         await self.stop()
 
+    async def _start_time_skipping(self) -> temporalio.client.Client:
+        binary = find_test_server_binary(self._server_binary)
+        try:
+            env = await temporalio.testing.WorkflowEnvironment.start_time_skipping(
+                data_converter=data_converter(),
+                identity=self._identity,
+                test_server_existing_path=str(binary),
+            )
+        except Exception as exc:
+            raise LocalServerError(
+                f"Could not start the time-skipping test server ({binary}): {exc}"
+            ) from exc
+        self._env = env
+        log.info(
+            "temporal-runtime: time-skipping test server at %s", env.client.service_client.config.target_host
+        )
+        return env.client
+
     async def _start_local(self) -> temporalio.client.Client:
+        if self.time_skipping:
+            return await self._start_time_skipping()
         binary = find_server_binary(self._server_binary)
         ui_port = None if self._headless else (self._ui_port or free_port())
         args: list[str] = []
@@ -321,14 +347,25 @@ class TemporalEngine:
         restrictions = SandboxRestrictions.default.with_passthrough_modules(
             *passthrough_modules(workflows, activities, self._sandbox_passthrough)
         )
-        self._worker = temporalio.worker.Worker(
-            client,
-            task_queue=self.task_queue,
-            workflows=[d.adapter_class for d in workflows],
-            activities=[temporal_activity(a) for a in activities],
-            workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
-            max_concurrent_activities=self._max_concurrent_activities,
-        )
+        try:
+            self._worker = temporalio.worker.Worker(
+                client,
+                task_queue=self.task_queue,
+                workflows=[d.adapter_class for d in workflows],
+                activities=[temporal_activity(a) for a in activities],
+                workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+                max_concurrent_activities=self._max_concurrent_activities,
+            )
+        except RuntimeError as exc:
+            cause = exc.__cause__
+            if cause is None or not str(exc).startswith("Failed validating workflow"):
+                raise
+            raise DefinitionError(
+                f"{exc}: re-importing its module inside Temporal's workflow sandbox raised "
+                f"{type(cause).__name__}: {cause}. Workflow modules must be safe to import: keep "
+                "side effects such as asyncio.run(main()) under `if __name__ == '__main__':`, and "
+                "avoid I/O, threads or non-deterministic calls at import time."
+            ) from exc
         register_worker_activities(self.task_queue, frozenset(a.name for a in activities))
         self._worker_task = asyncio.create_task(
             self._worker.run(), name=f"temporal-runtime worker {self.task_queue}"
