@@ -138,6 +138,9 @@ class WorkflowClient:
     async def query(self, workflow_id: str, name: str, *args: Any) -> Any:
         return await (await self.get_typed_handle(workflow_id)).query(name, *args)
 
+    async def update(self, workflow_id: str, name: str, *args: Any) -> Any:
+        return await (await self.get_typed_handle(workflow_id)).update(name, *args)
+
     async def get_status(self, workflow_id: str) -> WorkflowStatus:
         return await self.get_handle(workflow_id).status()
 

@@ -9,6 +9,7 @@ import temporalio.service
 from temporal_runtime_core import (
     ActivityFailedError,
     TemporalRuntimeError,
+    UpdateFailedError,
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
     WorkflowError,
@@ -89,6 +90,15 @@ def translate_error(
         target = f"{workflow_id!r}" if workflow_id else "the requested workflow"
         return WorkflowNotFoundError(
             f"No workflow execution {target} found: {exc.message}", workflow_id=workflow_id
+        )
+    if isinstance(exc, temporalio.client.WorkflowUpdateFailedError):
+        error_type, message, _ = _failure_fields(exc.cause) if exc.cause is not None else (None, str(exc), ())
+        prefix = f"{error_type}: " if error_type else ""
+        return UpdateFailedError(
+            f"Update on workflow {workflow_id!r} failed: {prefix}{message}",
+            error_type=error_type,
+            workflow_id=workflow_id,
+            run_id=run_id,
         )
     if isinstance(exc, temporalio.client.WorkflowQueryFailedError):
         return WorkflowError(

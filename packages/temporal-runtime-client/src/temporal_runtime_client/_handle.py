@@ -117,6 +117,19 @@ class MethodHandle[R]:
             self._handle.query(name, args=values, result_type=result_type), self.id, self.run_id
         )
 
+    async def update(self, name: str, *args: Any) -> Any:
+        """Send update ``name`` with ``args`` and wait for the handler's answer.
+
+        Raises :class:`UpdateFailedError` when the handler raises or the arguments are rejected.
+        """
+        values = self._validate(name, args, "update")
+        result_type: Any = None
+        if self._definition is not None:
+            result_type = self._definition.update(name).return_type
+        return await _translated(
+            self._handle.execute_update(name, args=values, result_type=result_type), self.id, self.run_id
+        )
+
     async def cancel(self) -> None:
         """Ask the workflow to cancel (it may clean up before it ends)."""
         await _translated(self._handle.cancel(), self.id, self.run_id)
@@ -136,7 +149,12 @@ class MethodHandle[R]:
     def _validate(self, name: str, args: tuple[Any, ...], kind: str) -> list[Any]:
         if self._definition is None:
             return list(args)
-        lookup: Callable[[str], Any] = self._definition.signal if kind == "signal" else self._definition.query
+        lookups: dict[str, Callable[[str], Any]] = {
+            "signal": self._definition.signal,
+            "query": self._definition.query,
+            "update": self._definition.update,
+        }
+        lookup = lookups[kind]
         try:
             spec = lookup(name)
         except UnknownMethodError:

@@ -20,6 +20,7 @@ __all__ = [
     "NotInWorkflowError",
     "TemporalRuntimeError",
     "UnknownMethodError",
+    "UpdateFailedError",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelledError",
     "WorkflowError",
@@ -162,6 +163,24 @@ class ActivityFailedError(WorkflowFailedError):
             details=details,
         )
         self.activity_name = activity_name
+
+
+class UpdateFailedError(WorkflowError):
+    """An update was rejected or its handler raised; the workflow itself keeps running.
+
+    ``error_type`` names the exception type raised by the handler.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error_type: str | None = None,
+        workflow_id: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        super().__init__(message, workflow_id=workflow_id, run_id=run_id)
+        self.error_type = error_type
 
 
 class WorkflowCancelledError(WorkflowError):

@@ -485,6 +485,10 @@ class TemporalEngine:
         """Ask query ``name`` of workflow ``workflow_id``."""
         return await self.client.query(workflow_id, name, *args)
 
+    async def update(self, workflow_id: str, name: str, *args: Any) -> Any:
+        """Send update ``name`` with ``args`` to workflow ``workflow_id`` and return its answer."""
+        return await self.client.update(workflow_id, name, *args)
+
     async def get_status(self, workflow_id: str) -> WorkflowStatus:
         """The status of workflow ``workflow_id``."""
         return await self.client.get_status(workflow_id)

@@ -7,7 +7,7 @@ from temporal_runtime_core import add_registration_guard
 from ._adapter import adapter_name, to_failure
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 from ._definition import WorkflowDefinition
-from ._handlers import HandlerInfo, handler_info, wf_query, wf_signal
+from ._handlers import HandlerInfo, handler_info, wf_query, wf_signal, wf_update
 from ._methods import MethodSpec
 from ._runtime import (
     ActivityCall,
@@ -46,4 +46,5 @@ __all__ = [
     "use_runtime",
     "wf_query",
     "wf_signal",
+    "wf_update",
 ]

@@ -2,7 +2,8 @@
 
 The adapter is an ordinary ``@workflow.defn`` class with one ``run(payload)`` method. The payload is
 ``{"method": "<entry method>", "kwargs": {...}}``; ``run`` validates it and calls the user's method.
-Signal and query handlers are attached for every ``@wf_signal``/``@wf_query`` method.
+Signal, query and update handlers are attached for every ``@wf_signal``/``@wf_query``/
+``@wf_update`` method.
 
 Temporal's sandbox re-imports the workflow's module for each run as ``from <module> import
 <adapter name>``, so the adapter lives in the user's module under a deterministic name.
@@ -113,6 +114,24 @@ def _signal_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, None]
     return handler
 
 
+def _update_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, Any]]:
+    async def handler(self: Any, *args: Any) -> Any:
+        try:
+            values = spec.validate_positional(args)
+            result = getattr(self._wf, spec.name)(*values)
+            return (await result) if spec.is_async else result
+        except Exception as exc:
+            # Any exception fails this update for its caller; the workflow itself carries on.
+            failure = to_failure(exc)
+            if isinstance(failure, temporalio.exceptions.ApplicationError) and failure is not exc:
+                raise temporalio.exceptions.ApplicationError(
+                    failure.message, type=failure.type, non_retryable=True
+                ) from exc
+            raise
+
+    return handler
+
+
 def _query_handler(spec: MethodSpec) -> Callable[..., Any]:
     def handler(self: Any, *args: Any) -> Any:
         values = spec.validate_positional(args)
@@ -163,6 +182,10 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         attr = f"signal__{spec.name}"
         handler = _named(_signal_handler(spec), name, attr, module_name)
         namespace[attr] = temporalio.workflow.signal(name=temporal_name)(handler)
+    for temporal_name, spec in defn.updates.items():
+        attr = f"update__{spec.name}"
+        handler = _named(_update_handler(spec), name, attr, module_name)
+        namespace[attr] = temporalio.workflow.update(name=temporal_name)(handler)
     for temporal_name, spec in defn.queries.items():
         attr = f"query__{spec.name}"
         handler = _named(_query_handler(spec), name, attr, module_name)

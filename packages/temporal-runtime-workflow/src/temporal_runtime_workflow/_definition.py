@@ -1,4 +1,4 @@
-"""What a workflow class defines: entry methods, signal handlers and query handlers.
+"""What a workflow class defines: entry methods and signal, query and update handlers.
 
 Each check is a plain function; the metaclass only orchestrates them and raises once with every
 problem found.
@@ -16,7 +16,7 @@ from temporal_runtime_core import DefinitionError, UnknownMethodError
 from ._handlers import handler_info
 from ._methods import MethodSpec
 
-__all__ = ["WorkflowDefinition", "collect_methods", "definition_problems"]
+__all__ = ["CollectedMethods", "WorkflowDefinition", "collect_methods", "definition_problems"]
 
 
 @dataclass(eq=False)
@@ -28,6 +28,7 @@ class WorkflowDefinition:
     entry_methods: Mapping[str, MethodSpec]
     signals: Mapping[str, MethodSpec]
     queries: Mapping[str, MethodSpec]
+    updates: Mapping[str, MethodSpec] = field(default_factory=dict)
     adapter_class: type = field(default=type, repr=False)
 
     @property
@@ -62,6 +63,15 @@ class WorkflowDefinition:
             )
         return spec
 
+    def update(self, name: str) -> MethodSpec:
+        spec = self.updates.get(name)
+        if spec is None:
+            raise UnknownMethodError(
+                f"Workflow {self.name!r} has no update {name!r}; updates are: "
+                f'{", ".join(sorted(self.updates)) or "(none)"} (declare one with @wf_update("{name}"))'
+            )
+        return spec
+
 
 def _public_functions(cls: type, stop: type) -> dict[str, Any]:
     """Functions defined on ``cls`` and its bases up to (not including) ``stop``, nearest first."""
@@ -76,24 +86,31 @@ def _public_functions(cls: type, stop: type) -> dict[str, Any]:
     return found
 
 
-def collect_methods(
-    cls: type, stop: type
-) -> tuple[dict[str, MethodSpec], dict[str, MethodSpec], dict[str, MethodSpec], list[str]]:
-    """Entry methods, signals and queries of ``cls``, and the problems found while collecting."""
+@dataclass
+class CollectedMethods:
+    """What :func:`collect_methods` found on a class."""
+
+    entries: dict[str, MethodSpec] = field(default_factory=dict)
+    signals: dict[str, MethodSpec] = field(default_factory=dict)
+    queries: dict[str, MethodSpec] = field(default_factory=dict)
+    updates: dict[str, MethodSpec] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def collect_methods(cls: type, stop: type) -> CollectedMethods:
+    """Entry methods and signal/query/update handlers of ``cls``, and the problems found."""
     owner = cls.__qualname__
-    entries: dict[str, MethodSpec] = {}
-    signals: dict[str, MethodSpec] = {}
-    queries: dict[str, MethodSpec] = {}
-    problems: list[str] = []
+    found = CollectedMethods()
+    tables = {"signal": found.signals, "query": found.queries, "update": found.updates}
     for attr, value in _public_functions(cls, stop).items():
         info = handler_info(value)
         if info is not None:
             if not inspect.isfunction(value):
-                problems.append(f"{owner}.{attr}: @wf_{info.kind} must decorate a plain method")
+                found.problems.append(f"{owner}.{attr}: @wf_{info.kind} must decorate a plain method")
                 continue
-            table = signals if info.kind == "signal" else queries
+            table = tables[info.kind]
             if info.name in table:
-                problems.append(
+                found.problems.append(
                     f"{info.kind} name {info.name!r} is used by both {owner}.{table[info.name].name} "
                     f"and {owner}.{attr}"
                 )
@@ -101,15 +118,15 @@ def collect_methods(
             try:
                 table[info.name] = MethodSpec(owner, attr, value)
             except DefinitionError as exc:
-                problems.append(str(exc))
+                found.problems.append(str(exc))
             continue
         if attr.startswith("_") or not inspect.iscoroutinefunction(value):
             continue
         try:
-            entries[attr] = MethodSpec(owner, attr, value)
+            found.entries[attr] = MethodSpec(owner, attr, value)
         except DefinitionError as exc:
-            problems.append(str(exc))
-    return entries, signals, queries, problems
+            found.problems.append(str(exc))
+    return found
 
 
 def definition_problems(cls: type) -> list[str]:

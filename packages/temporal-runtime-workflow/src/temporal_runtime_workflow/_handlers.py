@@ -1,4 +1,4 @@
-"""``@wf_signal`` and ``@wf_query``: mark workflow methods as Temporal signal and query handlers."""
+"""``@wf_signal``, ``@wf_query`` and ``@wf_update``: mark workflow methods as Temporal handlers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from typing import Any, Literal
 
 from temporal_runtime_core import DefinitionError
 
-__all__ = ["HandlerInfo", "handler_info", "wf_query", "wf_signal"]
+__all__ = ["HandlerInfo", "handler_info", "wf_query", "wf_signal", "wf_update"]
 
 _ATTR = "__temporal_runtime_handler__"
 
-type HandlerKind = Literal["signal", "query"]
+type HandlerKind = Literal["signal", "query", "update"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ def _marker[F: Callable[..., Any]](kind: HandlerKind, name: str | None, decorato
         if existing is not None:
             raise DefinitionError(
                 f"{getattr(fn, '__qualname__', fn)} is already a {existing.kind} handler; "
-                f"a method can be only one of signal or query"
+                f"a method can be only one of signal, query or update"
             )
         setattr(fn, _ATTR, HandlerInfo(kind, name if name is not None else fn.__name__))
         return fn
@@ -62,6 +62,16 @@ def wf_query[F: Callable[..., Any]](name: str | None = None) -> Callable[[F], F]
     (queries are read-only and answered immediately).
     """
     return _marker("query", name, "wf_query")
+
+
+def wf_update[F: Callable[..., Any]](name: str | None = None) -> Callable[[F], F]:
+    """Make a workflow method the handler of update ``name`` (default: the method's name).
+
+    An update is a request the workflow answers: it may change state, wait (``async def``), and
+    its return value goes back to the caller, who waits for it. Arguments are validated like
+    entry-method arguments; an exception fails the update (the caller gets it), not the workflow.
+    """
+    return _marker("update", name, "wf_update")
 
 
 def handler_info(fn: object) -> HandlerInfo | None:

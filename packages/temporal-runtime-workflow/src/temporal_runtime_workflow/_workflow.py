@@ -70,9 +70,9 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
     problems = definition_problems(cls)
     if not isinstance(name, str) or not name.strip():
         problems.append(f"name= must be a non-empty string, got {name!r}")
-    entries, signals, queries, method_problems = collect_methods(cls, Workflow)
-    problems.extend(method_problems)
-    if not entries and not method_problems:
+    methods = collect_methods(cls, Workflow)
+    problems.extend(methods.problems)
+    if not methods.entries and not methods.problems:
         problems.append(
             "it defines no entry method. Entry methods are public `async def` methods; "
             "pass abstract=True in the class statement for a base class that is not a workflow"
@@ -81,7 +81,12 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
         details = "\n".join(f"  - {p}" for p in problems)
         raise DefinitionError(f"Workflow class {cls.__module__}.{cls.__qualname__} is invalid:\n{details}")
     defn = WorkflowDefinition(
-        name=name, workflow_class=cls, entry_methods=entries, signals=signals, queries=queries
+        name=name,
+        workflow_class=cls,
+        entry_methods=methods.entries,
+        signals=methods.signals,
+        queries=methods.queries,
+        updates=methods.updates,
     )
     defn.adapter_class = build_adapter(defn)
     registry.register(defn)

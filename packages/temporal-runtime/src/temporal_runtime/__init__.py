@@ -30,6 +30,7 @@ from temporal_runtime_core import (
     RetryPolicy,
     TemporalRuntimeError,
     UnknownMethodError,
+    UpdateFailedError,
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
     WorkflowError,
@@ -43,7 +44,7 @@ from temporal_runtime_core import (
     default_workflow_registry,
 )
 from temporal_runtime_engine import TemporalEngine
-from temporal_runtime_workflow import Workflow, wf_query, wf_signal
+from temporal_runtime_workflow import Workflow, wf_query, wf_signal, wf_update
 
 try:
     __version__ = version("temporal-runtime")
@@ -75,6 +76,7 @@ __all__ = [
     "TemporalEngine",
     "TemporalRuntimeError",
     "UnknownMethodError",
+    "UpdateFailedError",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelledError",
@@ -92,4 +94,5 @@ __all__ = [
     "default_workflow_registry",
     "wf_query",
     "wf_signal",
+    "wf_update",
 ]
