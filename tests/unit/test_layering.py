@@ -176,12 +176,14 @@ def test_all_names_exist(package: str) -> None:
 
 @pytest.mark.parametrize("package", list(DISTRIBUTIONS.values()))
 def test_private_modules_all_names_exist(package: str) -> None:
-    for path in python_files(source_dir(package)):
-        if path.name == "__init__.py":
-            continue
-        module = importlib.import_module(f"{package}.{path.stem}")
-        for name in getattr(module, "__all__", []):
-            assert hasattr(module, name), f"{package}.{path.stem}.__all__ names missing {name!r}"
+    root = source_dir(package)
+    for path in python_files(root):
+        relative = path.relative_to(root).with_suffix("")
+        parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
+        name = ".".join((package, *parts))
+        module = importlib.import_module(name)
+        for exported in getattr(module, "__all__", []):
+            assert hasattr(module, exported), f"{name}.__all__ names missing {exported!r}"
 
 
 def test_facade_reexports_the_same_objects() -> None:

@@ -1,5 +1,6 @@
 """temporal-runtime engine layer: ``TemporalEngine``, payload conversion and the local server."""
 
+from ._activity_context import ActivityInfo, NotInActivityError, activity_info, heartbeat, is_cancelled
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
 from ._engine import TemporalEngine
 from ._local_server import (
@@ -11,13 +12,18 @@ from ._local_server import (
 )
 
 __all__ = [
+    "ActivityInfo",
+    "NotInActivityError",
     "SERVER_BINARY_ENV",
     "TEST_SERVER_BINARY_ENV",
     "DtoJsonPayloadConverter",
     "RuntimePayloadConverter",
     "TemporalEngine",
+    "activity_info",
     "data_converter",
     "find_server_binary",
     "find_test_server_binary",
     "free_port",
+    "heartbeat",
+    "is_cancelled",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -15,7 +14,6 @@ import temporalio.client
 import temporalio.service
 import temporalio.testing
 import temporalio.worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from temporal_runtime_client import (
     AnyIdConflictPolicy,
@@ -28,7 +26,6 @@ from temporal_runtime_client import (
 )
 from temporal_runtime_core import (
     ActivityRegistry,
-    DefinitionError,
     Duration,
     EngineConnectionError,
     EngineError,
@@ -50,7 +47,7 @@ from ._activities import temporal_activity
 from ._connection import PemSource, build_tls, load_env_config
 from ._converter import data_converter
 from ._local_server import find_server_binary, find_test_server_binary, free_port
-from ._sandbox import passthrough_modules
+from ._sandbox import sandbox_errors_explained, sandboxed_runner
 
 __all__ = ["TemporalEngine"]
 
@@ -342,30 +339,16 @@ class TemporalEngine:
                 "start_worker=True but no workflows or activities are registered. Import the modules "
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
             )
-        for defn in workflows:
-            _check_reimportable(defn)
-        restrictions = SandboxRestrictions.default.with_passthrough_modules(
-            *passthrough_modules(workflows, activities, self._sandbox_passthrough)
-        )
-        try:
+        runner = sandboxed_runner(workflows, activities, self._sandbox_passthrough)
+        with sandbox_errors_explained():
             self._worker = temporalio.worker.Worker(
                 client,
                 task_queue=self.task_queue,
                 workflows=[d.adapter_class for d in workflows],
                 activities=[temporal_activity(a) for a in activities],
-                workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+                workflow_runner=runner,
                 max_concurrent_activities=self._max_concurrent_activities,
             )
-        except RuntimeError as exc:
-            cause = exc.__cause__
-            if cause is None or not str(exc).startswith("Failed validating workflow"):
-                raise
-            raise DefinitionError(
-                f"{exc}: re-importing its module inside Temporal's workflow sandbox raised "
-                f"{type(cause).__name__}: {cause}. Workflow modules must be safe to import: keep "
-                "side effects such as asyncio.run(main()) under `if __name__ == '__main__':`, and "
-                "avoid I/O, threads or non-deterministic calls at import time."
-            ) from exc
         register_worker_activities(self.task_queue, frozenset(a.name for a in activities))
         self._worker_task = asyncio.create_task(
             self._worker.run(), name=f"temporal-runtime worker {self.task_queue}"
@@ -511,21 +494,6 @@ class TemporalEngine:
             f"<TemporalEngine {where} namespace={self.namespace!r} "
             f"task_queue={self.task_queue!r} started={self.started}>"
         )
-
-
-def _check_reimportable(defn: WorkflowDefinition) -> None:
-    """The sandbox re-imports each workflow's module by name; fail early and clearly if it cannot."""
-    module = defn.workflow_class.__module__
-    if module == "__main__":
-        return
-    try:
-        importlib.import_module(module)
-    except ImportError as exc:
-        raise DefinitionError(
-            f"Workflow {defn.name!r} is defined in module {module!r}, which cannot be imported by that "
-            f"name ({exc}). Temporal's workflow sandbox re-imports workflow modules by name: make the "
-            "module importable (a package on sys.path; for pytest, set pythonpath or use packages)."
-        ) from exc
 
 
 def _report_worker_exit(task: asyncio.Task[None]) -> None:

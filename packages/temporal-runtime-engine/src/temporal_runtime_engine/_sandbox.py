@@ -7,20 +7,32 @@ per-run cost low. Modules that define workflows are never shared: their isolatio
 
 from __future__ import annotations
 
+import importlib
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from temporal_runtime_core import ActivityDefinition
+from temporal_runtime_core import ActivityDefinition, DefinitionError
 from temporal_runtime_workflow import WorkflowDefinition
 
-__all__ = ["SDK_PASSTHROUGH", "passthrough_modules"]
+__all__ = [
+    "SDK_PASSTHROUGH",
+    "check_reimportable",
+    "passthrough_modules",
+    "sandbox_errors_explained",
+    "sandboxed_runner",
+]
 
 SDK_PASSTHROUGH: tuple[str, ...] = (
+    "temporal_runtime",
     "temporal_runtime_core",
     "temporal_runtime_workflow",
+    "temporal_runtime_client",
+    "temporal_runtime_engine",
     "pydantic",
     "pydantic_core",
     "annotated_types",
@@ -64,3 +76,55 @@ def passthrough_modules(
         if m not in workflow_modules and m != "__main__" and not m.startswith("builtins")
     }
     return sorted({*SDK_PASSTHROUGH, *shareable, *extra})
+
+
+def sandboxed_runner(
+    workflows: Iterable[WorkflowDefinition],
+    activities: Iterable[ActivityDefinition[Any, Any]],
+    extra: Iterable[str] = (),
+) -> SandboxedWorkflowRunner:
+    """temporalio's default sandboxed runner, passing through the modules listed above.
+
+    Each workflow's module is first checked to be re-importable by name (see
+    :func:`check_reimportable`).
+    """
+    workflow_list = list(workflows)
+    for defn in workflow_list:
+        check_reimportable(defn)
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(
+        *passthrough_modules(workflow_list, activities, extra)
+    )
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def check_reimportable(defn: WorkflowDefinition) -> None:
+    """The sandbox re-imports each workflow's module by name; fail early and clearly if it cannot."""
+    module = defn.workflow_class.__module__
+    if module == "__main__":
+        return
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        raise DefinitionError(
+            f"Workflow {defn.name!r} is defined in module {module!r}, which cannot be imported by that "
+            f"name ({exc}). Temporal's workflow sandbox re-imports workflow modules by name: make the "
+            "module importable (a package on sys.path; for pytest, set pythonpath or use packages)."
+        ) from exc
+
+
+@contextmanager
+def sandbox_errors_explained() -> Iterator[None]:
+    """Turn temporalio's bare "Failed validating workflow X" into a :class:`DefinitionError` that
+    names the import-time cause and the fix."""
+    try:
+        yield
+    except RuntimeError as exc:
+        cause = exc.__cause__
+        if cause is None or not str(exc).startswith("Failed validating workflow"):
+            raise
+        raise DefinitionError(
+            f"{exc}: re-importing its module inside Temporal's workflow sandbox raised "
+            f"{type(cause).__name__}: {cause}. Workflow modules must be safe to import: keep "
+            "side effects such as asyncio.run(main()) under `if __name__ == '__main__':`, and "
+            "avoid I/O, threads or non-deterministic calls at import time."
+        ) from exc

@@ -43,7 +43,14 @@ from temporal_runtime_core import (
     default_activity_registry,
     default_workflow_registry,
 )
-from temporal_runtime_engine import TemporalEngine
+from temporal_runtime_engine import (
+    ActivityInfo,
+    NotInActivityError,
+    TemporalEngine,
+    activity_info,
+    heartbeat,
+    is_cancelled,
+)
 from temporal_runtime_workflow import Workflow, wf_query, wf_signal, wf_update
 
 try:
@@ -53,6 +60,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 __all__ = [
     "ActivityDefinition",
+    "ActivityInfo",
     "ActivityFailedError",
     "ActivityNotRegisteredError",
     "ActivityRegistry",
@@ -69,6 +77,7 @@ __all__ = [
     "InvalidOptionError",
     "LocalServerError",
     "MethodHandle",
+    "NotInActivityError",
     "NotInWorkflowError",
     "Registry",
     "RetryPolicy",
@@ -90,8 +99,11 @@ __all__ = [
     "WorkflowTimedOutError",
     "__version__",
     "activity_def",
+    "activity_info",
     "default_activity_registry",
     "default_workflow_registry",
+    "heartbeat",
+    "is_cancelled",
     "wf_query",
     "wf_signal",
     "wf_update",
