@@ -1,0 +1,81 @@
+"""Static typing checks of the testing kit's WorkflowTester (checked by mypy and pyright, never run).
+
+``assert_type`` fails type checking if an inferred type drifts; the ``# type: ignore`` lines are
+negative cases that must stay errors for both checkers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_type
+
+from pydantic import BaseModel
+
+from temporal_runtime import Workflow, activity_def
+from temporal_runtime.testing import ActivityCallRecord, WorkflowTester, WorkflowTesterHandle
+
+
+class KitArgs(BaseModel):
+    value: int
+
+
+class KitOut(BaseModel):
+    doubled: int
+
+
+@activity_def("typing_kit_double", Args=KitArgs, Result=KitOut)
+async def kit_double(args: KitArgs) -> KitOut:
+    return KitOut(doubled=args.value * 2)
+
+
+class KitWorkflow(Workflow):
+    def __init__(self) -> None:
+        self.seen = 0
+
+    async def compute(self, args: KitArgs, factor: int = 1) -> KitOut:
+        out = await self.exec(kit_double, args, timeout=5)
+        self.seen += 1
+        return KitOut(doubled=out.doubled * factor)
+
+    async def label(self) -> str:
+        return "kit"
+
+
+class KitOtherWorkflow(Workflow):
+    async def other(self, args: KitArgs) -> int:
+        return args.value
+
+
+def _sync_fake(args: KitArgs) -> KitOut:
+    return KitOut(doubled=args.value)
+
+
+async def _async_fake(args: KitArgs) -> KitOut:
+    return KitOut(doubled=args.value)
+
+
+async def tester_types() -> None:
+    tester = WorkflowTester(KitWorkflow, activities={kit_double: _sync_fake})
+    assert_type(tester, WorkflowTester[KitWorkflow])
+
+    assert_type(await tester.run(KitWorkflow.compute, KitArgs(value=1)), KitOut)
+    assert_type(await tester.run(KitWorkflow.compute, KitArgs(value=1), factor=3), KitOut)
+    assert_type(await tester.run(KitWorkflow.label), str)
+
+    handle = await tester.start(KitWorkflow.compute, KitArgs(value=2))
+    assert_type(handle, WorkflowTesterHandle[KitWorkflow, KitOut])
+    assert_type(await handle.result(), KitOut)
+    assert_type(await handle.result(timeout=60), KitOut)
+    assert_type(handle.instance, KitWorkflow)
+    assert_type(handle.instance.seen, int)
+    assert_type(handle.done, bool)
+    assert_type(handle.query("anything"), Any)
+
+    tester.fake(kit_double, _async_fake).fake(kit_double, KitOut(doubled=1)).fake(kit_double, ValueError)
+    assert_type(tester.calls_to(kit_double), list[ActivityCallRecord[KitArgs]])
+    assert_type(tester.calls_to(kit_double)[0].args, KitArgs)
+    assert_type(tester.calls, list[ActivityCallRecord[Any]])
+
+    # Negative cases: both checkers must reject them.
+    await tester.run(KitWorkflow.compute, 42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    await tester.run(KitOtherWorkflow.other, KitArgs(value=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    tester.fake(kit_double, "not a KitOut")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
