@@ -73,15 +73,23 @@ class ApprovalWorkflow(Workflow):
         self._reason: str | None = None
         self._decision: Decision = "pending"
 
+    def _open(self) -> bool:
+        """Still waiting for a decision? The first decision wins; later signals are ignored.
+
+        (Several signals can arrive in one batch, before the waiting code runs again, so the
+        handlers themselves must check.)
+        """
+        return not (self._approved or self._rejected) and self._decision == "pending"
+
     @wf_signal("approve")
     async def approve(self, approver: str) -> None:
-        if self._decision == "pending":
+        if self._open():
             self._approved = True
             self._decided_by = approver
 
     @wf_signal("reject")
     async def reject(self, approver: str, reason: str) -> None:
-        if self._decision == "pending":
+        if self._open():
             self._rejected = True
             self._decided_by = approver
             self._reason = reason

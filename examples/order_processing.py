@@ -169,7 +169,7 @@ async def run_scenario(engine: TemporalEngine) -> OrderScenario:
     await handle.signal("pause")
     paused_at = await handle.query("progress")
     print(f"paused:               {paused_at}")
-    await asyncio.sleep(2 * ITEM_PROCESSING_SECONDS)  # let an item that was in flight finish
+    await asyncio.sleep(3 * ITEM_PROCESSING_SECONDS)  # let an item that was in flight finish
     settled = await handle.query("progress")
     await asyncio.sleep(1.0)  # several items' worth of time: nothing happens while paused
     still_paused = await handle.query("progress")
@@ -210,6 +210,7 @@ async def run_scenario(engine: TemporalEngine) -> OrderScenario:
     # ... or terminate it (immediate; no workflow code runs).
     stuck_order = await orders.async_.process_order(make_order(f"ORD-{suffix}-t", 3))
     await stuck_order.signal("pause")
+    await asyncio.sleep(3 * ITEM_PROCESSING_SECONDS)  # let the item in flight finish first
     await engine.terminate(stuck_order.id, "Stuck in warehouse")
     try:
         await stuck_order.result(timeout=30)
