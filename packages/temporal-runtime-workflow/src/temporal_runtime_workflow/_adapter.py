@@ -27,7 +27,7 @@ from temporal_runtime_core import (
 from ._definition import WorkflowDefinition
 from ._methods import MethodSpec
 
-__all__ = ["adapter_name", "build_adapter", "to_failure"]
+__all__ = ["adapter_name", "build_adapter", "run_without_waiting", "to_failure"]
 
 _log = logging.getLogger("temporal_runtime.workflow")
 
@@ -138,13 +138,17 @@ def _query_handler(spec: MethodSpec) -> Callable[..., Any]:
         result = getattr(self._wf, spec.name)(*values)
         if not spec.is_async:
             return result
-        return _run_without_waiting(result, spec)
+        return run_without_waiting(result, spec)
 
     return handler
 
 
-def _run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> Any:
-    """Run an ``async def`` query to completion synchronously; it must never suspend."""
+def run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> Any:
+    """Run an ``async def`` query to completion synchronously; it must never suspend.
+
+    A query that suspends, or that tries to wait (the runtime raises ``ReadOnlyContextError``),
+    raises :class:`InvalidArgumentsError`.
+    """
     try:
         coro.send(None)
     except StopIteration as done:

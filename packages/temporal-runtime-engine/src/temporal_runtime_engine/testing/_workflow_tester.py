@@ -23,35 +23,26 @@ time-skipping test server or a dev server for those.
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import heapq
-import inspect
 import itertools
-import json
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sized
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Concatenate, Self, cast
 
-import temporalio.common
-import temporalio.exceptions
+import temporalio.workflow
 
 from temporal_runtime_core import (
     ActivityDefinition,
     DefinitionError,
     Duration,
-    InvalidArgumentsError,
     InvalidOptionError,
     TemporalRuntimeError,
     UpdateFailedError,
     WorkflowCancelledError,
     WorkflowNotFoundError,
-    default_codec,
     to_timedelta,
 )
 from temporal_runtime_workflow import (
     ActivityCall,
-    AnyRetryPolicy,
     MethodSpec,
     Workflow,
     WorkflowDefinition,
@@ -60,34 +51,35 @@ from temporal_runtime_workflow import (
     to_temporal_retry_policy,
     use_runtime,
 )
+from temporal_runtime_workflow._adapter import run_without_waiting
 
-__all__ = ["ActivityCallRecord", "MissingFakeError", "WorkflowTester", "WorkflowTesterHandle"]
+from ._fake_activities import (
+    UNLIMITED_ATTEMPTS_CAP,
+    ActivityCallRecord,
+    MissingFakeError,
+    activity_args_json,
+    activity_error,
+    as_application_error,
+    call_fake,
+    check_fake,
+    missing_fake_error,
+    next_retry,
+)
+from ._json_round_trip import convert, through_json
+from ._virtual_clock import Scheduler
+
+__all__ = [
+    "ActivityCallRecord",
+    "MissingFakeError",
+    "WorkflowTester",
+    "WorkflowTesterError",
+    "WorkflowTesterHandle",
+]
 
 DEFAULT_START_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 """The virtual clock's default start: 2024-01-01T00:00:00Z."""
 
-UNLIMITED_ATTEMPTS_CAP = 100
-"""With a retry policy of unlimited attempts, the tester gives up after this many failures."""
-
-_SETTLE_ROUNDS = 10_000  # upper bound of event-loop turns to wait for workflow code to block
-_SETTLE_ROUNDS_WITHOUT_READY_QUEUE = 50  # event loops that do not expose their ready queue
-
 type _AnyTask = asyncio.Task[Any]
-
-
-# --- errors and records ----------------------------------------------------------------------------
-
-
-class MissingFakeError(TemporalRuntimeError, LookupError):
-    """The workflow called an activity the :class:`WorkflowTester` has no fake for.
-
-    Raised inside the workflow at the ``exec`` call, and again by ``run()``/``result()`` even if the
-    workflow caught it: a missing fake is always a mistake in the test's setup.
-    """
-
-    def __init__(self, message: str, *, activity_name: str) -> None:
-        super().__init__(message)
-        self.activity_name = activity_name
 
 
 class WorkflowTesterError(TemporalRuntimeError, RuntimeError):
@@ -95,197 +87,7 @@ class WorkflowTesterError(TemporalRuntimeError, RuntimeError):
     deadlock), or a fake keeps failing under a retry policy with unlimited attempts."""
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityCallRecord[A]:
-    """One attempt of one activity call the workflow made (see :attr:`WorkflowTester.calls`)."""
-
-    activity: ActivityDefinition[A, Any]
-    """The activity handle the workflow passed to ``exec``."""
-    args: A
-    """The validated argument (a copy, as the activity received it)."""
-    attempt: int
-    """1 for the first attempt, 2 for the first retry, ..."""
-    time: datetime
-    """The virtual time the attempt started at."""
-    timeout: timedelta
-    """``timeout=`` of the ``exec`` call (start-to-close; recorded, not enforced)."""
-    schedule_to_close_timeout: timedelta | None
-    heartbeat_timeout: timedelta | None
-    retry_policy: AnyRetryPolicy | None
-    task_queue: str | None
-
-    @property
-    def name(self) -> str:
-        """The activity's registered name."""
-        return self.activity.name
-
-
-# --- the virtual clock and the scheduler -----------------------------------------------------------
-
-
-@dataclass(eq=False, slots=True)
-class _Timer:
-    fire_at: datetime
-    fire: Callable[[], None]
-    cancelled: bool = False
-
-
-@dataclass(eq=False, slots=True)
-class _Waiter:
-    predicate: Callable[[], bool]
-    future: asyncio.Future[None]
-    context: contextvars.Context
-    owner: object
-
-
-class _Scheduler:
-    """Virtual time, timers, ``wait_until`` conditions and the count of fakes in flight."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-        self._timers: list[tuple[datetime, int, _Timer]] = []
-        self._seq = itertools.count()
-        self.waiters: list[_Waiter] = []
-        self.in_flight = 0
-        self._progress: asyncio.Event | None = None
-
-    # timers ---------------------------------------------------------------------------------------
-
-    def add_timer(self, delay: timedelta, fire: Callable[[], None]) -> _Timer:
-        timer = _Timer(self.now + delay, fire)
-        heapq.heappush(self._timers, (timer.fire_at, next(self._seq), timer))
-        return timer
-
-    def next_timer(self) -> _Timer | None:
-        while self._timers and self._timers[0][2].cancelled:
-            heapq.heappop(self._timers)
-        return self._timers[0][2] if self._timers else None
-
-    def fire_until(self, at: datetime) -> None:
-        """Move the clock to ``at``, firing every timer due by then (in order)."""
-        while (timer := self.next_timer()) is not None and timer.fire_at <= at:
-            heapq.heappop(self._timers)
-            self.now = max(self.now, timer.fire_at)
-            timer.cancelled = True
-            timer.fire()
-        self.now = max(self.now, at)
-
-    async def sleep(self, duration: timedelta) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        timer = self.add_timer(duration, lambda: _resolve(future, None))
-        try:
-            await future
-        finally:
-            timer.cancelled = True
-
-    # conditions -----------------------------------------------------------------------------------
-
-    async def wait_until(
-        self, predicate: Callable[[], bool], timeout: timedelta | None, owner: object
-    ) -> None:
-        if predicate():
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        waiter = _Waiter(predicate, future, contextvars.copy_context(), owner)
-        self.waiters.append(waiter)
-        timer: _Timer | None = None
-        if timeout is not None:
-            timer = self.add_timer(timeout, lambda: _resolve(future, TimeoutError()))
-        try:
-            await future
-        finally:
-            if waiter in self.waiters:
-                self.waiters.remove(waiter)
-            if timer is not None:
-                timer.cancelled = True
-
-    def check_conditions(self) -> bool:
-        """Resolve every waiter whose predicate is now true; whether any was resolved."""
-        resolved = False
-        for waiter in list(self.waiters):
-            if waiter.future.done():
-                continue
-            try:
-                ok = waiter.context.run(waiter.predicate)
-            except Exception as exc:  # the workflow sees its predicate's error at wait_until
-                waiter.future.set_exception(exc)
-                resolved = True
-                continue
-            if ok:
-                waiter.future.set_result(None)
-                resolved = True
-        return resolved
-
-    # activities in flight -------------------------------------------------------------------------
-
-    def progress(self) -> asyncio.Event:
-        if self._progress is None:
-            self._progress = asyncio.Event()
-        return self._progress
-
-    def activity_started(self) -> None:
-        self.in_flight += 1
-
-    def activity_finished(self) -> None:
-        self.in_flight -= 1
-        self.progress().set()
-
-    # driving --------------------------------------------------------------------------------------
-
-    async def settle(self) -> None:
-        """Let workflow code run until it blocks, re-checking ``wait_until`` conditions meanwhile.
-
-        Does not move the clock and does not wait for fake activities that are still running.
-        """
-        loop = asyncio.get_running_loop()
-        ready = getattr(loop, "_ready", None)  # CPython's queue of runnable callbacks
-        idle_check = isinstance(ready, Sized)
-        while True:
-            for turn in range(_SETTLE_ROUNDS):
-                await asyncio.sleep(0)
-                if idle_check:
-                    if len(cast(Sized, ready)) == 0:
-                        break
-                elif turn >= _SETTLE_ROUNDS_WITHOUT_READY_QUEUE:
-                    break
-            if not self.check_conditions():
-                return
-
-    async def drive(
-        self, until: Callable[[], bool], deadline: datetime | None, stuck: Callable[[], str]
-    ) -> bool:
-        """Run workflow code, jumping the clock to the next timer whenever only timers can help.
-
-        Returns True once ``until()`` holds, False when the virtual ``deadline`` passed first.
-        Raises :class:`WorkflowTesterError` (with ``stuck()``) when nothing can ever happen.
-        """
-        while True:
-            await self.settle()
-            if until():
-                return True
-            if self.in_flight:
-                event = self.progress()
-                event.clear()
-                if self.in_flight:
-                    await event.wait()
-                continue
-            timer = self.next_timer()
-            if timer is not None and (deadline is None or timer.fire_at <= deadline):
-                self.fire_until(timer.fire_at)
-                continue
-            if deadline is None:
-                raise WorkflowTesterError(stuck())
-            if self.now < deadline:
-                self.fire_until(deadline)
-                continue
-            return False
-
-
 # --- one workflow run ------------------------------------------------------------------------------
-
-
-class _QueryWaitedError(Exception):
-    """Raised inside a query that tried to exec, sleep or wait."""
 
 
 class _Run:
@@ -341,7 +143,7 @@ class _Run:
         error = self.task.exception()
         if error is not None:
             raise error
-        return _convert(self.task.result(), self.spec.return_type, f"the result of {self.spec.qualname}")
+        return convert(self.task.result(), self.spec.return_type, f"the result of {self.spec.qualname}")
 
     def stuck_message(self, waiting_for: str) -> str:
         scheduler = self.tester._scheduler
@@ -382,7 +184,10 @@ class _TesterRuntime:
 
     def _writable(self, operation: str) -> None:
         if self._run.in_query:
-            raise _QueryWaitedError(operation)
+            # what a worker raises; run_without_waiting turns it into the "tried to wait" error
+            raise temporalio.workflow.ReadOnlyContextError(
+                f"While in read-only function, action attempted: {operation}"
+            )
 
     async def execute_activity(self, call: ActivityCall) -> Any:
         self._writable("exec")
@@ -449,7 +254,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
         finished = await scheduler.drive(
             lambda: run.done or run.fatal is not None,
             deadline,
-            lambda: run.stuck_message("result()"),
+            lambda: WorkflowTesterError(run.stuck_message("result()")),
         )
         if not finished:
             raise TimeoutError(
@@ -499,10 +304,10 @@ class WorkflowTesterHandle[W: Workflow, R]:
             with use_runtime(run.runtime):
                 answer = getattr(run.instance, spec.name)(*values)
                 if spec.is_async:
-                    answer = _run_without_waiting(answer, spec)
+                    answer = run_without_waiting(answer, spec)
         finally:
             run.in_query = False
-        return _convert(answer, spec.return_type, f"the answer of query {spec.qualname}")
+        return convert(answer, spec.return_type, f"the answer of query {spec.qualname}")
 
     async def update(self, name: str, *args: Any) -> Any:
         """Send update ``name`` and drive the workflow (and the virtual clock) until it is answered.
@@ -520,7 +325,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
             await run.tester._scheduler.drive(
                 lambda: task.done() or run.done or run.fatal is not None,
                 None,
-                lambda: run.stuck_message(f"update {name!r}"),
+                lambda: WorkflowTesterError(run.stuck_message(f"update {name!r}")),
             )
         except BaseException:
             task.cancel()
@@ -547,7 +352,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
                 error_type=error_type,
                 workflow_id=self.id,
             ) from error
-        return _convert(task.result(), spec.return_type, f"the answer of update {spec.qualname}")
+        return convert(task.result(), spec.return_type, f"the answer of update {spec.qualname}")
 
     async def cancel(self) -> None:
         """Cancel the run: the workflow sees ``asyncio.CancelledError`` where it waits.
@@ -622,7 +427,7 @@ class WorkflowTester[W: Workflow]:
                 f"WorkflowTester workflow_id must be a non-empty string, got {workflow_id!r}"
             )
         self.workflow_id = workflow_id
-        self._scheduler = _Scheduler(start_time.astimezone(UTC))
+        self._scheduler = Scheduler(start_time.astimezone(UTC))
         self._fakes: dict[str, tuple[ActivityDefinition[Any, Any], object]] = {}
         self._calls: list[ActivityCallRecord[Any]] = []
         self._runs: list[_Run] = []
@@ -647,26 +452,8 @@ class WorkflowTester[W: Workflow]:
         return self
 
     def _set_fake(self, activity: object, fake: object) -> None:
-        if not isinstance(activity, ActivityDefinition):
-            raise TypeError(
-                "WorkflowTester fakes are keyed by activity handles (what activity_def(...) returned), "
-                f"got {activity!r}"
-                + (" (pass the handle itself, not its name)" if isinstance(activity, str) else "")
-            )
-        if callable(fake) and not _is_exception_class(fake):
-            try:
-                signature = inspect.signature(fake)
-            except (TypeError, ValueError):
-                pass
-            else:
-                try:
-                    signature.bind(None)
-                except TypeError:
-                    raise TypeError(
-                        f"The fake for activity {activity.name!r} ({fake!r}) must accept one positional "
-                        f"argument, the activity's {_type_name(activity.args_type)} value"
-                    ) from None
-        self._fakes[activity.name] = (activity, fake)
+        handle = check_fake(activity, fake)
+        self._fakes[handle.name] = (handle, fake)
 
     @property
     def calls(self) -> list[ActivityCallRecord[Any]]:
@@ -717,7 +504,7 @@ class WorkflowTester[W: Workflow]:
         before this returns; the clock does not move until ``result()`` or ``advance()``.
         """
         spec = self._entry(method)
-        received = _through_json(spec.bind(args, kwargs), f"the arguments of {spec.qualname}")
+        received = through_json(spec.bind(args, kwargs), f"the arguments of {spec.qualname}")
         bound = spec.validate_received(received)
         run = _Run(self, spec)
         with use_runtime(run.runtime):
@@ -778,10 +565,11 @@ class WorkflowTester[W: Workflow]:
     # --- activities ------------------------------------------------------------------------------
 
     async def _execute_activity(self, run: _Run, call: ActivityCall) -> Any:
+        """Run ``call`` on its fake, recording and retrying each attempt in virtual time."""
         activity = call.activity
         name = activity.name
         policy = to_temporal_retry_policy(call.retry_policy)
-        recorded_args = activity.validate_args(_activity_args_json(activity, call.args))
+        recorded_args = activity.validate_args(activity_args_json(activity, call.args))
         scheduled_at = self._scheduler.now
         for attempt in itertools.count(1):
             self._calls.append(
@@ -799,26 +587,19 @@ class WorkflowTester[W: Workflow]:
             )
             entry = self._fakes.get(name)
             if entry is None:
-                missing = self._missing_fake(run, activity)
+                missing = missing_fake_error(
+                    activity, run.spec.qualname, self.workflow_class.__qualname__, self._fakes
+                )
                 run.set_fatal(missing)
                 raise missing
             try:
-                return await self._attempt(activity, entry[1], call.args)
+                return await call_fake(self._scheduler, activity, entry[1], call.args)
             except Exception as exc:
-                failure = _as_application_error(exc)
+                failure = as_application_error(exc)
             elapsed = self._scheduler.now - scheduled_at
-            delay, retry_state = _next_retry(policy, failure, attempt, elapsed, call)
+            delay, retry_state = next_retry(policy, failure, attempt, elapsed, call)
             if delay is None:
-                error = temporalio.exceptions.ActivityError(
-                    "Activity task failed",
-                    scheduled_event_id=0,
-                    started_event_id=0,
-                    identity="WorkflowTester",
-                    activity_type=name,
-                    activity_id=str(len(self._calls)),
-                    retry_state=retry_state,
-                )
-                error.__cause__ = failure
+                error = activity_error(name, str(len(self._calls)), retry_state, failure)
                 raise activity_failed(error, name) from error
             if attempt >= UNLIMITED_ATTEMPTS_CAP and policy is not None and policy.maximum_attempts == 0:
                 stuck = WorkflowTesterError(
@@ -831,44 +612,6 @@ class WorkflowTester[W: Workflow]:
                 raise stuck
             await self._scheduler.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _attempt(self, activity: ActivityDefinition[Any, Any], fake: object, args: Any) -> Any:
-        """One attempt: call the fake like a worker calls the implementation; plain JSON back."""
-        if isinstance(fake, BaseException):
-            raise fake
-        if _is_exception_class(fake):
-            raise _instantiate(cast(type[BaseException], fake), activity.name)
-        if callable(fake):
-            value = activity.validate_args(_activity_args_json(activity, args))
-            self._scheduler.activity_started()
-            try:
-                result = fake(value)
-                if inspect.isawaitable(result):
-                    result = await result
-            finally:
-                self._scheduler.activity_finished()
-        else:
-            result = fake
-        try:
-            validated = activity.validate_result(result)
-            return json.loads(default_codec.encode(validated))
-        except InvalidArgumentsError as exc:
-            raise temporalio.exceptions.ApplicationError(
-                f"{exc} (returned by the fake {fake!r})", type="InvalidResultError", non_retryable=True
-            ) from None
-
-    def _missing_fake(self, run: _Run, activity: ActivityDefinition[Any, Any]) -> MissingFakeError:
-        faked = ", ".join(sorted(self._fakes)) or "none"
-        cls = self.workflow_class.__qualname__
-        return MissingFakeError(
-            f"Activity {activity.name!r} has no fake in this WorkflowTester, so {run.spec.qualname} "
-            f"cannot run it. Add one: WorkflowTester({cls}, activities={{<handle>: fake}}) or "
-            f"tester.fake(<handle>, fake), where <handle> is what activity_def({activity.name!r}, ...) "
-            f"returned (implementation {activity.origin}) and fake is a value to return, an exception "
-            f"to raise, or a function taking {_type_name(activity.args_type)}. Activities with fakes: "
-            f"{faked}.",
-            activity_name=activity.name,
-        )
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -886,105 +629,7 @@ async def _call_handler(instance: Any, spec: MethodSpec, values: list[Any]) -> A
 def _received_positional(spec: MethodSpec, args: tuple[Any, ...]) -> list[Any]:
     """Validate ``args`` like the client, send them through JSON, validate them like the worker."""
     sent = list(spec.bind_positional(args).values())
-    return spec.validate_positional(_through_json(sent, f"the arguments of {spec.qualname}"))
-
-
-def _through_json(value: object, what: str) -> Any:
-    try:
-        return json.loads(default_codec.encode(value))
-    except InvalidArgumentsError as exc:
-        raise InvalidArgumentsError(f"Cannot send {what} as JSON: {exc}") from None
-
-
-def _activity_args_json(activity: ActivityDefinition[Any, Any], args: object) -> Any:
-    return _through_json(args, f"the arguments of activity {activity.name!r}")
-
-
-def _resolve(future: asyncio.Future[None], error: BaseException | None) -> None:
-    if future.done():
-        return
-    if error is None:
-        future.set_result(None)
-    else:
-        future.set_exception(error)
-
-
-def _convert(value: object, type_hint: object, what: str) -> Any:
-    """``value`` as the caller would receive it from a worker: JSON, then the declared type."""
-    try:
-        return default_codec.decode(default_codec.encode(value), type_hint)
-    except InvalidArgumentsError as exc:
-        raise InvalidArgumentsError(
-            f"{what} does not survive the JSON conversion a worker applies: {exc}"
-        ) from None
-
-
-def _run_without_waiting(coro: Any, spec: MethodSpec) -> Any:
-    """Run an ``async def`` query to completion synchronously; it must never suspend."""
-    try:
-        coro.send(None)
-    except StopIteration as done:
-        return done.value
-    except _QueryWaitedError:
-        pass
-    else:
-        coro.close()
-    raise InvalidArgumentsError(
-        f"Query {spec.qualname} tried to wait (await something that suspends). Queries are answered "
-        "immediately and must only read workflow state; move waiting into the workflow or a signal."
-    )
-
-
-def _is_exception_class(value: object) -> bool:
-    return isinstance(value, type) and issubclass(value, BaseException)
-
-
-def _instantiate(cls: type[BaseException], activity_name: str) -> BaseException:
-    try:
-        return cls(f"raised by the fake of activity {activity_name!r}")
-    except TypeError:
-        return cls()
-
-
-def _as_application_error(exc: Exception) -> temporalio.exceptions.ApplicationError:
-    """The failure a worker reports for ``exc`` (an ApplicationError keeps its own type and flags)."""
-    if isinstance(exc, temporalio.exceptions.ApplicationError):
-        return exc
-    failure = temporalio.exceptions.ApplicationError(str(exc), type=type(exc).__name__)
-    failure.__cause__ = exc
-    return failure
-
-
-def _next_retry(
-    policy: temporalio.common.RetryPolicy | None,
-    failure: temporalio.exceptions.ApplicationError,
-    attempt: int,
-    elapsed: timedelta,
-    call: ActivityCall,
-) -> tuple[timedelta | None, temporalio.exceptions.RetryState]:
-    """The backoff before the next attempt, or None and why there is none."""
-    states = temporalio.exceptions.RetryState
-    if policy is None:
-        return None, states.RETRY_POLICY_NOT_SET
-    if failure.non_retryable or failure.type in (policy.non_retryable_error_types or ()):
-        return None, states.NON_RETRYABLE_FAILURE
-    if policy.maximum_attempts and attempt >= policy.maximum_attempts:
-        return None, states.MAXIMUM_ATTEMPTS_REACHED
-    delay = failure.next_retry_delay or _backoff(policy, attempt)
-    limit = call.schedule_to_close_timeout
-    if limit is not None and elapsed + delay >= limit:
-        return None, states.TIMEOUT
-    return delay, states.IN_PROGRESS
-
-
-def _backoff(policy: temporalio.common.RetryPolicy, attempt: int) -> timedelta:
-    """Temporal's backoff after failed attempt ``attempt``: initial * coefficient^(attempt-1), capped."""
-    maximum = (policy.maximum_interval or policy.initial_interval * 100).total_seconds()
-    try:
-        grown = policy.initial_interval.total_seconds() * policy.backoff_coefficient ** (attempt - 1)
-    except OverflowError:
-        grown = maximum
-    return timedelta(seconds=min(grown, maximum))
+    return spec.validate_positional(through_json(sent, f"the arguments of {spec.qualname}"))
 
 
 def _describe_predicate(predicate: Callable[[], bool]) -> str:
@@ -993,7 +638,3 @@ def _describe_predicate(predicate: Callable[[], bool]) -> str:
     if code is None:
         return name
     return f"{name} at {code.co_filename.rsplit('/', 1)[-1]}:{code.co_firstlineno}"
-
-
-def _type_name(type_hint: object) -> str:
-    return getattr(type_hint, "__name__", None) or repr(type_hint)
