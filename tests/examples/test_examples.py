@@ -1,5 +1,8 @@
 """The runnable examples in examples/, run against the session's real Temporal dev server.
 
+The fixtures come from temporal-runtime's pytest plugin: ``temporal_engine`` serves the example
+modules named by the ``temporal_runtime`` marker below, ``temporal_server`` is the session's server.
+
 Each example's ``main(engine)`` runs its scenario on the test's engine; the tests check what really
 happened (values, statuses, attempts). The email campaign is served over real HTTP by uvicorn, and
 the quickstart is run as a script in a subprocess.
@@ -23,15 +26,21 @@ from fastapi import FastAPI
 
 from examples import approval, data_pipeline, email_campaign, multi_method, order_processing
 from temporal_runtime import TemporalEngine, WorkflowStatus
+from temporal_runtime.testing import TemporalTestServer
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.temporal_runtime(
+        modules=[approval, data_pipeline, email_campaign, multi_method, order_processing]
+    ),
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- approval --------------------------------------------------------------------------------------
-async def test_approval_main_approves_rejects_and_times_out(engine: TemporalEngine) -> None:
-    outcomes = await asyncio.wait_for(approval.main(engine), 60)
+async def test_approval_main_approves_rejects_and_times_out(temporal_engine: TemporalEngine) -> None:
+    outcomes = await asyncio.wait_for(approval.main(temporal_engine), 60)
 
     assert outcomes.approved.status == "approved"
     assert outcomes.approved.decided_by == "manager@example.com"
@@ -48,8 +57,10 @@ async def test_approval_main_approves_rejects_and_times_out(engine: TemporalEngi
     assert outcomes.timed_out.decided_by is None
 
 
-async def test_approval_queries_while_waiting_and_first_decision_wins(engine: TemporalEngine) -> None:
-    wf = approval.ApprovalWorkflow.client(engine)
+async def test_approval_queries_while_waiting_and_first_decision_wins(
+    temporal_engine: TemporalEngine,
+) -> None:
+    wf = approval.ApprovalWorkflow.client(temporal_engine)
     handle = await wf.async_.process(
         approval.ApprovalRequest(
             request_id=f"T-{uuid.uuid4().hex[:8]}", requester="a@example.com", description="x", amount_cents=1
@@ -68,8 +79,8 @@ async def test_approval_queries_while_waiting_and_first_decision_wins(engine: Te
     assert await asyncio.wait_for(handle.query("decision"), 30) == "rejected"
 
 
-async def test_approval_timeout_path_waits_for_the_timeout(engine: TemporalEngine) -> None:
-    wf = approval.ApprovalWorkflow.client(engine)
+async def test_approval_timeout_path_waits_for_the_timeout(temporal_engine: TemporalEngine) -> None:
+    wf = approval.ApprovalWorkflow.client(temporal_engine)
     loop = asyncio.get_running_loop()
     started = loop.time()
     result = await asyncio.wait_for(
@@ -89,8 +100,8 @@ async def test_approval_timeout_path_waits_for_the_timeout(engine: TemporalEngin
 
 
 # --- order processing ------------------------------------------------------------------------------
-async def test_order_processing_pause_resume_cancel(engine: TemporalEngine) -> None:
-    scenario = await asyncio.wait_for(order_processing.main(engine), 90)
+async def test_order_processing_pause_resume_cancel(temporal_engine: TemporalEngine) -> None:
+    scenario = await asyncio.wait_for(order_processing.main(temporal_engine), 90)
     total = scenario.total_items
 
     # While paused, no item was processed (an item in flight at the pause may finish, nothing more).
@@ -119,20 +130,20 @@ async def test_order_processing_pause_resume_cancel(engine: TemporalEngine) -> N
     assert scenario.terminate_error == "WorkflowTerminatedError"
 
 
-async def test_order_processing_cancel_while_paused(engine: TemporalEngine) -> None:
-    client = order_processing.OrderProcessingWorkflow.client(engine)
+async def test_order_processing_cancel_while_paused(temporal_engine: TemporalEngine) -> None:
+    client = order_processing.OrderProcessingWorkflow.client(temporal_engine)
     handle = await client.async_.process_order(order_processing.make_order(f"P-{uuid.uuid4().hex[:6]}", 3))
     await handle.signal("pause")
-    await engine.signal(handle.id, "cancel", "Changed mind")
+    await temporal_engine.signal(handle.id, "cancel", "Changed mind")
     result = order_processing.OrderResult.model_validate(await handle.result(timeout=30))
     assert result.status == "cancelled: Changed mind"
     assert result.items <= 1
-    assert await asyncio.wait_for(engine.query(handle.id, "status"), 30) == "cancelled: Changed mind"
+    assert await asyncio.wait_for(temporal_engine.query(handle.id, "status"), 30) == "cancelled: Changed mind"
 
 
 # --- data pipeline ---------------------------------------------------------------------------------
-async def test_data_pipeline_retries_until_the_third_attempt(engine: TemporalEngine) -> None:
-    runs = await asyncio.wait_for(data_pipeline.main(engine), 90)
+async def test_data_pipeline_retries_until_the_third_attempt(temporal_engine: TemporalEngine) -> None:
+    runs = await asyncio.wait_for(data_pipeline.main(temporal_engine), 90)
 
     for run, mode in ((runs.immediate, "fast"), (runs.asynchronous, "batch"), (runs.delayed, "scheduled")):
         assert run.output.attempt == 3
@@ -144,15 +155,15 @@ async def test_data_pipeline_retries_until_the_third_attempt(engine: TemporalEng
 
 
 # --- multiple methods ------------------------------------------------------------------------------
-async def test_multi_method_calls_each_method_independently(engine: TemporalEngine) -> None:
-    results = await asyncio.wait_for(multi_method.main(engine), 60)
+async def test_multi_method_calls_each_method_independently(temporal_engine: TemporalEngine) -> None:
+    results = await asyncio.wait_for(multi_method.main(temporal_engine), 60)
 
     assert results.result_a == multi_method.OutputA(words=6, longest="execution")
     assert results.result_b == multi_method.OutputB(total_cents=2475, saved_cents=274)
     assert results.result_c == multi_method.OutputC(lines=["Welcome, Ada!", "Welcome, Grace!"])
     assert results.status_c is WorkflowStatus.COMPLETED
     assert results.id_b.startswith("basket-")  # the id given through wf.options(id=...)
-    assert await asyncio.wait_for(engine.get_status(results.id_b), 30) is WorkflowStatus.COMPLETED
+    assert await asyncio.wait_for(temporal_engine.get_status(results.id_b), 30) is WorkflowStatus.COMPLETED
     assert results.id_b != results.id_c
 
 
@@ -189,8 +200,8 @@ CAMPAIGN = {
 }
 
 
-async def test_email_campaign_app_over_http(temporal_address: str) -> None:
-    app_engine = TemporalEngine(url=temporal_address, task_queue=f"email-app-{uuid.uuid4().hex[:12]}")
+async def test_email_campaign_app_over_http(temporal_server: TemporalTestServer) -> None:
+    app_engine = temporal_server.engine(f"email-app-{uuid.uuid4().hex[:12]}")
     app = email_campaign.create_app(app_engine)
     assert not app_engine.started
 
@@ -245,8 +256,8 @@ async def test_email_campaign_app_over_http(temporal_address: str) -> None:
     assert not app_engine.started  # the lifespan stopped it
 
 
-async def test_email_campaign_main_with_an_engine_it_owns(temporal_address: str) -> None:
-    app_engine = TemporalEngine(url=temporal_address, task_queue=f"email-main-{uuid.uuid4().hex[:12]}")
+async def test_email_campaign_main_with_an_engine_it_owns(temporal_server: TemporalTestServer) -> None:
+    app_engine = temporal_server.engine(f"email-main-{uuid.uuid4().hex[:12]}")
     answers = await asyncio.wait_for(email_campaign.main(app_engine), 60)
 
     assert answers["state"]["progress"]["total"] == 3
@@ -258,11 +269,14 @@ async def test_email_campaign_main_with_an_engine_it_owns(temporal_address: str)
     assert not app_engine.started  # started and stopped by the app's lifespan
 
 
-async def test_email_campaign_main_leaves_a_running_engine_running(engine: TemporalEngine) -> None:
-    answers = await asyncio.wait_for(email_campaign.main(engine), 60)
+async def test_email_campaign_main_leaves_a_running_engine_running(temporal_engine: TemporalEngine) -> None:
+    answers = await asyncio.wait_for(email_campaign.main(temporal_engine), 60)
     assert answers["final_state"]["status"] == "COMPLETED"
-    assert engine.started  # the lifespan did not stop an engine it had not started
-    assert await asyncio.wait_for(engine.get_status(answers["workflow_id"]), 30) is WorkflowStatus.COMPLETED
+    assert temporal_engine.started  # the lifespan did not stop an engine it had not started
+    assert (
+        await asyncio.wait_for(temporal_engine.get_status(answers["workflow_id"]), 30)
+        is WorkflowStatus.COMPLETED
+    )
 
 
 # --- quickstart as a script ------------------------------------------------------------------------

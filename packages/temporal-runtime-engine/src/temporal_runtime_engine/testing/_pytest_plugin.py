@@ -136,7 +136,7 @@ def _workflow_spec(item: object, source: WorkflowRegistry) -> WorkflowSpec:
         try:
             return definition_of(item)
         except DefinitionError as exc:
-            raise ValueError(f"{MARKER} marker: workflows= got {item!r}, which {exc}") from None
+            raise ValueError(f"{MARKER} marker: workflows= got {item!r}: {exc}") from None
     raise ValueError(f"{MARKER} marker: workflows= takes Workflow classes or workflow names, got {item!r}")
 
 
