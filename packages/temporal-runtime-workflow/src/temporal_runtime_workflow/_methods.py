@@ -37,6 +37,11 @@ class MethodSpec:
                 )
         self.parameters: tuple[inspect.Parameter, ...] = tuple(params)
 
+    @cached_property
+    def _call_signature(self) -> inspect.Signature:
+        """The signature without ``self``, as callers bind to it."""
+        return self.signature.replace(parameters=self.parameters)
+
     @property
     def qualname(self) -> str:
         return f"{self.owner}.{self.name}"
@@ -65,9 +70,8 @@ class MethodSpec:
 
         Raises :class:`InvalidArgumentsError` before anything is sent when the call does not fit.
         """
-        sig = self.signature.replace(parameters=self.parameters)
         try:
-            bound = sig.bind(*args, **kwargs)
+            bound = self._call_signature.bind(*args, **kwargs)
         except TypeError as exc:
             raise InvalidArgumentsError(f"Invalid call to {self.describe()}: {exc}") from None
         bound.apply_defaults()
