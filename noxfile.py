@@ -89,7 +89,9 @@ def build(session: nox.Session) -> None:
         venv = Path(tmp) / "venv"
         session.run("uv", "venv", "--quiet", "--python", "3.12", str(venv), external=True)
         python = venv / "bin" / "python"
-        # Only the meta wheel is named; its siblings must come from its pinned dependencies.
+        # Only the meta wheel is named; its siblings must come from its pinned dependencies. Our
+        # version does not change between builds, so keep uv from reusing cached wheels of it.
+        refresh = [arg for package in PACKAGES for arg in ("--refresh-package", package)]
         session.run(
             "uv",
             "pip",
@@ -99,11 +101,13 @@ def build(session: nox.Session) -> None:
             str(python),
             "--find-links",
             str(dist),
+            *refresh,
             str(meta),
             external=True,
         )
         check = (
             "from temporal_runtime import Workflow, activity_def, TemporalEngine; "
+            "import temporal_runtime.testing; "
             "import temporal_runtime_core, temporal_runtime_workflow, "
             "temporal_runtime_client, temporal_runtime_engine; "
             "print('facade OK', TemporalEngine.__module__)"
@@ -113,3 +117,10 @@ def build(session: nox.Session) -> None:
         for package in PACKAGES:
             if package not in listed:
                 session.error(f"{package} was not installed by the meta wheel")
+
+
+@nox.session(python="3.12")
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw temporalio (not in the default run): ./dev nox -s bench [-- --smoke]."""
+    _sync(session)
+    session.run("python", "benchmarks/run.py", *session.posargs)

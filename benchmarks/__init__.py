@@ -1,0 +1,1 @@
+"""Benchmarks: temporal-runtime against idiomatic raw temporalio (run ``python benchmarks/run.py``)."""
