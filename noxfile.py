@@ -47,7 +47,7 @@ def tests(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over packages, tests and examples; pyright over the typing tests."""
     _sync(session)
-    session.run("mypy", "packages", "tests", "examples")
+    session.run("mypy", "packages", "tests", "examples", "benchmarks")
     session.run("pyright")
 
 
