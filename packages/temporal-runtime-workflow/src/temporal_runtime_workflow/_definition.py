@@ -46,29 +46,24 @@ class WorkflowDefinition:
         return spec
 
     def signal(self, name: str) -> MethodSpec:
-        spec = self.signals.get(name)
-        if spec is None:
-            raise UnknownMethodError(
-                f"Workflow {self.name!r} has no signal {name!r}; signals are: "
-                f'{", ".join(sorted(self.signals)) or "(none)"} (declare one with @wf_signal("{name}"))'
-            )
-        return spec
+        """The ``@wf_signal`` handler called ``name``; :class:`UnknownMethodError` lists the valid ones."""
+        return self._handler("signal", self.signals, name)
 
     def query(self, name: str) -> MethodSpec:
-        spec = self.queries.get(name)
-        if spec is None:
-            raise UnknownMethodError(
-                f"Workflow {self.name!r} has no query {name!r}; queries are: "
-                f'{", ".join(sorted(self.queries)) or "(none)"} (declare one with @wf_query("{name}"))'
-            )
-        return spec
+        """The ``@wf_query`` handler called ``name``; :class:`UnknownMethodError` lists the valid ones."""
+        return self._handler("query", self.queries, name)
 
     def update(self, name: str) -> MethodSpec:
-        spec = self.updates.get(name)
+        """The ``@wf_update`` handler called ``name``; :class:`UnknownMethodError` lists the valid ones."""
+        return self._handler("update", self.updates, name)
+
+    def _handler(self, kind: str, table: Mapping[str, MethodSpec], name: str) -> MethodSpec:
+        spec = table.get(name)
         if spec is None:
+            plural = "queries" if kind == "query" else f"{kind}s"
             raise UnknownMethodError(
-                f"Workflow {self.name!r} has no update {name!r}; updates are: "
-                f'{", ".join(sorted(self.updates)) or "(none)"} (declare one with @wf_update("{name}"))'
+                f"Workflow {self.name!r} has no {kind} {name!r}; {plural} are: "
+                f'{", ".join(sorted(table)) or "(none)"} (declare one with @wf_{kind}("{name}"))'
             )
         return spec
 
