@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from enum import Enum
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import temporalio.client
 
-from temporal_runtime_core import Duration, UnknownMethodError, to_timedelta
-from temporal_runtime_workflow import WorkflowDefinition
+from temporal_runtime_core import Duration, to_timedelta
+from temporal_runtime_workflow import MethodSpec, WorkflowDefinition
 
 from ._errors import translate_error
 
@@ -104,15 +104,14 @@ class MethodHandle[R]:
 
     async def signal(self, name: str, *args: Any) -> None:
         """Send signal ``name`` with ``args`` (validated against the handler when the type is known)."""
-        values = self._validate(name, args, "signal")
+        values = _bind(self._handler("signal", name), args)
         await _translated(self._handle.signal(name, args=values), self.id, self.run_id)
 
     async def query(self, name: str, *args: Any) -> Any:
         """Ask query ``name`` and return its answer (typed by the handler when the type is known)."""
-        values = self._validate(name, args, "query")
-        result_type: Any = None
-        if self._definition is not None:
-            result_type = self._definition.query(name).return_type
+        spec = self._handler("query", name)
+        values = _bind(spec, args)
+        result_type = spec.return_type if spec is not None else None
         return await _translated(
             self._handle.query(name, args=values, result_type=result_type), self.id, self.run_id
         )
@@ -122,10 +121,9 @@ class MethodHandle[R]:
 
         Raises :class:`UpdateFailedError` when the handler raises or the arguments are rejected.
         """
-        values = self._validate(name, args, "update")
-        result_type: Any = None
-        if self._definition is not None:
-            result_type = self._definition.update(name).return_type
+        spec = self._handler("update", name)
+        values = _bind(spec, args)
+        result_type = spec.return_type if spec is not None else None
         return await _translated(
             self._handle.execute_update(name, args=values, result_type=result_type), self.id, self.run_id
         )
@@ -146,20 +144,14 @@ class MethodHandle[R]:
         """The execution's current status."""
         return WorkflowStatus.from_temporal((await self.describe()).status)
 
-    def _validate(self, name: str, args: tuple[Any, ...], kind: str) -> list[Any]:
-        if self._definition is None:
-            return list(args)
-        lookups: dict[str, Callable[[str], Any]] = {
-            "signal": self._definition.signal,
-            "query": self._definition.query,
-            "update": self._definition.update,
-        }
-        lookup = lookups[kind]
-        try:
-            spec = lookup(name)
-        except UnknownMethodError:
-            raise
-        return list(spec.bind_positional(args).values())
+    def _handler(self, kind: Literal["signal", "query", "update"], name: str) -> MethodSpec | None:
+        """The handler's spec when the workflow class is known (None for a handle by id only)."""
+        return None if self._definition is None else getattr(self._definition, kind)(name)
 
     def __repr__(self) -> str:
         return f"<MethodHandle id={self.id!r} run_id={self.run_id!r} method={self._method!r}>"
+
+
+def _bind(spec: MethodSpec | None, args: tuple[Any, ...]) -> list[Any]:
+    """Validate signal/query/update arguments against ``spec`` (as given when it is unknown)."""
+    return list(args) if spec is None else list(spec.bind_positional(args).values())

@@ -264,7 +264,6 @@ class TemporalEngine:
             return await self._start_time_skipping()
         binary = find_server_binary(self._server_binary)
         ui_port = None if self._headless else (self._ui_port or free_port())
-        args: list[str] = []
         if self._local_db_path is not None:
             self._local_db_path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -278,7 +277,6 @@ class TemporalEngine:
                 dev_server_existing_path=str(binary),
                 dev_server_database_filename=str(self._local_db_path) if self._local_db_path else None,
                 dev_server_log_level="error",
-                dev_server_extra_args=args,
             )
         except Exception as exc:
             raise LocalServerError(f"Could not start the local Temporal server ({binary}): {exc}") from exc
