@@ -106,7 +106,9 @@ class OrderProcessingWorkflow(Workflow):
         return {"status": self._status, "items_processed": self._items_processed}
 
     async def process_order(self, order: Order) -> OrderResult:
-        self._status = "processing"
+        # Signals sent right after the start are handled before this method runs: keep their effect.
+        if not self._cancelled:
+            self._status = "processing"
         for item in order.items:
             # A cancel also ends a pause, so a paused order can still be cancelled.
             await self.wait_until(lambda: not self._paused or self._cancelled)
