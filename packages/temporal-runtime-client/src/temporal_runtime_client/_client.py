@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 import uuid
+from types import MappingProxyType
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Concatenate, cast
 
+import temporalio.api.common.v1
 import temporalio.client
+import temporalio.converter
 
 from temporal_runtime_core import (
     DefinitionError,
@@ -18,11 +21,15 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
 
-from ._handle import MethodHandle, WorkflowStatus, _translated
+from ._errors import translate_error
+from ._handle import MethodHandle, WorkflowStatus
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
 __all__ = ["WorkflowClient"]
+
+_DEFAULT_OPTIONS = StartOptions()
+_NO_KWARGS: Mapping[str, Any] = MappingProxyType({})
 
 
 class WorkflowClient:
@@ -37,6 +44,8 @@ class WorkflowClient:
         self._client = client
         self.task_queue = task_queue
         self._registry = workflow_registry if workflow_registry is not None else default_workflow_registry
+        self._memo_payloads_safe = _encodes_plainly(client.data_converter)
+        self._memo_payloads: dict[str, temporalio.api.common.v1.Payload] = {}
 
     @property
     def temporal_client(self) -> temporalio.client.Client:
@@ -55,19 +64,40 @@ class WorkflowClient:
         """Validate the call locally, then start ``workflow.method`` and return its handle."""
         defn = definition_of(workflow)
         spec = defn.entry(method)
-        bound = spec.bind(args, kwargs or {})
-        opts = options or StartOptions()
+        bound = spec.bind(args, kwargs or _NO_KWARGS)
+        opts = options or _DEFAULT_OPTIONS
         workflow_id = opts.id or f"{defn.name}.{method}-{uuid.uuid4().hex}"
-        start = self._client.start_workflow(
-            defn.name,
-            {"method": method, "kwargs": bound},
-            id=workflow_id,
-            task_queue=opts.task_queue or self.task_queue,
-            result_type=spec.return_type,
-            **opts.to_temporal(method),
-        )
-        handle = await _translated(start, workflow_id, None)
+        start_kwargs = opts.to_temporal(method)
+        memo_payload = self._method_memo_payload(method)
+        if memo_payload is not None:
+            start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
+        try:
+            handle = await self._client.start_workflow(
+                defn.name,
+                {"method": method, "kwargs": bound},
+                id=workflow_id,
+                task_queue=opts.task_queue or self.task_queue,
+                result_type=spec.return_type,
+                **start_kwargs,
+            )
+        except Exception as exc:
+            translated = translate_error(exc, workflow_id=workflow_id)
+            if translated is exc:
+                raise
+            raise translated from exc
         return MethodHandle(handle, defn, method)
+
+    def _method_memo_payload(self, method: str) -> temporalio.api.common.v1.Payload | None:
+        """The memo value recording ``method``, encoded once per method, when that is safe.
+
+        temporalio sends a memo value that is already a ``Payload`` as it is, skipping the payload
+        codec and external storage; so only a client with neither gets a pre-encoded value.
+        """
+        payload = self._memo_payloads.get(method)
+        if payload is None and self._memo_payloads_safe:
+            [payload] = self._client.data_converter.payload_converter.to_payloads([method])
+            self._memo_payloads[method] = payload
+        return payload
 
     async def execute_method(
         self,
@@ -154,6 +184,17 @@ class WorkflowClient:
         if timeout_seconds is not None:
             to_timedelta(timeout_seconds, "timeout_seconds")
         return await (await self.get_typed_handle(workflow_id)).result(timeout=timeout_seconds)
+
+
+def _encodes_plainly(converter: temporalio.converter.DataConverter) -> bool:
+    """Whether ``converter`` turns a value into the same payload whatever the call: no payload codec,
+    no external storage, and a payload converter that ignores the serialization context."""
+    payload_converter = converter.payload_converter
+    if isinstance(payload_converter, temporalio.converter.WithSerializationContext):
+        probe = temporalio.converter.WorkflowSerializationContext(namespace="", workflow_id="")
+        if payload_converter.with_context(probe) is not payload_converter:
+            return False
+    return converter.payload_codec is None and getattr(converter, "external_storage", None) is None
 
 
 def _resolve_method(method: Callable[..., Any]) -> tuple[type[Workflow], str]:

@@ -87,9 +87,15 @@ class MethodHandle[R]:
         keeps running), or a :class:`WorkflowError` subclass if the run failed, was cancelled,
         terminated or timed out.
         """
+        if timeout is None:  # the common case, without the extra coroutine layer of _translated
+            try:
+                return cast(R, await self._handle.result())
+            except Exception as exc:
+                translated = translate_error(exc, workflow_id=self.id, run_id=self.run_id)
+                if translated is exc:
+                    raise
+                raise translated from exc
         call = _translated(self._handle.result(), self.id, self.run_id)
-        if timeout is None:
-            return cast(R, await call)
         limit = to_timedelta(timeout, "result timeout")
         deadline = asyncio.timeout(limit.total_seconds())
         try:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
 from typing import Any
 
 import temporalio.common
@@ -55,14 +56,29 @@ class StartOptions:
     start_delay: Duration | None = None
     task_queue: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # to_temporal() results by method: options are immutable and usually reused for many calls.
+    _converted: dict[str | None, dict[str, Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        # Snapshot the mappings, so that later changes to the caller's dicts cannot reach a start
+        # that is already configured (and the cache above stays true).
+        for name in ("memo", "extra"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, MappingProxyType):
+                if not isinstance(value, Mapping):
+                    raise InvalidOptionError(f"{name} must be a mapping, got {type(value).__name__}")
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def merge(self, **changes: Any) -> StartOptions:
         """A copy with ``changes`` applied (None values leave the current setting)."""
-        unknown = set(changes) - set(self.__dataclass_fields__)
+        settable = {f.name for f in fields(self) if f.init}
+        unknown = set(changes) - settable
         if unknown:
             raise InvalidOptionError(
                 f"Unknown start option(s): {', '.join(sorted(unknown))}; valid options are "
-                f"{', '.join(sorted(f for f in self.__dataclass_fields__ if f != 'extra'))}"
+                f"{', '.join(sorted(settable - {'extra'}))}"
             )
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
@@ -71,7 +87,14 @@ class StartOptions:
 
         ``method`` is recorded in the memo under :data:`METHOD_MEMO_KEY`, so later calls by workflow
         id alone (``engine.get_result(id)``) can decode the result into the method's return type.
+        The result is computed once per method; callers must not modify it.
         """
+        converted = self._converted.get(method)
+        if converted is None:
+            converted = self._converted[method] = self._convert(method)
+        return converted
+
+    def _convert(self, method: str | None) -> dict[str, Any]:
         if self.id is not None and (not isinstance(self.id, str) or not self.id):
             raise InvalidOptionError(f"workflow id must be a non-empty string, got {self.id!r}")
         kwargs: dict[str, Any] = {
