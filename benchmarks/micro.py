@@ -234,17 +234,21 @@ def _dispatch_calls() -> tuple[Callable[[], Awaitable[Any]], Callable[[], Awaita
     raw_conv = pydantic_data_converter.payload_converter
     raw_input = raw_conv.to_payloads([_ORDER])
 
+    raw_arg_types = temporalio.workflow._Definition.must_from_class(RawOrderWorkflow).arg_types
+
     async def raw_call() -> list[temporalio.api.common.v1.Payload]:
-        [order] = raw_conv.from_payloads(raw_input, [Order])  # run(self, order: Order)
+        [order] = raw_conv.from_payloads(raw_input, raw_arg_types)  # run(self, order: Order)
         result = await RawOrderWorkflow().run(order)
         return raw_conv.to_payloads([result])
 
     rt_conv = data_converter().payload_converter
     rt_input = rt_conv.to_payloads([{"method": "process", "kwargs": {"order": _ORDER}}])
     adapter = cast(Any, definition_of(OrderWorkflow).adapter_class)
+    # The worker decodes the input into the type hint of the adapter's run method, as here.
+    run_arg_types = temporalio.workflow._Definition.must_from_class(adapter).arg_types
 
     async def runtime_call() -> list[temporalio.api.common.v1.Payload]:
-        [payload] = rt_conv.from_payloads(rt_input, [cast(type, Any)])  # run(self, payload: Any)
+        [payload] = rt_conv.from_payloads(rt_input, run_arg_types)
         result = await adapter().run(payload)
         return rt_conv.to_payloads([result])
 

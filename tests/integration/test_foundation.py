@@ -170,7 +170,13 @@ async def test_engine_used_before_start_raises() -> None:
         ({"method": "hello", "kwargs": {"who": {"name": ""}}}, "InvalidArgumentsError", "name"),
         ({"method": "hello", "kwargs": {"stranger": 1}}, "InvalidArgumentsError", "stranger"),
         ({"method": "no_such_method", "kwargs": {}}, "UnknownMethodError", "no_such_method"),
+        ({"method": "hello"}, "InvalidArgumentsError", "missing required argument 'who'"),
+        ({"method": "hello", "kwargs": {"who": {"name": "x"}, "extra": 1}}, "InvalidArgumentsError", "extra"),
+        ({"method": 7, "kwargs": {}}, "InvalidArgumentsError", "payload"),
         ("not an envelope", "InvalidArgumentsError", "payload"),
+        (["method", "hello"], "InvalidArgumentsError", "got list"),
+        (None, "InvalidArgumentsError", "got NoneType"),  # binary/null, not JSON
+        (b"\x00binary", "InvalidArgumentsError", "got bytes"),  # binary/plain, not JSON
     ],
 )
 async def test_worker_rejects_bad_payloads_without_retrying(
@@ -185,3 +191,15 @@ async def test_worker_rejects_bad_payloads_without_retrying(
         await asyncio.wait_for(engine.get_handle(handle.id).result(), 20)
     assert info.value.error_type == error_type
     assert fragment in str(info.value)
+
+
+async def test_worker_accepts_calls_from_other_clients(engine: TemporalEngine) -> None:
+    # The envelope read by the worker, as any client may send it: aliases or field names, defaults
+    # left out, JSON numbers for ints.
+    handle = await engine.temporal_client.start_workflow(
+        "FoundationWorkflow",
+        {"method": "letters", "kwargs": {"who": {"name": "abcd", "times": 2.0}}},
+        id=f"raw-{uuid.uuid4().hex[:8]}",
+        task_queue=engine.task_queue,
+    )
+    assert await asyncio.wait_for(engine.get_handle(handle.id).result(), 20) == 4

@@ -589,6 +589,31 @@ def test_bind_unexpected_keyword() -> None:
     assert "colour" in str(info.value)
 
 
+def test_bind_of_a_full_positional_call_validates_every_argument() -> None:
+    bound = _spec().bind(({"order_id": "o1", "amount": "3"}, 2.0, "l", [{"order_id": "i", "amount": 1}]), {})
+    assert bound == {
+        "order": OrderIn(order_id="o1", amount=3),
+        "count": 2,
+        "label": "l",
+        "items": [OrderIn(order_id="i", amount=1)],
+    }
+    assert type(bound["count"]) is int
+    with pytest.raises(InvalidArgumentsError, match="'label'"):
+        _spec().bind((OrderIn(order_id="o", amount=1), 1, ["not", "a", "label"], None), {})
+
+
+class UnitDefKeywordOnlyWorkflow(Workflow, registry=REGISTRY):
+    async def run(self, first: int, *, second: int) -> int:
+        return first + second
+
+
+def test_bind_keeps_keyword_only_parameters_keyword_only() -> None:
+    spec = definition_of(UnitDefKeywordOnlyWorkflow).entry("run")
+    assert spec.bind((1,), {"second": 2}) == {"first": 1, "second": 2}
+    with pytest.raises(InvalidArgumentsError, match="positional argument"):
+        spec.bind((1, 2), {})
+
+
 def test_bind_invalid_value_names_method_and_argument() -> None:
     with pytest.raises(InvalidArgumentsError) as info:
         _spec().bind(({"order_id": "o", "amount": "lots"}, 1), {})

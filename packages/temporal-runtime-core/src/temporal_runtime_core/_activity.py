@@ -58,6 +58,14 @@ class ActivityDefinition[A, R]:
             raise InvalidArgumentsError(f"Activity {self.name!r} got invalid arguments. {exc}") from None
         return validated
 
+    def decode_args(self, data: bytes | str) -> A:
+        """Parse JSON ``data`` and validate it as this activity's ``Args`` type, in one pass."""
+        try:
+            decoded: A = self._codec.decode(data, self.args_type)
+        except InvalidArgumentsError as exc:
+            raise InvalidArgumentsError(f"Activity {self.name!r} got invalid arguments. {exc}") from None
+        return decoded
+
     def validate_result(self, value: object) -> R:
         """Validate ``value`` as this activity's ``Result`` type (unchanged when none is declared)."""
         if self.result_type is None:

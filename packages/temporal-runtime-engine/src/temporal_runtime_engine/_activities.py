@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import temporalio.activity
+import temporalio.api.common.v1
+import temporalio.common
 import temporalio.exceptions
 
 from temporal_runtime_core import ActivityDefinition, InvalidArgumentsError
@@ -20,9 +22,9 @@ def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awa
     Exceptions of the implementation itself are retried according to the retry policy.
     """
 
-    async def run(args: Any) -> Any:
+    async def run(args: temporalio.common.RawValue) -> Any:
         try:
-            value = defn.validate_args(args)
+            value = _read_args(defn, args.payload)
         except InvalidArgumentsError as exc:
             raise temporalio.exceptions.ApplicationError(
                 str(exc), type="InvalidArgumentsError", non_retryable=True
@@ -39,3 +41,11 @@ def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awa
     run.__module__ = getattr(defn.fn, "__module__", __name__)
     run.__doc__ = getattr(defn.fn, "__doc__", None)
     return temporalio.activity.defn(name=defn.name)(run)
+
+
+def _read_args(defn: ActivityDefinition[Any, Any], payload: temporalio.api.common.v1.Payload) -> Any:
+    """The activity's argument, validated from the raw payload (JSON bytes: in one pass)."""
+    if payload.metadata.get("encoding") == b"json/plain":
+        return defn.decode_args(payload.data)
+    [value] = temporalio.activity.payload_converter().from_payloads([payload])
+    return defn.validate_args(value)

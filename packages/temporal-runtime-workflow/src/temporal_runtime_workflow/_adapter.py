@@ -1,7 +1,8 @@
 """The hidden Temporal workflow class generated for each user ``Workflow`` subclass.
 
 The adapter is an ordinary ``@workflow.defn`` class with one ``run(payload)`` method. The payload is
-``{"method": "<entry method>", "kwargs": {...}}``; ``run`` validates it and calls the user's method.
+``{"method": "<entry method>", "kwargs": {...}}``; ``run`` validates it (see ``_envelope``) and calls
+the user's method.
 Signal, query and update handlers are attached for every ``@wf_signal``/``@wf_query``/
 ``@wf_update`` method.
 
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import temporalio.common
 import temporalio.exceptions
 import temporalio.workflow
 
@@ -25,6 +27,7 @@ from temporal_runtime_core import (
 )
 
 from ._definition import WorkflowDefinition
+from ._envelope import read_call, read_call_value
 from ._methods import MethodSpec
 
 __all__ = ["adapter_name", "build_adapter", "run_without_waiting", "to_failure"]
@@ -66,17 +69,12 @@ def to_failure(exc: Exception) -> BaseException:
     return failure
 
 
-async def _dispatch(defn: WorkflowDefinition, instance: object, payload: Any) -> Any:
-    if not isinstance(payload, dict) or not isinstance(payload.get("method"), str):
-        raise temporalio.exceptions.ApplicationError(
-            f"Workflow {defn.name!r} expects a payload {{'method': <name>, 'kwargs': {{...}}}}, got "
-            f"{type(payload).__name__}. Start it through temporal-runtime's client or engine.",
-            type="InvalidArgumentsError",
-            non_retryable=True,
-        )
+async def _dispatch(defn: WorkflowDefinition, instance: object, payload: object) -> Any:
     try:
-        spec = defn.entry(payload["method"])
-        kwargs = spec.validate_received(payload.get("kwargs", {}))
+        if isinstance(payload, temporalio.common.RawValue):
+            spec, kwargs = read_call(defn, payload.payload)
+        else:
+            spec, kwargs = read_call_value(defn, payload)
         return await getattr(instance, spec.name)(**kwargs)
     except Exception as exc:
         failure = to_failure(exc)
@@ -172,8 +170,13 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     def __init__(self: Any) -> None:
         self._wf = user_cls()
 
-    async def run(self: Any, payload: Any) -> Any:
+    # The raw payload: read_call validates its bytes straight into the entry method's types.
+    async def run(self: Any, payload: temporalio.common.RawValue) -> Any:
         return await _dispatch(defn, self._wf, payload)
+
+    # temporalio takes the payload types from the run method's annotations and skips `self` only
+    # when it is unannotated: otherwise it would decode the payload as `Any` (JSON values).
+    del run.__annotations__["self"]
 
     namespace: dict[str, Any] = {
         "__init__": _named(__init__, name, "__init__", module_name),

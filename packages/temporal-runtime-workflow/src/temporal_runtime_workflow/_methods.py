@@ -36,6 +36,12 @@ class MethodSpec:
                     f"declare each parameter by name (parameter {param.name!r})"
                 )
         self.parameters: tuple[inspect.Parameter, ...] = tuple(params)
+        # Names that a plain positional call fills in order (None if a parameter is keyword-only).
+        self._positional_names: tuple[str, ...] | None = (
+            tuple(p.name for p in params)
+            if all(p.kind is not inspect.Parameter.KEYWORD_ONLY for p in params)
+            else None
+        )
 
     @cached_property
     def _call_signature(self) -> inspect.Signature:
@@ -49,7 +55,7 @@ class MethodSpec:
     @cached_property
     def hints(self) -> dict[str, Any]:
         try:
-            hints = typing.get_type_hints(self.fn)
+            hints = typing.get_type_hints(self.fn, include_extras=True)  # keep Annotated constraints
         except Exception as exc:  # a forward reference that cannot be resolved, say
             raise DefinitionError(f"Cannot resolve the type hints of {self.qualname}: {exc}") from exc
         return hints
@@ -70,6 +76,10 @@ class MethodSpec:
 
         Raises :class:`InvalidArgumentsError` before anything is sent when the call does not fit.
         """
+        names = self._positional_names
+        if not kwargs and names is not None and len(args) == len(names):
+            # The common call, one value per parameter in order: no inspect.Signature binding.
+            return {name: self._validate(name, value) for name, value in zip(names, args, strict=True)}
         try:
             bound = self._call_signature.bind(*args, **kwargs)
         except TypeError as exc:

@@ -25,6 +25,7 @@ from temporal_runtime_core import (
     DefinitionError,
     Duration,
     InvalidArgumentsError,
+    InvalidOptionError,
     NotInWorkflowError,
     to_timedelta,
 )
@@ -172,16 +173,19 @@ async def execute_activity[A, R](
         raise DefinitionError(
             f"Workflow.exec() takes an activity handle returned by activity_def(...), got {activity!r}"
         )
-    call = ActivityCall(
-        activity=activity,
-        args=activity.validate_args(args),
-        start_to_close_timeout=to_timedelta(timeout, f"exec({activity.name!r}) timeout"),
-        schedule_to_close_timeout=optional_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
-        heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
-        retry_policy=retry_policy,
-        task_queue=task_queue,
-    )
-    to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
+    try:
+        call = ActivityCall(
+            activity=activity,
+            args=activity.validate_args(args),
+            start_to_close_timeout=to_timedelta(timeout, "timeout"),
+            schedule_to_close_timeout=optional_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
+            heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
+            retry_policy=retry_policy,
+            task_queue=task_queue,
+        )
+        to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
+    except InvalidOptionError as exc:
+        raise InvalidOptionError(f"exec({activity.name!r}): {exc}") from None
     result = await runtime.execute_activity(call)
     return activity.validate_result(result)
 

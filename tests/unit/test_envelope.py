@@ -1,0 +1,129 @@
+"""How a worker reads a workflow call from its raw input payload.
+
+A well-formed call is validated in one pass over the JSON bytes; anything else is read again
+argument by argument for a precise error. Both must accept exactly the same calls.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import pytest
+import temporalio.api.common.v1
+import temporalio.exceptions
+from pydantic import BaseModel, ConfigDict, Field
+
+from temporal_runtime_core import InvalidArgumentsError, UnknownMethodError
+from temporal_runtime_workflow import Workflow, definition_of
+from temporal_runtime_workflow import _envelope as envelope  # the module under test
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(populate_by_name=False)
+
+    full_name: str = Field(alias="fullName")
+    age: int = Field(ge=0)
+
+
+class Stamp(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    at: datetime
+
+
+class EnvelopeWorkflow(Workflow):
+    async def greet(self, who: Person, times: int = 1, *, loud: bool = False) -> str:
+        return ""
+
+    async def stamp(self, stamp: Stamp, note) -> None:  # type: ignore[no-untyped-def]  # note: any JSON
+        return None
+
+    async def bounded(self, value: Annotated[int, Field(gt=0)], tags: list[str]) -> None:
+        return None
+
+
+def _payload(data: bytes) -> temporalio.api.common.v1.Payload:
+    return temporalio.api.common.v1.Payload(metadata={"encoding": b"json/plain"}, data=data)
+
+
+def _read(data: bytes) -> tuple[str, dict[str, Any]]:
+    spec, kwargs = envelope.read_call(definition_of(EnvelopeWorkflow), _payload(data))
+    return spec.name, kwargs
+
+
+def _read_slowly(data: bytes) -> tuple[str, dict[str, Any]]:
+    import json
+
+    spec, kwargs = envelope.read_call_value(definition_of(EnvelopeWorkflow), json.loads(data))
+    return spec.name, kwargs
+
+
+ACCEPTED = [
+    b'{"method": "greet", "kwargs": {"who": {"fullName": "Ada", "age": 36}}}',
+    b'{"method": "greet", "kwargs": {"who": {"full_name": "Ada", "age": "36"}, "times": 2.0}}',
+    b'{"method": "greet", "kwargs": {"who": {"fullName": "Ada", "age": 1}, "loud": true}, "other": 1}',
+    b'{"method": "stamp", "kwargs": {"stamp": {"at": "2026-11-26T12:00:00Z"}, "note": [1, {"a": null}]}}',
+    b'{"method": "bounded", "kwargs": {"value": 3, "tags": ["a", "b"]}}',
+]
+
+REJECTED = [
+    (b'{"method": "greet", "kwargs": {"who": {"fullName": "Ada", "age": -1}}}', "Invalid argument 'who'"),
+    (b'{"method": "greet", "kwargs": {"who": {"fullName": "Ada", "age": 1}, "shout": 1}}', "'shout'"),
+    (b'{"method": "greet", "kwargs": {}}', "missing required argument 'who'"),
+    (b'{"method": "greet"}', "missing required argument 'who'"),
+    (b'{"method": "stamp", "kwargs": {"stamp": {"at": 5}, "note": 1}}', "Invalid argument 'stamp'"),
+    (b'{"method": "bounded", "kwargs": {"value": 0, "tags": []}}', "Invalid argument 'value'"),
+    (b'{"method": "bounded", "kwargs": {"value": 1, "tags": "ab"}}', "Invalid argument 'tags'"),
+]
+
+
+@pytest.mark.parametrize("data", ACCEPTED)
+def test_one_pass_and_argument_by_argument_reading_agree(data: bytes) -> None:
+    assert _read(data) == _read_slowly(data)
+
+
+def test_calls_are_validated_into_the_declared_types_with_defaults_filled() -> None:
+    name, kwargs = _read(ACCEPTED[1])
+    assert name == "greet"
+    assert kwargs == {"who": Person(fullName="Ada", age=36), "times": 2, "loud": False}
+    assert type(kwargs["who"]) is Person
+    assert type(kwargs["times"]) is int
+
+    _, stamped = _read(ACCEPTED[3])
+    assert stamped["stamp"].at == datetime(2026, 11, 26, 12, tzinfo=UTC)  # strict model, JSON rules
+    assert stamped["note"] == [1, {"a": None}]  # unannotated: plain JSON
+
+
+def test_the_reader_is_built_once_per_parameter_list() -> None:
+    _read(ACCEPTED[0])
+    built = len(envelope._adapters)
+    for _ in range(3):
+        _read(ACCEPTED[0])
+        _read(ACCEPTED[2])
+    assert len(envelope._adapters) == built
+
+
+@pytest.mark.parametrize(("data", "fragment"), REJECTED)
+def test_rejected_calls_name_the_argument_and_the_problem(data: bytes, fragment: str) -> None:
+    for read in (_read, _read_slowly):
+        with pytest.raises(InvalidArgumentsError, match=r"EnvelopeWorkflow\.") as info:
+            read(data)
+        assert fragment in str(info.value)
+
+
+def test_unknown_methods_list_the_entry_methods() -> None:
+    with pytest.raises(UnknownMethodError, match="bounded, greet, stamp"):
+        _read(b'{"method": "nope", "kwargs": {}}')
+
+
+@pytest.mark.parametrize("data", [b"[1, 2]", b'"text"', b'{"method": 1}', b"{}"])
+def test_payloads_that_are_not_calls_fail_without_retrying(data: bytes) -> None:
+    with pytest.raises(temporalio.exceptions.ApplicationError, match="expects a payload") as info:
+        _read(data)
+    assert info.value.non_retryable
+
+
+def test_malformed_json_is_an_invalid_argument() -> None:
+    with pytest.raises(InvalidArgumentsError, match="not valid JSON"):
+        _read(b'{"method": "greet", ')
