@@ -70,7 +70,7 @@ class DtoCodec:
                 raise InvalidArgumentsError(f"Payload is not valid JSON: {exc}") from exc
         try:
             if isinstance(type_hint, type) and issubclass(type_hint, BaseModel):
-                return type_hint.model_validate_json(data, by_alias=True, by_name=True)
+                return type_hint.__pydantic_validator__.validate_json(data, by_alias=True, by_name=True)
             return self.adapter(type_hint).validate_json(data, by_alias=True, by_name=True)
         except pydantic.ValidationError as exc:
             raise InvalidArgumentsError(describe_validation_error(exc, type_hint)) from exc
