@@ -127,3 +127,24 @@ def test_payloads_that_are_not_calls_fail_without_retrying(data: bytes) -> None:
 def test_malformed_json_is_an_invalid_argument() -> None:
     with pytest.raises(InvalidArgumentsError, match="not valid JSON"):
         _read(b'{"method": "greet", ')
+
+
+class SingleMethodWorkflow(Workflow):
+    async def only(self, who: Person, times: int = 1) -> str:
+        return ""
+
+
+def test_a_workflow_with_one_entry_method_still_checks_the_method_name() -> None:
+    defn = definition_of(SingleMethodWorkflow)
+    spec, kwargs = envelope.read_call(
+        defn, _payload(b'{"method": "only", "kwargs": {"who": {"fullName": "A", "age": 1}}}')
+    )
+    assert (spec.name, kwargs) == ("only", {"who": Person(fullName="A", age=1), "times": 1})
+    with pytest.raises(UnknownMethodError, match="no entry method 'greet'"):
+        envelope.read_call(
+            defn, _payload(b'{"method": "greet", "kwargs": {"who": {"fullName": "A", "age": 1}}}')
+        )
+    with pytest.raises(InvalidArgumentsError, match="'loud'"):
+        envelope.read_call(
+            defn, _payload(b'{"method": "only", "kwargs": {"who": {"fullName": "A", "age": 1}, "loud": 1}}')
+        )

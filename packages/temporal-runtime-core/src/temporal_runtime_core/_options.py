@@ -26,6 +26,9 @@ type Duration = float | int | timedelta
 """A duration: seconds as a number, or a :class:`datetime.timedelta`."""
 
 
+_ZERO = timedelta(0)
+
+
 def to_timedelta(value: Duration, option: str) -> timedelta:
     """Convert ``value`` (seconds or timedelta) to a positive :class:`timedelta`.
 
@@ -46,7 +49,7 @@ def to_timedelta(value: Duration, option: str) -> timedelta:
         raise InvalidOptionError(
             f"{option} must be seconds (a number) or a timedelta, got {type(value).__name__} {value!r}"
         )
-    if result <= timedelta(0):
+    if result <= _ZERO:
         raise InvalidOptionError(f"{option} must be positive, got {value!r}")
     return result
 

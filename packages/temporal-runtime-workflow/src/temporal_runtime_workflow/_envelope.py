@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections import OrderedDict
-from typing import Any, Final, NotRequired, TypedDict
+from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import pydantic
 import pydantic_core
@@ -30,12 +30,14 @@ _JSON: Final = b"json/plain"
 _ANY_HINTS: Final = (None, Any, object)
 _MAX_ADAPTERS: Final = 1024
 
-# Keyed by the parameters' (name, type hint, has default): the sandbox re-creates workflow classes
-# for every run, but parameter types from shared (passed-through) modules stay the same objects.
+# Keyed by the method name and its parameters' (name, type hint, has default): the sandbox re-creates
+# workflow classes for every run, but types from shared (passed-through) modules stay the same.
 _adapters: OrderedDict[object, pydantic.TypeAdapter[Any]] = OrderedDict()
 
 
-def read_call(defn: WorkflowDefinition, payload: temporalio.api.common.v1.Payload) -> tuple[MethodSpec, dict[str, Any]]:
+def read_call(
+    defn: WorkflowDefinition, payload: temporalio.api.common.v1.Payload
+) -> tuple[MethodSpec, dict[str, Any]]:
     """The entry method ``payload`` calls and its validated keyword arguments (defaults filled)."""
     if payload.metadata.get("encoding") == _JSON:
         fast = _read_json(defn, payload.data)
@@ -61,13 +63,17 @@ def read_call_value(defn: WorkflowDefinition, value: object) -> tuple[MethodSpec
 
 
 def _read_json(defn: WorkflowDefinition, data: bytes) -> tuple[MethodSpec, dict[str, Any]] | None:
-    try:
-        method = pydantic_core.from_json(data).get("method")
-    except (ValueError, AttributeError):  # not JSON, or not an object
-        return None
-    spec = defn.entry_methods.get(method) if isinstance(method, str) else None
-    if spec is None:
-        return None
+    spec: MethodSpec | None
+    if len(defn.entry_methods) == 1:  # the envelope's method is checked by the validation itself
+        [spec] = defn.entry_methods.values()
+    else:
+        try:
+            method = pydantic_core.from_json(data).get("method")
+        except (ValueError, AttributeError):  # not JSON, or not an object
+            return None
+        spec = defn.entry_methods.get(method) if isinstance(method, str) else None
+        if spec is None:
+            return None
     adapter = _envelope_adapter(spec)
     if adapter is None:
         return None
@@ -85,21 +91,25 @@ def _read_json(defn: WorkflowDefinition, data: bytes) -> tuple[MethodSpec, dict[
 
 def _envelope_adapter(spec: MethodSpec) -> pydantic.TypeAdapter[Any] | None:
     hints = spec.hints
-    key = tuple(
-        (p.name, hints.get(p.name), p.default is not inspect.Parameter.empty) for p in spec.parameters
+    key = (
+        spec.name,
+        tuple((p.name, hints.get(p.name), p.default is not inspect.Parameter.empty) for p in spec.parameters),
     )
     try:
         adapter = _adapters.get(key)
     except TypeError:  # an unhashable type hint: read it the slow way
         return None
     if adapter is None:
-        adapter = _adapters[key] = _build_adapter(spec.name, key)
+        adapter = _adapters[key] = _build_adapter(key)
         if len(_adapters) > _MAX_ADAPTERS:
             _adapters.popitem(last=False)
     return adapter
 
 
-def _build_adapter(method: str, params: tuple[tuple[str, object, bool], ...]) -> pydantic.TypeAdapter[Any]:
+def _build_adapter(
+    key: tuple[str, tuple[tuple[str, object, bool], ...]],
+) -> pydantic.TypeAdapter[Any]:
+    method, params = key
     fields: dict[str, Any] = {}
     for name, hint, has_default in params:
         value_type = Any if hint in _ANY_HINTS else hint
@@ -108,7 +118,9 @@ def _build_adapter(method: str, params: tuple[tuple[str, object, bool], ...]) ->
     kwargs_type = pydantic.with_config(pydantic.ConfigDict(extra="forbid"))(
         _typed_dict(f"{method}_kwargs", fields)
     )
-    return pydantic.TypeAdapter(_typed_dict(f"{method}_call", {"method": str, "kwargs": kwargs_type}))
+    return pydantic.TypeAdapter(
+        _typed_dict(f"{method}_call", {"method": Literal[method], "kwargs": kwargs_type})
+    )
 
 
 _typed_dict: Any = TypedDict  # called with computed names and fields, which type checkers reject
