@@ -54,9 +54,10 @@ async def test_start_records_the_method_through_the_clients_codec(temporal_addre
     handle = await runtime_client.start_method(GateWorkflow, "run", (Step(label="codec"),))
     try:
         raw = await client.get_workflow_handle(handle.id).describe()
-        assert raw.raw_description.workflow_execution_info.memo.fields[METHOD_MEMO_KEY].metadata[
-            "encoding"
-        ] == _MARK
+        assert (
+            raw.raw_description.workflow_execution_info.memo.fields[METHOD_MEMO_KEY].metadata["encoding"]
+            == _MARK
+        )
         typed = await runtime_client.get_typed_handle(handle.id)
         assert typed.method == "run"
     finally:
@@ -66,7 +67,9 @@ async def test_start_records_the_method_through_the_clients_codec(temporal_addre
 def test_the_method_memo_is_pre_encoded_only_for_plain_converters() -> None:
     from temporal_runtime_client._client import _encodes_plainly
 
-    class ContextAware(temporalio.converter.DefaultPayloadConverter, temporalio.converter.WithSerializationContext):
+    class ContextAware(
+        temporalio.converter.DefaultPayloadConverter, temporalio.converter.WithSerializationContext
+    ):
         def with_context(self, context: temporalio.converter.SerializationContext) -> ContextAware:
             return ContextAware()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 import uuid
-from types import MappingProxyType
 from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 from typing import Any, Concatenate, cast
 
 import temporalio.api.common.v1

@@ -178,7 +178,9 @@ async def execute_activity[A, R](
             activity=activity,
             args=activity.validate_args(args),
             start_to_close_timeout=to_timedelta(timeout, "timeout"),
-            schedule_to_close_timeout=optional_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
+            schedule_to_close_timeout=optional_timedelta(
+                schedule_to_close_timeout, "schedule_to_close_timeout"
+            ),
             heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
             retry_policy=retry_policy,
             task_queue=task_queue,
