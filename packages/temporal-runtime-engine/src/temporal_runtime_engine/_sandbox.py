@@ -1,8 +1,13 @@
 """Which modules Temporal's workflow sandbox may share with the host process.
 
-The sandbox re-imports a workflow's module for every run. Modules that are pure data (the SDK's own
-core and workflow layers, pydantic, the user's DTO modules) can be shared instead, which keeps
-per-run cost low. Modules that define workflows are never shared: their isolation is the point.
+The sandbox re-imports a workflow's module for every run (and once per workflow class when the
+worker validates it). Modules that are pure data (the SDK's own core and workflow layers, pydantic,
+the user's DTO modules) can be shared instead, which keeps per-run cost low. So can modules that
+only define activities: workflow code merely references their ``ActivityDefinition`` handles and
+never runs activity code, so re-importing them (and re-running every ``activity_def``) would buy no
+isolation. Modules that define workflows are never shared, even if they define activities too,
+and neither are the packages containing them (the sandbox shares a module's submodules with it):
+their isolation is the point.
 """
 
 from __future__ import annotations
@@ -54,26 +59,38 @@ def _model_modules(hint: Any, seen: set[int]) -> Iterable[str]:
         yield from _model_modules(arg, seen)
 
 
+def _contains_workflows(module: str, workflow_modules: set[str]) -> bool:
+    """Whether passing ``module`` through would share a workflow module: the sandbox passes a
+    module's submodules through with it, so ``pkg`` must stay isolated if ``pkg.workflows`` is one."""
+    return any(w == module or w.startswith(f"{module}.") for w in workflow_modules)
+
+
 def passthrough_modules(
     workflows: Iterable[WorkflowDefinition],
     activities: Iterable[ActivityDefinition[Any, Any]],
     extra: Iterable[str] = (),
 ) -> list[str]:
-    """SDK modules, DTO modules used by ``workflows``/``activities``, and ``extra``."""
+    """SDK modules, DTO modules used by ``workflows``/``activities``, modules that define
+    ``activities`` but no workflow, and ``extra``."""
     workflow_list = list(workflows)
+    activity_list = list(activities)
     workflow_modules = {d.workflow_class.__module__ for d in workflow_list}
     hints: list[Any] = []
     for defn in workflow_list:
         for spec in (*defn.entry_methods.values(), *defn.signals.values(), *defn.queries.values()):
             hints.extend(spec.hints.values())
-    for act in activities:
+    for act in activity_list:
         hints.extend([act.args_type, act.result_type])
     seen: set[int] = set()
     dto_modules = {m for hint in hints for m in _model_modules(hint, seen)}
+    activity_modules: set[str | None] = {getattr(act.fn, "__module__", None) for act in activity_list}
     shareable = {
         m
-        for m in dto_modules
-        if m not in workflow_modules and m != "__main__" and not m.startswith("builtins")
+        for m in (*dto_modules, *activity_modules)
+        if m
+        and m != "__main__"
+        and not m.startswith("builtins")
+        and not _contains_workflows(m, workflow_modules)
     }
     return sorted({*SDK_PASSTHROUGH, *shareable, *extra})
 

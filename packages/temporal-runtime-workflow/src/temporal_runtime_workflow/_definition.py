@@ -124,6 +124,19 @@ def collect_methods(cls: type, stop: type) -> CollectedMethods:
     return found
 
 
+def _plain_constructor(cls: type) -> bool:
+    """Whether ``cls()`` is object's no-argument constructor: no ``__init__``/``__new__`` of its own
+    or a base's (the ``Workflow`` base defines neither) and no metaclass ``__call__``. Checked
+    first because ``inspect.signature(cls)`` is a fifth of the cost of defining a workflow class,
+    and the sandbox defines each class again when the worker validates it."""
+    klass: Any = cls  # mypy rejects reading __init__/__new__ off a class for an identity check
+    return (
+        klass.__init__ is object.__init__
+        and klass.__new__ is object.__new__
+        and type(cls).__call__ is type.__call__
+    )
+
+
 def definition_problems(cls: type) -> list[str]:
     """Problems that make ``cls`` impossible to run as a workflow, independent of its methods."""
     problems: list[str] = []
@@ -132,10 +145,13 @@ def definition_problems(cls: type) -> list[str]:
             f"{cls.__qualname__} is defined inside a function. Workflow classes must be defined at "
             "module level: Temporal's workflow sandbox re-imports them by module and name"
         )
-    try:
-        params = list(inspect.signature(cls).parameters.values())
-    except (TypeError, ValueError):  # a C-level __init__ without a signature
-        params = []
+    if _plain_constructor(cls):
+        params = []  # the common case: inspect.signature would only find object's ()
+    else:
+        try:
+            params = list(inspect.signature(cls).parameters.values())
+        except (TypeError, ValueError):  # a C-level __init__ without a signature
+            params = []
     required = [
         p.name
         for p in params

@@ -1,0 +1,143 @@
+"""Which modules the engine's workflow sandbox shares with the host (``passthrough_modules``)."""
+
+import importlib
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import temporalio.workflow
+
+from temporal_runtime_core import ActivityDefinition
+from temporal_runtime_engine._sandbox import SDK_PASSTHROUGH, passthrough_modules, sandboxed_runner
+from temporal_runtime_workflow import definition_of
+
+# A generated package laid out like an application:
+#   models  DTOs (and a log of module executions, shared since DTO modules are passed through)
+#   acts    activities only
+#   flows   a workflow that calls acts.double, and an activity of its own
+#   <pkg>   the package itself defines an activity too, and contains flows
+_FILES = {
+    "__init__.py": """
+from temporal_runtime_core import Registry, activity_def
+
+from .models import Item
+
+
+@activity_def("unit_sandbox.in_package", Args=Item, Result=Item, registry=Registry("activity"))
+async def in_package(item: Item) -> Item:
+    return item
+""",
+    "models.py": """
+from pydantic import BaseModel
+
+EXECUTIONS: list[str] = []
+
+
+class Item(BaseModel):
+    n: int
+""",
+    "acts.py": """
+from temporal_runtime_core import Registry, activity_def
+
+from .models import EXECUTIONS, Item
+
+EXECUTIONS.append(__name__)
+
+
+@activity_def("unit_sandbox.double", Args=Item, Result=Item, registry=Registry("activity"))
+async def double(item: Item) -> Item:
+    return Item(n=item.n * 2)
+""",
+    "flows.py": """
+from temporal_runtime_core import Registry, activity_def
+from temporal_runtime_workflow import Workflow
+
+from .acts import double
+from .models import EXECUTIONS, Item
+
+EXECUTIONS.append(__name__)
+
+
+@activity_def("unit_sandbox.triple", Args=Item, Result=Item, registry=Registry("activity"))
+async def triple(item: Item) -> Item:
+    return Item(n=item.n * 3)
+
+
+class UnitSandboxFlow(Workflow, registry=Registry("workflow")):
+    async def run(self, item: Item) -> Item:
+        return await self.exec(double, item, timeout=10)
+""",
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """The generated package, imported (``app.acts``, ``app.flows`` and ``app.models`` loaded)."""
+    name = f"unit_sandbox_app_{uuid.uuid4().hex[:8]}"
+    package = tmp_path / name
+    package.mkdir()
+    for file, source in _FILES.items():
+        (package / file).write_text(source, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    try:
+        module = importlib.import_module(name)
+        importlib.import_module(f"{name}.flows")
+        yield module
+    finally:
+        for loaded in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+            del sys.modules[loaded]
+
+
+def _activities(app: ModuleType) -> list[ActivityDefinition[Any, Any]]:
+    return [app.acts.double, app.flows.triple, app.in_package]
+
+
+def test_activity_only_module_is_passed_through(app: ModuleType) -> None:
+    shared = passthrough_modules([definition_of(app.flows.UnitSandboxFlow)], _activities(app))
+    assert f"{app.__name__}.acts" in shared
+    assert f"{app.__name__}.models" in shared  # a DTO module, as before
+    assert set(SDK_PASSTHROUGH) <= set(shared)
+
+
+def test_module_defining_a_workflow_and_an_activity_is_not_passed_through(app: ModuleType) -> None:
+    shared = passthrough_modules([definition_of(app.flows.UnitSandboxFlow)], _activities(app))
+    assert f"{app.__name__}.flows" not in shared
+
+
+def test_package_containing_a_workflow_module_is_not_passed_through(app: ModuleType) -> None:
+    # The sandbox passes a module's submodules through with it: sharing the package would share
+    # its workflow module too.
+    shared = passthrough_modules([definition_of(app.flows.UnitSandboxFlow)], _activities(app))
+    assert app.__name__ not in shared
+
+
+def test_activities_without_a_usable_module_are_skipped() -> None:
+    async def in_main(x: int) -> int:
+        return x
+
+    async def without_module(x: int) -> int:
+        return x
+
+    in_main.__module__ = "__main__"
+    without_module.__module__ = None  # type: ignore[assignment]  # as some C-level callables have
+    acts = [
+        ActivityDefinition("unit_sandbox.main", in_main, args_type=int, result_type=int),
+        ActivityDefinition("unit_sandbox.none", without_module, args_type=int, result_type=int),
+    ]
+    assert passthrough_modules([], acts) == sorted(SDK_PASSTHROUGH)
+
+
+async def test_sandbox_reimports_the_workflow_module_but_not_the_activity_module(app: ModuleType) -> None:
+    executions: list[str] = app.models.EXECUTIONS
+    assert executions == [f"{app.__name__}.acts", f"{app.__name__}.flows"]
+    defn = definition_of(app.flows.UnitSandboxFlow)
+    runner = sandboxed_runner([defn], _activities(app))
+    # What the worker does to validate a workflow class and for each run: a fresh sandbox
+    # re-imports the workflow's module (and whatever it imports that is not passed through).
+    runner.prepare_workflow(temporalio.workflow._Definition.must_from_class(defn.adapter_class))
+    assert executions == [f"{app.__name__}.acts", f"{app.__name__}.flows", f"{app.__name__}.flows"]
