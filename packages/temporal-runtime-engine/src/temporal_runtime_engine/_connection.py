@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import temporalio.envconfig
 import temporalio.service
 
 from temporal_runtime_core import InvalidOptionError
@@ -75,6 +74,8 @@ def load_env_config(
     ``TEMPORAL_PROFILE``, and the TOML profiles file (``TEMPORAL_CONFIG_FILE`` or the platform
     default), exactly like the Temporal CLI and SDKs do.
     """
+    import temporalio.envconfig  # only here, to keep it out of `import temporal_runtime`
+
     try:
         config = temporalio.envconfig.ClientConfig.load_client_connect_config(
             profile=profile,

@@ -7,12 +7,11 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, Self, cast, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Self, cast, overload
 
 import temporalio.api.workflowservice.v1
 import temporalio.client
 import temporalio.service
-import temporalio.testing
 import temporalio.worker
 
 from temporal_runtime_client import (
@@ -48,6 +47,9 @@ from ._connection import PemSource, build_tls, load_env_config
 from ._converter import data_converter
 from ._local_server import find_server_binary, find_test_server_binary, free_port
 from ._sandbox import sandbox_errors_explained, sandboxed_runner
+
+if TYPE_CHECKING:
+    import temporalio.testing  # imported where a local server starts, not by `import temporal_runtime`
 
 __all__ = ["TemporalEngine"]
 
@@ -242,6 +244,8 @@ class TemporalEngine:
         await self.stop()
 
     async def _start_time_skipping(self) -> temporalio.client.Client:
+        import temporalio.testing
+
         binary = find_test_server_binary(self._server_binary)
         try:
             env = await temporalio.testing.WorkflowEnvironment.start_time_skipping(
@@ -262,6 +266,8 @@ class TemporalEngine:
     async def _start_local(self) -> temporalio.client.Client:
         if self.time_skipping:
             return await self._start_time_skipping()
+        import temporalio.testing
+
         binary = find_server_binary(self._server_binary)
         ui_port = None if self._headless else (self._ui_port or free_port())
         if self._local_db_path is not None:

@@ -5,8 +5,6 @@ Business code imports everything from here::
     from temporal_runtime import TemporalEngine, Workflow, activity_def, wf_query, wf_signal
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from temporal_runtime_client import MethodHandle, StartOptions, WorkflowProxy, WorkflowStatus
 from temporal_runtime_core import (
     ActivityDefinition,
@@ -53,10 +51,9 @@ from temporal_runtime_engine import (
 )
 from temporal_runtime_workflow import Workflow, wf_query, wf_signal, wf_update
 
-try:
-    __version__ = version("temporal-runtime")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
-    __version__ = "0+unknown"
+# A literal, not importlib.metadata.version(): importing importlib.metadata slows every import down.
+# tests/unit/test_version.py keeps it equal to the version of all five distributions.
+__version__ = "0.1.0"
 
 __all__ = [
     "ActivityDefinition",
