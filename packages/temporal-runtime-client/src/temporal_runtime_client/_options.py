@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from types import MappingProxyType
 from typing import Any
 
 import temporalio.common
@@ -62,14 +61,14 @@ class StartOptions:
     )
 
     def __post_init__(self) -> None:
-        # Snapshot the mappings, so that later changes to the caller's dicts cannot reach a start
-        # that is already configured (and the cache above stays true).
+        # Copy the mappings, so that later changes to the caller's dicts cannot reach a start that
+        # is already configured (and the conversions cached above stay true).
         for name in ("memo", "extra"):
             value = getattr(self, name)
-            if value is not None and not isinstance(value, MappingProxyType):
+            if value is not None:
                 if not isinstance(value, Mapping):
                     raise InvalidOptionError(f"{name} must be a mapping, got {type(value).__name__}")
-                object.__setattr__(self, name, MappingProxyType(dict(value)))
+                object.__setattr__(self, name, dict(value))
 
     def merge(self, **changes: Any) -> StartOptions:
         """A copy with ``changes`` applied (None values leave the current setting)."""
