@@ -66,3 +66,20 @@ def test_models_are_written_with_field_names() -> None:
 
     [payload] = CONVERTER.to_payloads([Aliased(FULL_NAME="Ada")])
     assert payload.data == b'{"full_name":"Ada"}'
+
+
+def test_reading_mixed_payloads_and_raw_values() -> None:
+    payloads = CONVERTER.to_payloads([Item(sku="a"), None, b"bytes", "s"])
+    assert CONVERTER.from_payloads(payloads, [Item, type(None), bytes, str]) == [
+        Item(sku="a"),
+        None,
+        b"bytes",
+        "s",
+    ]
+    [raw, text] = CONVERTER.from_payloads(payloads[::3], [temporalio.common.RawValue, str])
+    assert isinstance(raw, temporalio.common.RawValue)
+    assert raw.payload == payloads[0]
+    assert text == "s"
+    # Fewer hints than payloads: the rest are read as plain JSON.
+    assert CONVERTER.from_payloads(payloads[::3], [Item]) == [Item(sku="a"), "s"]
+    assert CONVERTER.from_payloads(payloads[::3]) == [{"sku": "a", "quantity": 1}, "s"]

@@ -7,12 +7,18 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 import temporalio.api.common.v1
+import temporalio.common
 import temporalio.converter
 from pydantic import BaseModel
 
 from temporal_runtime_core import default_codec
 
 __all__ = ["DtoJsonPayloadConverter", "RuntimePayloadConverter", "data_converter"]
+
+
+# Values no converter before the JSON one takes (those take None, bytes and protobuf messages).
+_JSON_ONLY_TYPES: Final = frozenset({str, int, float, bool, dict, list})
+_JSON_ENCODING: Final = b"json/plain"
 
 
 class DtoJsonPayloadConverter(temporalio.converter.EncodingPayloadConverter):
@@ -24,15 +30,11 @@ class DtoJsonPayloadConverter(temporalio.converter.EncodingPayloadConverter):
 
     def to_payload(self, value: Any) -> temporalio.api.common.v1.Payload:
         return temporalio.api.common.v1.Payload(
-            metadata={"encoding": b"json/plain"}, data=default_codec.encode(value)
+            metadata={"encoding": _JSON_ENCODING}, data=default_codec.encode(value)
         )
 
     def from_payload(self, payload: temporalio.api.common.v1.Payload, type_hint: type | None = None) -> Any:
         return default_codec.decode(payload.data, type_hint)
-
-
-# Values no converter before the JSON one takes (those take None, bytes and protobuf messages).
-_JSON_ONLY_TYPES: Final = frozenset({str, int, float, bool, dict, list})
 
 
 class RuntimePayloadConverter(temporalio.converter.CompositePayloadConverter):
@@ -51,9 +53,25 @@ class RuntimePayloadConverter(temporalio.converter.CompositePayloadConverter):
     def to_payloads(self, values: Sequence[Any]) -> list[temporalio.api.common.v1.Payload]:
         # Models and plain JSON values (nearly every value) go straight to the JSON converter
         # instead of being offered to the four binary/proto converters first.
-        if all(type(v) in _JSON_ONLY_TYPES or isinstance(v, BaseModel) for v in values):
-            return [self._json.to_payload(v) for v in values]
-        return super().to_payloads(values)
+        payloads: list[temporalio.api.common.v1.Payload] = []
+        for value in values:
+            if type(value) not in _JSON_ONLY_TYPES and not isinstance(value, BaseModel):
+                return super().to_payloads(values)
+            payloads.append(self._json.to_payload(value))
+        return payloads
+
+    def from_payloads(
+        self, payloads: Sequence[temporalio.api.common.v1.Payload], type_hints: list[type] | None = None
+    ) -> list[Any]:
+        # JSON payloads (nearly all) are decoded directly; anything else the composite way.
+        hints: Sequence[type | None] = type_hints or ()
+        values: list[Any] = []
+        for index, payload in enumerate(payloads):
+            hint = hints[index] if index < len(hints) else None
+            if hint is temporalio.common.RawValue or payload.metadata.get("encoding") != _JSON_ENCODING:
+                return super().from_payloads(payloads, type_hints)
+            values.append(self._json.from_payload(payload, hint))
+        return values
 
 
 def data_converter(
