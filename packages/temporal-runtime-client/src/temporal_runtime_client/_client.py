@@ -21,7 +21,7 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
 
-from ._errors import translate_error
+from ._errors import raise_translated
 from ._handle import MethodHandle, WorkflowStatus
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
@@ -81,10 +81,7 @@ class WorkflowClient:
                 **start_kwargs,
             )
         except Exception as exc:
-            translated = translate_error(exc, workflow_id=workflow_id)
-            if translated is exc:
-                raise
-            raise translated from exc
+            raise_translated(exc, workflow_id=workflow_id)
         return MethodHandle(handle, defn, method)
 
     def _method_memo_payload(self, method: str) -> temporalio.api.common.v1.Payload | None:

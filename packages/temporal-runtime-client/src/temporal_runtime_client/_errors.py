@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import temporalio.client
 import temporalio.exceptions
 import temporalio.service
@@ -18,16 +20,9 @@ from temporal_runtime_core import (
     WorkflowTerminatedError,
     WorkflowTimedOutError,
 )
+from temporal_runtime_workflow import activity_failure_fields, failure_fields
 
-__all__ = ["translate_error"]
-
-
-def _failure_fields(exc: BaseException) -> tuple[str | None, str, tuple[object, ...]]:
-    if isinstance(exc, temporalio.exceptions.ApplicationError):
-        return exc.type, exc.message, tuple(exc.details)
-    if isinstance(exc, temporalio.exceptions.FailureError):
-        return type(exc).__name__, exc.message, ()
-    return type(exc).__name__, str(exc), ()
+__all__ = ["raise_translated", "translate_error"]
 
 
 def _from_workflow_failure(
@@ -46,12 +41,7 @@ def _from_workflow_failure(
     if isinstance(cause, temporalio.exceptions.TimeoutError):
         return WorkflowTimedOutError(f"{where} timed out ({cause.message})", **ids)
     if isinstance(cause, temporalio.exceptions.ActivityError):
-        inner = cause.cause
-        error_type, message, details = (
-            _failure_fields(inner) if inner is not None else (None, cause.message, ())
-        )
-        if isinstance(inner, temporalio.exceptions.TimeoutError):
-            error_type = f"TimeoutError({inner.type.name if inner.type is not None else 'UNKNOWN'})"
+        error_type, message, details = activity_failure_fields(cause)
         prefix = f"{error_type}: " if error_type else ""
         return ActivityFailedError(
             f"{where} failed: activity {cause.activity_type!r} failed: {prefix}{message}",
@@ -62,7 +52,7 @@ def _from_workflow_failure(
         )
     if cause is None:
         return WorkflowFailedError(f"{where} failed: {exc}", **ids)
-    error_type, message, details = _failure_fields(cause)
+    error_type, message, details = failure_fields(cause)
     prefix = f"{error_type}: " if error_type else ""
     return WorkflowFailedError(
         f"{where} failed: {prefix}{message}", error_type=error_type, details=details, **ids
@@ -92,7 +82,7 @@ def translate_error(
             f"No workflow execution {target} found: {exc.message}", workflow_id=workflow_id
         )
     if isinstance(exc, temporalio.client.WorkflowUpdateFailedError):
-        error_type, message, _ = _failure_fields(exc.cause) if exc.cause is not None else (None, str(exc), ())
+        error_type, message, _ = failure_fields(exc.cause) if exc.cause is not None else (None, str(exc), ())
         prefix = f"{error_type}: " if error_type else ""
         return UpdateFailedError(
             f"Update on workflow {workflow_id!r} failed: {prefix}{message}",
@@ -105,3 +95,11 @@ def translate_error(
             f"Query on workflow {workflow_id!r} failed: {exc.message}", workflow_id=workflow_id
         )
     return exc
+
+
+def raise_translated(exc: Exception, *, workflow_id: str | None, run_id: str | None = None) -> NoReturn:
+    """Raise our exception for ``exc``, chained to it, or ``exc`` itself when we have none."""
+    translated = translate_error(exc, workflow_id=workflow_id, run_id=run_id)
+    if translated is exc:
+        raise exc
+    raise translated from exc

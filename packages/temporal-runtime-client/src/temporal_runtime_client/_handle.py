@@ -12,7 +12,7 @@ import temporalio.client
 from temporal_runtime_core import Duration, to_timedelta
 from temporal_runtime_workflow import MethodSpec, WorkflowDefinition
 
-from ._errors import translate_error
+from ._errors import raise_translated
 
 __all__ = ["MethodHandle", "WorkflowStatus"]
 
@@ -38,10 +38,7 @@ async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | Non
     try:
         return await call
     except Exception as exc:
-        translated = translate_error(exc, workflow_id=workflow_id, run_id=run_id)
-        if translated is exc:
-            raise
-        raise translated from exc
+        raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
 
 
 class MethodHandle[R]:
@@ -91,10 +88,7 @@ class MethodHandle[R]:
             try:
                 return cast(R, await self._handle.result())
             except Exception as exc:
-                translated = translate_error(exc, workflow_id=self.id, run_id=self.run_id)
-                if translated is exc:
-                    raise
-                raise translated from exc
+                raise_translated(exc, workflow_id=self.id, run_id=self.run_id)
         call = _translated(self._handle.result(), self.id, self.run_id)
         limit = to_timedelta(timeout, "result timeout")
         deadline = asyncio.timeout(limit.total_seconds())

@@ -12,6 +12,8 @@ import temporalio.exceptions
 
 from temporal_runtime_core import ActivityDefinition, InvalidArgumentsError
 
+from ._converter import JSON_ENCODING
+
 __all__ = ["temporal_activity"]
 
 
@@ -45,7 +47,7 @@ def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awa
 
 def _read_args(defn: ActivityDefinition[Any, Any], payload: temporalio.api.common.v1.Payload) -> Any:
     """The activity's argument, validated from the raw payload (JSON bytes: in one pass)."""
-    if payload.metadata.get("encoding") == b"json/plain":
+    if payload.metadata.get("encoding") == JSON_ENCODING:
         return defn.decode_args(payload.data)
     [value] = temporalio.activity.payload_converter().from_payloads([payload])
     return defn.validate_args(value)

@@ -13,12 +13,12 @@ from pydantic import BaseModel
 
 from temporal_runtime_core import default_codec
 
-__all__ = ["DtoJsonPayloadConverter", "RuntimePayloadConverter", "data_converter"]
+__all__ = ["JSON_ENCODING", "DtoJsonPayloadConverter", "RuntimePayloadConverter", "data_converter"]
 
 
 # Values no converter before the JSON one takes (those take None, bytes and protobuf messages).
 _JSON_ONLY_TYPES: Final = frozenset({str, int, float, bool, dict, list})
-_JSON_ENCODING: Final = b"json/plain"
+JSON_ENCODING: Final = b"json/plain"
 
 
 class DtoJsonPayloadConverter(temporalio.converter.EncodingPayloadConverter):
@@ -30,7 +30,7 @@ class DtoJsonPayloadConverter(temporalio.converter.EncodingPayloadConverter):
 
     def to_payload(self, value: Any) -> temporalio.api.common.v1.Payload:
         return temporalio.api.common.v1.Payload(
-            metadata={"encoding": _JSON_ENCODING}, data=default_codec.encode(value)
+            metadata={"encoding": JSON_ENCODING}, data=default_codec.encode(value)
         )
 
     def from_payload(self, payload: temporalio.api.common.v1.Payload, type_hint: type | None = None) -> Any:
@@ -68,7 +68,7 @@ class RuntimePayloadConverter(temporalio.converter.CompositePayloadConverter):
         values: list[Any] = []
         for index, payload in enumerate(payloads):
             hint = hints[index] if index < len(hints) else None
-            if hint is temporalio.common.RawValue or payload.metadata.get("encoding") != _JSON_ENCODING:
+            if hint is temporalio.common.RawValue or payload.metadata.get("encoding") != JSON_ENCODING:
                 return super().from_payloads(payloads, type_hints)
             values.append(self._json.from_payload(payload, hint))
         return values

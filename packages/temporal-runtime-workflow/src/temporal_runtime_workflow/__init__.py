@@ -7,6 +7,7 @@ from temporal_runtime_core import add_registration_guard
 from ._adapter import adapter_name, to_failure
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 from ._definition import WorkflowDefinition
+from ._failures import FailureFields, activity_failure_fields, failure_fields
 from ._handlers import HandlerInfo, handler_info, wf_query, wf_signal, wf_update
 from ._methods import MethodSpec
 from ._runtime import (
@@ -26,6 +27,7 @@ add_registration_guard(temporalio.workflow.unsafe.in_sandbox)
 
 __all__ = [
     "ActivityCall",
+    "FailureFields",
     "AnyRetryPolicy",
     "HandlerInfo",
     "MethodSpec",
@@ -35,9 +37,11 @@ __all__ = [
     "WorkflowDefinition",
     "WorkflowRuntime",
     "activity_failed",
+    "activity_failure_fields",
     "adapter_name",
     "current_runtime",
     "definition_of",
+    "failure_fields",
     "handler_info",
     "optional_timedelta",
     "register_worker_activities",

@@ -9,8 +9,8 @@ what they accept.
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections import OrderedDict
 from typing import Any, Final, Literal, NotRequired, TypedDict
 
 import pydantic
@@ -28,11 +28,6 @@ __all__ = ["read_call", "read_call_value"]
 
 _JSON: Final = b"json/plain"
 _ANY_HINTS: Final = (None, Any, object)
-_MAX_ADAPTERS: Final = 1024
-
-# Keyed by the method name and its parameters' (name, type hint, has default): the sandbox re-creates
-# workflow classes for every run, but types from shared (passed-through) modules stay the same.
-_adapters: OrderedDict[object, pydantic.TypeAdapter[Any]] = OrderedDict()
 
 
 def read_call(
@@ -96,16 +91,15 @@ def _envelope_adapter(spec: MethodSpec) -> pydantic.TypeAdapter[Any] | None:
         tuple((p.name, hints.get(p.name), p.default is not inspect.Parameter.empty) for p in spec.parameters),
     )
     try:
-        adapter = _adapters.get(key)
+        return _build_adapter(key)
     except TypeError:  # an unhashable type hint: read it the slow way
         return None
-    if adapter is None:
-        adapter = _adapters[key] = _build_adapter(key)
-        if len(_adapters) > _MAX_ADAPTERS:
-            _adapters.popitem(last=False)
-    return adapter
 
 
+# Cached by the method name and its parameters' (name, type hint, has default): the sandbox
+# re-creates workflow classes for every run, but types from shared (passed-through) modules stay
+# the same objects.
+@functools.lru_cache(maxsize=1024)
 def _build_adapter(
     key: tuple[str, tuple[tuple[str, object, bool], ...]],
 ) -> pydantic.TypeAdapter[Any]:

@@ -31,6 +31,7 @@ from temporal_runtime_core import (
 )
 
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
+from ._failures import activity_failure_fields
 
 __all__ = [
     "ActivityCall",
@@ -194,18 +195,7 @@ async def execute_activity[A, R](
 
 def activity_failed(exc: temporalio.exceptions.ActivityError, name: str) -> ActivityFailedError:
     """Our error for a failed activity: the user's exception type and message on top."""
-    cause = exc.cause
-    error_type: str | None = None
-    message = str(cause) if cause is not None else str(exc)
-    details: tuple[object, ...] = ()
-    if isinstance(cause, temporalio.exceptions.ApplicationError):
-        error_type = cause.type
-        message = cause.message
-        details = tuple(cause.details)
-    elif isinstance(cause, temporalio.exceptions.TimeoutError):
-        error_type = f"TimeoutError({cause.type.name if cause.type is not None else 'UNKNOWN'})"
-    elif isinstance(cause, temporalio.exceptions.CancelledError):
-        error_type = "CancelledError"
+    error_type, message, details = activity_failure_fields(exc)
     prefix = f"{error_type}: " if error_type else ""
     return ActivityFailedError(
         f"Activity {name!r} failed: {prefix}{message}",
