@@ -20,12 +20,13 @@ PACKAGES = [
     "temporal-runtime-workflow",
     "temporal-runtime-client",
     "temporal-runtime-engine",
+    "temporal-runtime-testing",
     "temporal-runtime",
 ]
 
 
 def _sync(session: nox.Session) -> None:
-    """Install the locked workspace (all five packages, editable, plus dev tools) into the session venv."""
+    """Install the locked workspace (all six packages, editable, plus dev tools) into the session venv."""
     session.run_install(
         "uv",
         "sync",
@@ -72,7 +73,8 @@ def examples(session: nox.Session) -> None:
 
 @nox.session(python="3.12", venv_backend="uv")
 def build(session: nox.Session) -> None:
-    """Build the five wheels and sdists; install the meta wheel alone into a fresh venv; import it."""
+    """Build the six wheels and sdists; install the meta wheel alone into a fresh venv and import it;
+    then install its ``testing`` extra and check that it brings the kit and its pytest plugin."""
     dist = ROOT / "dist"
     shutil.rmtree(dist, ignore_errors=True)
     for package in PACKAGES:
@@ -82,41 +84,67 @@ def build(session: nox.Session) -> None:
     wheels = sorted(dist.glob("*.whl"))
     sdists = sorted(dist.glob("*.tar.gz"))
     session.log("built: " + ", ".join(p.name for p in [*wheels, *sdists]))
-    if len(wheels) != 5 or len(sdists) != 5:
-        session.error(f"expected 5 wheels and 5 sdists, got {len(wheels)} and {len(sdists)}")
+    if len(wheels) != len(PACKAGES) or len(sdists) != len(PACKAGES):
+        session.error(f"expected {len(PACKAGES)} wheels and sdists, got {len(wheels)} and {len(sdists)}")
     meta = next(w for w in wheels if w.name.startswith("temporal_runtime-"))
     with tempfile.TemporaryDirectory() as tmp:
         venv = Path(tmp) / "venv"
         session.run("uv", "venv", "--quiet", "--python", "3.12", str(venv), external=True)
         python = venv / "bin" / "python"
-        # Only the meta wheel is named; its siblings must come from its pinned dependencies. Our
-        # version does not change between builds, so keep uv from reusing cached wheels of it.
-        refresh = [arg for package in PACKAGES for arg in ("--refresh-package", package)]
-        session.run(
-            "uv",
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(python),
-            "--find-links",
-            str(dist),
-            *refresh,
-            str(meta),
-            external=True,
-        )
+
+        def install(requirement: str) -> None:
+            # Only the meta wheel is named; its siblings must come from its pinned dependencies. Our
+            # version does not change between builds, so keep uv from reusing cached wheels of it.
+            refresh = [arg for package in PACKAGES for arg in ("--refresh-package", package)]
+            session.run(
+                "uv",
+                "pip",
+                "install",
+                "--quiet",
+                "--python",
+                str(python),
+                "--find-links",
+                str(dist),
+                *refresh,
+                requirement,
+                external=True,
+            )
+
+        def installed() -> str:
+            return str(session.run("uv", "pip", "list", "--python", str(python), external=True, silent=True))
+
+        install(str(meta))
         check = (
             "from temporal_runtime import Workflow, activity_def, TemporalEngine; "
-            "import temporal_runtime.testing; "
             "import temporal_runtime_core, temporal_runtime_workflow, "
             "temporal_runtime_client, temporal_runtime_engine; "
             "print('facade OK', TemporalEngine.__module__)"
         )
         session.run(str(python), "-c", check, external=True)
-        listed = str(session.run("uv", "pip", "list", "--python", str(python), external=True, silent=True))
+        listed = installed()
         for package in PACKAGES:
-            if package not in listed:
+            if package != "temporal-runtime-testing" and package not in listed:
                 session.error(f"{package} was not installed by the meta wheel")
+        if "temporal-runtime-testing" in listed:
+            session.error("the meta wheel alone installed the testing kit; only its [testing] extra may")
+        without_kit = (
+            "try:\n    import temporal_runtime.testing\n"
+            "except ModuleNotFoundError as exc:\n    assert 'temporal-runtime[testing]' in str(exc), exc\n"
+            "else:\n    raise SystemExit('temporal_runtime.testing imported without the testing kit')\n"
+        )
+        session.run(str(python), "-c", without_kit, external=True)
+
+        install(f"{meta}[testing]")
+        if "temporal-runtime-testing" not in installed():
+            session.error("temporal-runtime[testing] did not install temporal-runtime-testing")
+        with_kit = (
+            "import importlib.metadata as md; "
+            "from temporal_runtime.testing import WorkflowTester, ActivityTester, assert_replays; "
+            "plugins = [e.value for e in md.entry_points(group='pytest11')]; "
+            "assert 'temporal_runtime_testing._pytest_plugin' in plugins, plugins; "
+            "print('testing kit OK', WorkflowTester.__module__)"
+        )
+        session.run(str(python), "-c", with_kit, external=True)
 
 
 @nox.session(python="3.12")

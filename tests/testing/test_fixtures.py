@@ -31,7 +31,7 @@ from temporal_runtime import (
     wf_signal,
 )
 from temporal_runtime.testing import TemporalTestServer, start_dev_server
-from temporal_runtime_engine.testing._pytest_plugin import select_registries
+from temporal_runtime_testing._pytest_plugin import select_registries
 
 pytest_plugins = ["pytester"]
 

@@ -1,4 +1,4 @@
-"""The layering of the five distributions, checked on the source (AST) and at import time."""
+"""The layering of the six distributions, checked on the source (AST) and at import time."""
 
 import ast
 import importlib
@@ -17,21 +17,30 @@ DISTRIBUTIONS: dict[str, str] = {
     "temporal-runtime-workflow": "temporal_runtime_workflow",
     "temporal-runtime-client": "temporal_runtime_client",
     "temporal-runtime-engine": "temporal_runtime_engine",
+    "temporal-runtime-testing": "temporal_runtime_testing",
     "temporal-runtime": "temporal_runtime",
 }
 
-# package -> SDK packages it must never import (the layers above it)
+# package -> SDK packages it must never import (the layers above it). The testing kit may import
+# every layer; no layer imports the testing kit (only the facade re-exports it).
 FORBIDDEN: dict[str, set[str]] = {
     "temporal_runtime_core": {
         "temporalio",
         "temporal_runtime_workflow",
         "temporal_runtime_client",
         "temporal_runtime_engine",
+        "temporal_runtime_testing",
         "temporal_runtime",
     },
-    "temporal_runtime_workflow": {"temporal_runtime_client", "temporal_runtime_engine", "temporal_runtime"},
-    "temporal_runtime_client": {"temporal_runtime_engine", "temporal_runtime"},
-    "temporal_runtime_engine": {"temporal_runtime"},
+    "temporal_runtime_workflow": {
+        "temporal_runtime_client",
+        "temporal_runtime_engine",
+        "temporal_runtime_testing",
+        "temporal_runtime",
+    },
+    "temporal_runtime_client": {"temporal_runtime_engine", "temporal_runtime_testing", "temporal_runtime"},
+    "temporal_runtime_engine": {"temporal_runtime_testing", "temporal_runtime"},
+    "temporal_runtime_testing": {"temporal_runtime"},
 }
 
 

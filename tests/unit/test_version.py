@@ -13,12 +13,13 @@ ROOT = Path(__file__).resolve().parents[2]
 DISTRIBUTIONS = sorted(p.parent.name for p in (ROOT / "packages").glob("*/pyproject.toml"))
 
 
-def test_all_five_distributions_found() -> None:
+def test_all_six_distributions_found() -> None:
     assert DISTRIBUTIONS == [
         "temporal-runtime",
         "temporal-runtime-client",
         "temporal-runtime-core",
         "temporal-runtime-engine",
+        "temporal-runtime-testing",
         "temporal-runtime-workflow",
     ]
 

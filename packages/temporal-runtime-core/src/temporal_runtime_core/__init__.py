@@ -4,7 +4,7 @@ This distribution never imports temporalio; the layers above translate to and fr
 """
 
 from ._activity import ActivityDefinition, ActivityRegistry, activity_def, default_activity_registry
-from ._codec import DtoCodec, default_codec, describe_validation_error
+from ._codec import DtoCodec, default_codec, describe_validation_error, type_name
 from ._errors import (
     ActivityFailedError,
     ActivityNotRegisteredError,
@@ -72,4 +72,5 @@ __all__ = [
     "default_workflow_registry",
     "describe_validation_error",
     "to_timedelta",
+    "type_name",
 ]

@@ -10,6 +10,7 @@ from ._local_server import (
     find_test_server_binary,
     free_port,
 )
+from ._sandbox import sandbox_errors_explained, sandboxed_runner
 
 __all__ = [
     "ActivityInfo",
@@ -26,4 +27,6 @@ __all__ = [
     "free_port",
     "heartbeat",
     "is_cancelled",
+    "sandbox_errors_explained",
+    "sandboxed_runner",
 ]

@@ -4,7 +4,7 @@ import temporalio.workflow
 
 from temporal_runtime_core import add_registration_guard
 
-from ._adapter import adapter_name, to_failure
+from ._adapter import adapter_name, run_without_waiting, to_failure
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 from ._definition import WorkflowDefinition
 from ._failures import FailureFields, activity_failure_fields, failure_fields
@@ -45,6 +45,7 @@ __all__ = [
     "handler_info",
     "optional_timedelta",
     "register_worker_activities",
+    "run_without_waiting",
     "to_failure",
     "to_temporal_retry_policy",
     "use_runtime",

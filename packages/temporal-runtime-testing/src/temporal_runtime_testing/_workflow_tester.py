@@ -48,10 +48,10 @@ from temporal_runtime_workflow import (
     WorkflowDefinition,
     activity_failed,
     definition_of,
+    run_without_waiting,
     to_temporal_retry_policy,
     use_runtime,
 )
-from temporal_runtime_workflow._adapter import run_without_waiting
 
 from ._fake_activities import (
     UNLIMITED_ATTEMPTS_CAP,

@@ -24,8 +24,8 @@ from temporal_runtime_core import (
     InvalidArgumentsError,
     TemporalRuntimeError,
     default_codec,
+    type_name,
 )
-from temporal_runtime_core._codec import type_name
 from temporal_runtime_workflow import ActivityCall, AnyRetryPolicy
 
 from ._json_round_trip import through_json

@@ -21,10 +21,7 @@ from typing import Any, Self
 import temporalio.testing
 
 from temporal_runtime_core import LocalServerError
-
-from .._converter import data_converter
-from .._engine import TemporalEngine
-from .._local_server import find_server_binary, free_port
+from temporal_runtime_engine import TemporalEngine, data_converter, find_server_binary, free_port
 
 __all__ = ["TemporalTestServer", "start_dev_server"]
 

@@ -33,11 +33,8 @@ from temporal_runtime_core import (
     default_activity_registry,
     default_workflow_registry,
 )
+from temporal_runtime_engine import TemporalEngine, data_converter, sandbox_errors_explained, sandboxed_runner
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
-
-from .._converter import data_converter
-from .._engine import TemporalEngine
-from .._sandbox import sandbox_errors_explained, sandboxed_runner
 
 __all__ = [
     "HistorySource",

@@ -16,8 +16,7 @@ from temporal_runtime_core import (
     InvalidArgumentsError,
     InvalidOptionError,
 )
-
-from .._converter import data_converter
+from temporal_runtime_engine import data_converter
 
 __all__ = ["ActivityTester"]
 
