@@ -10,22 +10,20 @@ import pytest
 from pydantic import BaseModel, Field
 
 from temporal_runtime import (
+    ActivityInfo,
     DefinitionError,
     InvalidArgumentsError,
     InvalidOptionError,
+    NotInActivityError,
     TemporalEngine,
     TemporalRuntimeError,
     Workflow,
     activity_def,
-)
-from temporal_runtime.testing import ActivityTester
-from temporal_runtime_engine._activity_context import (
-    ActivityInfo,
-    NotInActivityError,
     activity_info,
     heartbeat,
     is_cancelled,
 )
+from temporal_runtime.testing import ActivityTester
 
 
 class Email(BaseModel):

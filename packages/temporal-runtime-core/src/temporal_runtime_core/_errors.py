@@ -6,6 +6,9 @@ catch the whole family with one ``except``. Messages name the culprit and say ho
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 __all__ = [
     "ActivityFailedError",
     "ActivityNotRegisteredError",
@@ -16,8 +19,15 @@ __all__ = [
     "EngineNotStartedError",
     "InvalidArgumentsError",
     "InvalidOptionError",
+    "InvalidResultError",
     "LocalServerError",
+    "MissingFakeError",
+    "NotInActivityError",
     "NotInWorkflowError",
+    "QueryFailedError",
+    "QueryWaitError",
+    "ReplayError",
+    "ReplayFailure",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
@@ -27,6 +37,7 @@ __all__ = [
     "WorkflowFailedError",
     "WorkflowNotFoundError",
     "WorkflowTerminatedError",
+    "WorkflowTesterError",
     "WorkflowTimedOutError",
 ]
 
@@ -72,12 +83,27 @@ class InvalidArgumentsError(TemporalRuntimeError, ValueError):
     """
 
 
+class InvalidResultError(InvalidArgumentsError):
+    """An activity (or a fake standing in for one) returned a value that does not validate against
+    its declared ``Result`` type. Never retried: the same code returns the same wrong value."""
+
+
 class UnknownMethodError(TemporalRuntimeError, AttributeError):
     """A workflow has no entry method, signal or query of the requested name."""
 
 
 class NotInWorkflowError(TemporalRuntimeError, RuntimeError):
     """A workflow-only operation (``exec``, ``sleep``, ``wait_until``) ran outside a running workflow."""
+
+
+class NotInActivityError(TemporalRuntimeError, RuntimeError):
+    """An activity-only operation (``heartbeat``, ``is_cancelled``, ``activity_info``) ran outside an
+    activity."""
+
+
+class QueryWaitError(TemporalRuntimeError, RuntimeError):
+    """A query handler tried to wait (``exec``, ``sleep``, ``wait_until`` or another ``await`` that
+    suspends). Queries are answered at once and may only read workflow state."""
 
 
 # --- engine ------------------------------------------------------------------------------------
@@ -183,6 +209,10 @@ class UpdateFailedError(WorkflowError):
         self.error_type = error_type
 
 
+class QueryFailedError(WorkflowError):
+    """A query was rejected by the workflow (unknown query, invalid arguments) or its handler raised."""
+
+
 class WorkflowCancelledError(WorkflowError):
     """The workflow was cancelled."""
 
@@ -201,3 +231,47 @@ class WorkflowAlreadyStartedError(WorkflowError):
 
 class WorkflowNotFoundError(WorkflowError, LookupError):
     """No workflow execution exists with this id in the engine's namespace."""
+
+
+# --- the testing kit -----------------------------------------------------------------------------
+
+
+class MissingFakeError(TemporalRuntimeError, LookupError):
+    """The workflow called an activity the ``WorkflowTester`` has no fake for.
+
+    Raised inside the workflow at the ``exec`` call, and again by ``run()``/``result()`` even if the
+    workflow caught it: a missing fake is always a mistake in the test's setup.
+    """
+
+    def __init__(self, message: str, *, activity_name: str) -> None:
+        super().__init__(message)
+        self.activity_name = activity_name
+
+
+class WorkflowTesterError(TemporalRuntimeError, RuntimeError):
+    """The ``WorkflowTester`` cannot go on: the workflow waits for something that can never happen
+    (a deadlock), or a fake keeps failing under a retry policy with unlimited attempts."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayFailure:
+    """One recorded history that did not replay (an item of :attr:`ReplayError.failures`)."""
+
+    workflow_id: str
+    run_id: str
+    workflow_type: str
+    nondeterminism: bool
+    """True when Temporal reported a nondeterminism error (the code issues other commands now)."""
+    cause: Exception
+    """temporalio's error (``temporalio.workflow.NondeterminismError`` for nondeterminism)."""
+
+
+class ReplayError(TemporalRuntimeError, AssertionError):
+    """Recorded workflow histories do not replay on the current code, or a history is unusable.
+
+    ``failures`` lists each history that did not replay (empty when the history itself was bad).
+    """
+
+    def __init__(self, message: str, failures: Sequence[ReplayFailure] = ()) -> None:
+        super().__init__(message)
+        self.failures = tuple(failures)

@@ -1,6 +1,6 @@
 """temporal-runtime engine layer: ``TemporalEngine``, payload conversion and the local server."""
 
-from ._activity_context import ActivityInfo, NotInActivityError, activity_info, heartbeat, is_cancelled
+from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
 from ._engine import TemporalEngine
 from ._local_server import (
@@ -14,7 +14,6 @@ from ._sandbox import sandbox_errors_explained, sandboxed_runner
 
 __all__ = [
     "ActivityInfo",
-    "NotInActivityError",
     "SERVER_BINARY_ENV",
     "TEST_SERVER_BINARY_ENV",
     "DtoJsonPayloadConverter",

@@ -13,14 +13,9 @@ from typing import Any
 
 import temporalio.activity
 
-from temporal_runtime_core import TemporalRuntimeError
+from temporal_runtime_core import NotInActivityError
 
-__all__ = ["ActivityInfo", "NotInActivityError", "activity_info", "heartbeat", "is_cancelled"]
-
-
-class NotInActivityError(TemporalRuntimeError, RuntimeError):
-    """An activity-only operation (``heartbeat``, ``is_cancelled``, ``activity_info``) ran outside an
-    activity."""
+__all__ = ["ActivityInfo", "activity_info", "heartbeat", "is_cancelled"]
 
 
 @dataclass(frozen=True, slots=True)

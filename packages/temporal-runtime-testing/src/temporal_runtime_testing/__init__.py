@@ -12,16 +12,12 @@ Three levels of workflow tests, none of which downloads anything:
 histories of runs recorded earlier (determinism).
 """
 
+from temporal_runtime_core import MissingFakeError, ReplayError, ReplayFailure, WorkflowTesterError
+
 from ._activity_tester import ActivityTester
-from ._replay import ReplayError, ReplayFailure, assert_replays, fetch_history, load_history, save_history
+from ._replay import assert_replays, fetch_history, load_history, save_history
 from ._servers import TemporalTestServer, start_dev_server
-from ._workflow_tester import (
-    ActivityCallRecord,
-    MissingFakeError,
-    WorkflowTester,
-    WorkflowTesterError,
-    WorkflowTesterHandle,
-)
+from ._workflow_tester import ActivityCallRecord, WorkflowTester, WorkflowTesterHandle
 
 __all__ = [
     "ActivityCallRecord",

@@ -22,7 +22,7 @@ import temporalio.exceptions
 from temporal_runtime_core import (
     ActivityDefinition,
     InvalidArgumentsError,
-    TemporalRuntimeError,
+    MissingFakeError,
     default_codec,
     type_name,
 )
@@ -34,7 +34,6 @@ from ._virtual_clock import Scheduler
 __all__ = [
     "UNLIMITED_ATTEMPTS_CAP",
     "ActivityCallRecord",
-    "MissingFakeError",
     "activity_args_json",
     "activity_error",
     "as_application_error",
@@ -46,18 +45,6 @@ __all__ = [
 
 UNLIMITED_ATTEMPTS_CAP = 100
 """With a retry policy of unlimited attempts, the tester gives up after this many failures."""
-
-
-class MissingFakeError(TemporalRuntimeError, LookupError):
-    """The workflow called an activity the :class:`WorkflowTester` has no fake for.
-
-    Raised inside the workflow at the ``exec`` call, and again by ``run()``/``result()`` even if the
-    workflow caught it: a missing fake is always a mistake in the test's setup.
-    """
-
-    def __init__(self, message: str, *, activity_name: str) -> None:
-        super().__init__(message)
-        self.activity_name = activity_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ import os
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,8 @@ import temporalio.workflow
 from temporal_runtime_core import (
     ActivityRegistry,
     InvalidOptionError,
-    TemporalRuntimeError,
+    ReplayError,
+    ReplayFailure,
     WorkflowNotFoundError,
     WorkflowRegistry,
     default_activity_registry,
@@ -38,8 +38,6 @@ from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_o
 
 __all__ = [
     "HistorySource",
-    "ReplayError",
-    "ReplayFailure",
     "assert_replays",
     "fetch_history",
     "load_history",
@@ -48,30 +46,6 @@ __all__ = [
 
 type HistorySource = temporalio.client.WorkflowHistory | str | os.PathLike[str] | Mapping[str, Any]
 """A history, a path to a history JSON file, a JSON string, or the parsed JSON dict."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReplayFailure:
-    """One history that did not replay."""
-
-    workflow_id: str
-    run_id: str
-    workflow_type: str
-    nondeterminism: bool
-    """True when Temporal reported a nondeterminism error (the code issues other commands now)."""
-    cause: Exception
-    """temporalio's error (``temporalio.workflow.NondeterminismError`` for nondeterminism)."""
-
-
-class ReplayError(TemporalRuntimeError, AssertionError):
-    """Recorded workflow histories do not replay on the current code, or a history is unusable.
-
-    ``failures`` lists each history that did not replay (empty when the history itself was bad).
-    """
-
-    def __init__(self, message: str, failures: Sequence[ReplayFailure] = ()) -> None:
-        super().__init__(message)
-        self.failures = tuple(failures)
 
 
 # --- recording -----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from temporal_runtime_core import (
     UpdateFailedError,
     WorkflowCancelledError,
     WorkflowNotFoundError,
+    WorkflowTesterError,
     to_timedelta,
 )
 from temporal_runtime_workflow import (
@@ -56,7 +57,6 @@ from temporal_runtime_workflow import (
 from ._fake_activities import (
     UNLIMITED_ATTEMPTS_CAP,
     ActivityCallRecord,
-    MissingFakeError,
     activity_args_json,
     activity_error,
     as_application_error,
@@ -68,23 +68,12 @@ from ._fake_activities import (
 from ._json_round_trip import convert, through_json
 from ._virtual_clock import Scheduler
 
-__all__ = [
-    "ActivityCallRecord",
-    "MissingFakeError",
-    "WorkflowTester",
-    "WorkflowTesterError",
-    "WorkflowTesterHandle",
-]
+__all__ = ["ActivityCallRecord", "WorkflowTester", "WorkflowTesterHandle"]
 
 DEFAULT_START_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 """The virtual clock's default start: 2024-01-01T00:00:00Z."""
 
 type _AnyTask = asyncio.Task[Any]
-
-
-class WorkflowTesterError(TemporalRuntimeError, RuntimeError):
-    """The tester cannot go on: the workflow waits for something that can never happen (a
-    deadlock), or a fake keeps failing under a retry policy with unlimited attempts."""
 
 
 # --- one workflow run ------------------------------------------------------------------------------
