@@ -90,7 +90,9 @@ class TemporalRuntimeError(Exception):
 
 def _rebuild(cls: type[TemporalRuntimeError], args: tuple[Any, ...]) -> TemporalRuntimeError:
     """The error of class ``cls`` with ``args``, before its attributes are restored (see ``__reduce__``)."""
-    return cls.__new__(cls, *args)
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ leaves them to __init__ when a subclass defines one
+    return error
 
 
 def describe_failure(error_type: str | None, message: str) -> str:
