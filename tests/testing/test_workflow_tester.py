@@ -18,6 +18,7 @@ from temporal_runtime import (
     DefinitionError,
     InvalidArgumentsError,
     InvalidOptionError,
+    QueryWaitError,
     RetryPolicy,
     TemporalRuntimeError,
     UnknownMethodError,
@@ -625,7 +626,7 @@ async def test_an_async_query_that_waits_is_an_error(query: str) -> None:
     tester = WorkflowTester(WtApprovalWorkflow, activities={notify: None})
     async with tester:
         handle = await tester.start(WtApprovalWorkflow.wait_without_timeout)
-        with pytest.raises(InvalidArgumentsError, match="tried to wait"):
+        with pytest.raises(QueryWaitError, match="tried to wait"):
             handle.query(query)
         assert tester.calls == []  # the query's exec never ran
         assert tester.now == START

@@ -20,6 +20,7 @@ from temporal_runtime_core import (
     DuplicateNameError,
     InvalidArgumentsError,
     NotInWorkflowError,
+    QueryWaitError,
     Registry,
     UnknownMethodError,
     WorkflowSpec,
@@ -525,7 +526,7 @@ async def test_adapter_signal_and_query_handlers() -> None:
 
 async def test_adapter_query_that_suspends_is_rejected() -> None:
     adapter = definition_of(UnitDefApprovalWorkflow).adapter_class()
-    with pytest.raises(InvalidArgumentsError) as info:
+    with pytest.raises(QueryWaitError) as info:
         adapter.query__waits()
     assert "waits" in str(info.value)
 

@@ -10,6 +10,7 @@ import temporalio.service
 
 from temporal_runtime_core import (
     ActivityFailedError,
+    QueryFailedError,
     TemporalRuntimeError,
     UpdateFailedError,
     WorkflowAlreadyStartedError,
@@ -19,6 +20,7 @@ from temporal_runtime_core import (
     WorkflowNotFoundError,
     WorkflowTerminatedError,
     WorkflowTimedOutError,
+    describe_failure,
 )
 from temporal_runtime_workflow import activity_failure_fields, failure_fields
 
@@ -42,9 +44,9 @@ def _from_workflow_failure(
         return WorkflowTimedOutError(f"{where} timed out ({cause.message})", **ids)
     if isinstance(cause, temporalio.exceptions.ActivityError):
         error_type, message, details = activity_failure_fields(cause)
-        prefix = f"{error_type}: " if error_type else ""
         return ActivityFailedError(
-            f"{where} failed: activity {cause.activity_type!r} failed: {prefix}{message}",
+            f"{where} failed: activity {cause.activity_type!r} failed: "
+            f"{describe_failure(error_type, message)}",
             activity_name=cause.activity_type,
             error_type=error_type,
             details=details,
@@ -53,9 +55,11 @@ def _from_workflow_failure(
     if cause is None:
         return WorkflowFailedError(f"{where} failed: {exc}", **ids)
     error_type, message, details = failure_fields(cause)
-    prefix = f"{error_type}: " if error_type else ""
     return WorkflowFailedError(
-        f"{where} failed: {prefix}{message}", error_type=error_type, details=details, **ids
+        f"{where} failed: {describe_failure(error_type, message)}",
+        error_type=error_type,
+        details=details,
+        **ids,
     )
 
 
@@ -82,17 +86,19 @@ def translate_error(
             f"No workflow execution {target} found: {exc.message}", workflow_id=workflow_id
         )
     if isinstance(exc, temporalio.client.WorkflowUpdateFailedError):
-        error_type, message, _ = failure_fields(exc.cause) if exc.cause is not None else (None, str(exc), ())
-        prefix = f"{error_type}: " if error_type else ""
+        error_type, message, details = (
+            failure_fields(exc.cause) if exc.cause is not None else (None, str(exc), ())
+        )
         return UpdateFailedError(
-            f"Update on workflow {workflow_id!r} failed: {prefix}{message}",
+            f"Update on workflow {workflow_id!r} failed: {describe_failure(error_type, message)}",
             error_type=error_type,
+            details=details,
             workflow_id=workflow_id,
             run_id=run_id,
         )
     if isinstance(exc, temporalio.client.WorkflowQueryFailedError):
-        return WorkflowError(
-            f"Query on workflow {workflow_id!r} failed: {exc.message}", workflow_id=workflow_id
+        return QueryFailedError(
+            f"Query on workflow {workflow_id!r} failed: {exc.message}", workflow_id=workflow_id, run_id=run_id
         )
     return exc
 

@@ -89,8 +89,8 @@ class MethodHandle[R]:
                 return cast(R, await self._handle.result())
             except Exception as exc:
                 raise_translated(exc, workflow_id=self.id, run_id=self.run_id)
+        limit = to_timedelta(timeout, "result timeout")  # before creating a coroutine it would leak
         call = _translated(self._handle.result(), self.id, self.run_id)
-        limit = to_timedelta(timeout, "result timeout")
         deadline = asyncio.timeout(limit.total_seconds())
         try:
             async with deadline:

@@ -35,6 +35,7 @@ from ._errors import (
     WorkflowTerminatedError,
     WorkflowTesterError,
     WorkflowTimedOutError,
+    describe_failure,
 )
 from ._options import Duration, IdConflictPolicy, IdReusePolicy, RetryPolicy, to_timedelta
 from ._registry import Registrable, Registry, add_registration_guard
@@ -86,6 +87,7 @@ __all__ = [
     "default_activity_registry",
     "default_codec",
     "default_workflow_registry",
+    "describe_failure",
     "describe_validation_error",
     "to_timedelta",
     "type_name",

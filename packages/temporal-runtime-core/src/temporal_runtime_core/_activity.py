@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Final, overload
 
 from ._codec import DtoCodec, default_codec
-from ._errors import DefinitionError, InvalidArgumentsError
+from ._errors import DefinitionError, InvalidArgumentsError, InvalidResultError
 from ._registry import Registry
 
 __all__ = [
@@ -67,13 +67,16 @@ class ActivityDefinition[A, R]:
         return decoded
 
     def validate_result(self, value: object) -> R:
-        """Validate ``value`` as this activity's ``Result`` type (unchanged when none is declared)."""
+        """Validate ``value`` as this activity's ``Result`` type (unchanged when none is declared).
+
+        Raises :class:`InvalidResultError` (an :class:`InvalidArgumentsError`) naming the activity.
+        """
         if self.result_type is None:
             return value  # type: ignore[return-value]  # R is inferred from the implementation
         try:
             validated: R = self._codec.validate(value, self.result_type)
         except InvalidArgumentsError as exc:
-            raise InvalidArgumentsError(
+            raise InvalidResultError(
                 f"Activity {self.name!r} ({self.origin}) returned an invalid result. {exc}"
             ) from None
         return validated

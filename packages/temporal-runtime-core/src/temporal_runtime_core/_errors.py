@@ -1,13 +1,48 @@
 """The exception hierarchy of temporal-runtime.
 
 Every exception the SDK raises on purpose derives from :class:`TemporalRuntimeError`, so callers can
-catch the whole family with one ``except``. Messages name the culprit and say how to fix it.
+catch the whole family with one ``except``. Messages name the culprit and say how to fix it. Standard
+exceptions a class also derives from are named in brackets, so ``except ValueError`` keeps working::
+
+    TemporalRuntimeError
+    ├── DefinitionError (TypeError)
+    │   └── DuplicateNameError
+    ├── InvalidOptionError (ValueError)
+    ├── InvalidArgumentsError (ValueError)
+    │   └── InvalidResultError
+    ├── UnknownMethodError (AttributeError)
+    ├── NotInWorkflowError (RuntimeError)
+    ├── NotInActivityError (RuntimeError)
+    ├── QueryWaitError (RuntimeError)
+    ├── EngineError
+    │   ├── EngineNotStartedError
+    │   ├── EngineConnectionError (ConnectionError)
+    │   └── LocalServerError
+    ├── ActivityNotRegisteredError (LookupError)
+    ├── WorkflowError
+    │   ├── WorkflowFailedError
+    │   │   └── ActivityFailedError
+    │   ├── UpdateFailedError
+    │   ├── QueryFailedError
+    │   ├── WorkflowCancelledError
+    │   ├── WorkflowTerminatedError
+    │   ├── WorkflowTimedOutError (TimeoutError)
+    │   ├── WorkflowAlreadyStartedError
+    │   └── WorkflowNotFoundError (LookupError)
+    ├── MissingFakeError (LookupError)
+    ├── WorkflowTesterError (RuntimeError)
+    └── ReplayError (AssertionError)
+
+(tests/unit/test_errors.py checks this drawing against the classes.) The classes are exported by
+``temporal_runtime`` (the testing kit's three by ``temporal_runtime.testing``), which sets their
+``__module__`` so that they print under the name users import them by.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "ActivityFailedError",
@@ -39,11 +74,31 @@ __all__ = [
     "WorkflowTerminatedError",
     "WorkflowTesterError",
     "WorkflowTimedOutError",
+    "describe_failure",
 ]
 
 
 class TemporalRuntimeError(Exception):
     """Base class of every error raised by temporal-runtime."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An exception pickles (and copies) as ``cls(*self.args)`` plus its ``__dict__``; our
+        # ``__init__``s take keyword-only fields and format their message from them, so rebuild the
+        # error without calling ``__init__``, as pickle does for any other object.
+        return _rebuild, (type(self), self.args), self.__dict__ or None
+
+
+def _rebuild(cls: type[TemporalRuntimeError], args: tuple[Any, ...]) -> TemporalRuntimeError:
+    """The error of class ``cls`` with ``args``, before its attributes are restored (see ``__reduce__``)."""
+    error = cls.__new__(cls, *args)
+    error.args = args  # OSError's __new__ leaves them to __init__ when a subclass defines one
+    return error
+
+
+def describe_failure(error_type: str | None, message: str) -> str:
+    """``"ValueError: out of stock"``: a failure's message behind the name of the exception type that
+    caused it, or the message alone when the type is unknown. Every failure error's message says it so."""
+    return f"{error_type}: {message}" if error_type else message
 
 
 # --- definitions -------------------------------------------------------------------------------
@@ -148,8 +203,10 @@ class WorkflowError(TemporalRuntimeError):
         self.run_id = run_id
 
 
-class WorkflowFailedError(WorkflowError):
-    """The workflow failed. ``error_type`` names the exception type raised inside it."""
+class _FailureError(WorkflowError):
+    """A caller's view of an exception raised in workflow code: ``error_type`` names its type (an
+    ``ApplicationError``'s ``type``, or the exception's class name) and ``details`` are the
+    ``ApplicationError``'s details. Its message names the type, through :func:`describe_failure`."""
 
     def __init__(
         self,
@@ -163,6 +220,10 @@ class WorkflowFailedError(WorkflowError):
         super().__init__(message, workflow_id=workflow_id, run_id=run_id)
         self.error_type = error_type
         self.details = details
+
+
+class WorkflowFailedError(_FailureError):
+    """The workflow failed. ``error_type`` names the exception type raised inside it."""
 
 
 class ActivityFailedError(WorkflowFailedError):
@@ -182,35 +243,22 @@ class ActivityFailedError(WorkflowFailedError):
         details: tuple[object, ...] = (),
     ) -> None:
         super().__init__(
-            message,
-            error_type=error_type,
-            workflow_id=workflow_id,
-            run_id=run_id,
-            details=details,
+            message, error_type=error_type, workflow_id=workflow_id, run_id=run_id, details=details
         )
         self.activity_name = activity_name
 
 
-class UpdateFailedError(WorkflowError):
+class UpdateFailedError(_FailureError):
     """An update was rejected or its handler raised; the workflow itself keeps running.
 
     ``error_type`` names the exception type raised by the handler.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        error_type: str | None = None,
-        workflow_id: str | None = None,
-        run_id: str | None = None,
-    ) -> None:
-        super().__init__(message, workflow_id=workflow_id, run_id=run_id)
-        self.error_type = error_type
-
 
 class QueryFailedError(WorkflowError):
-    """A query was rejected by the workflow (unknown query, invalid arguments) or its handler raised."""
+    """A query was rejected by the workflow (unknown query, invalid arguments) or its handler raised
+    (a :class:`QueryWaitError` on the worker arrives as this). Temporal sends a client the failure's
+    message only, so there is no ``error_type``."""
 
 
 class WorkflowCancelledError(WorkflowError):

@@ -10,7 +10,7 @@ import temporalio.api.common.v1
 import temporalio.common
 import temporalio.exceptions
 
-from temporal_runtime_core import ActivityDefinition, InvalidArgumentsError
+from temporal_runtime_core import ActivityDefinition, InvalidArgumentsError, InvalidResultError
 
 from ._converter import JSON_ENCODING
 
@@ -20,8 +20,9 @@ __all__ = ["temporal_activity"]
 def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awaitable[Any]]:
     """An ``@activity.defn`` function that validates input and output around ``defn``'s impl.
 
-    Invalid input or output is a bug no retry can fix, so it fails the activity non-retryably.
-    Exceptions of the implementation itself are retried according to the retry policy.
+    Invalid input or output is a bug no retry can fix, so it fails the activity non-retryably, with
+    type ``"InvalidArgumentsError"`` or ``"InvalidResultError"``. Exceptions of the implementation
+    itself are retried according to the retry policy.
     """
 
     async def run(args: temporalio.common.RawValue) -> Any:
@@ -29,14 +30,14 @@ def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awa
             value = _read_args(defn, args.payload)
         except InvalidArgumentsError as exc:
             raise temporalio.exceptions.ApplicationError(
-                str(exc), type="InvalidArgumentsError", non_retryable=True
+                str(exc), type=InvalidArgumentsError.__name__, non_retryable=True
             ) from None
         result = await defn.fn(value)
         try:
             return defn.validate_result(result)
-        except InvalidArgumentsError as exc:
+        except InvalidResultError as exc:
             raise temporalio.exceptions.ApplicationError(
-                str(exc), type="InvalidResultError", non_retryable=True
+                str(exc), type=InvalidResultError.__name__, non_retryable=True
             ) from None
 
     run.__name__ = run.__qualname__ = f"activity__{defn.name}"

@@ -22,6 +22,7 @@ import temporalio.workflow
 from temporal_runtime_core import (
     ActivityFailedError,
     InvalidArgumentsError,
+    QueryWaitError,
     TemporalRuntimeError,
     UnknownMethodError,
 )
@@ -145,7 +146,7 @@ def run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> Any
     """Run an ``async def`` query to completion synchronously; it must never suspend.
 
     A query that suspends, or that tries to wait (the runtime raises ``ReadOnlyContextError``),
-    raises :class:`InvalidArgumentsError`.
+    raises :class:`QueryWaitError` (a caller through a worker sees a :class:`QueryFailedError`).
     """
     try:
         coro.send(None)
@@ -155,7 +156,7 @@ def run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> Any
         pass  # it tried to schedule a timer, an activity, ...
     else:
         coro.close()
-    raise InvalidArgumentsError(
+    raise QueryWaitError(
         f"Query {spec.qualname} tried to wait (await something that suspends). Queries are answered "
         "immediately and must only read workflow state; move waiting into the workflow or a signal."
     )

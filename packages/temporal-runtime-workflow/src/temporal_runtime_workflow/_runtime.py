@@ -27,6 +27,7 @@ from temporal_runtime_core import (
     InvalidArgumentsError,
     InvalidOptionError,
     NotInWorkflowError,
+    describe_failure,
     to_timedelta,
 )
 
@@ -196,9 +197,8 @@ async def execute_activity[A, R](
 def activity_failed(exc: temporalio.exceptions.ActivityError, name: str) -> ActivityFailedError:
     """Our error for a failed activity: the user's exception type and message on top."""
     error_type, message, details = activity_failure_fields(exc)
-    prefix = f"{error_type}: " if error_type else ""
     return ActivityFailedError(
-        f"Activity {name!r} failed: {prefix}{message}",
+        f"Activity {name!r} failed: {describe_failure(error_type, message)}",
         activity_name=name,
         error_type=error_type,
         details=details,

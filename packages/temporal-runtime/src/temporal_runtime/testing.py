@@ -4,6 +4,8 @@ Installed by the ``testing`` extra (``pip install 'temporal-runtime[testing]'``)
 :mod:`temporal_runtime_testing` and docs/testing.md.
 """
 
+from temporal_runtime_core import TemporalRuntimeError as _TemporalRuntimeError
+
 try:
     from temporal_runtime_testing import *  # noqa: F403
     from temporal_runtime_testing import __all__ as __all__
@@ -15,3 +17,10 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised by `nox -s bu
         "pip install 'temporal-runtime[testing]' (or pip install temporal-runtime-testing).",
         name=exc.name,
     ) from None
+
+# The kit's errors print as `temporal_runtime.testing.MissingFakeError`, like the others in __init__.
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) and issubclass(_value, _TemporalRuntimeError):
+        _value.__module__ = __name__
+del _name, _value
