@@ -91,15 +91,11 @@ class TemporalEngine:
         max_concurrent_activities: int | None = None,
     ) -> None:
         self._worker_settings = WorkerSettings(
-            task_queue=_require_name("task_queue", task_queue),
-            workflow_registry=(
-                workflow_registry if workflow_registry is not None else default_workflow_registry
-            ),
-            activity_registry=(
-                activity_registry if activity_registry is not None else default_activity_registry
-            ),
-            sandbox_passthrough=tuple(sandbox_passthrough),
-            max_concurrent_activities=max_concurrent_activities,
+            _require_name("task_queue", task_queue),
+            default_workflow_registry if workflow_registry is None else workflow_registry,
+            default_activity_registry if activity_registry is None else activity_registry,
+            tuple(sandbox_passthrough),
+            max_concurrent_activities,
         )
         self._connection = ConnectionSettings.from_options(
             url,
@@ -116,13 +112,8 @@ class TemporalEngine:
         )
         if time_skipping and url is not None:
             raise EngineError("time_skipping=True starts its own test server; do not pass url= with it")
-        self._local = LocalServerSettings(
-            db_path=Path(local_db_path) if local_db_path is not None else None,
-            headless=headless,
-            ui_port=ui_port,
-            server_binary=server_binary,
-            time_skipping=time_skipping,
-        )
+        db_path = Path(local_db_path) if local_db_path is not None else None
+        self._local = LocalServerSettings(db_path, headless, ui_port, server_binary, time_skipping)
         self._start_worker = start_worker
         self._server: EmbeddedServer | None = None
         self._client: WorkflowClient | None = None
