@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import sys
 import sysconfig
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from pydantic import BaseModel
@@ -15,12 +19,20 @@ from temporal_runtime import (
     EngineConnectionError,
     EngineError,
     LocalServerError,
+    Registry,
     TemporalEngine,
     Workflow,
     WorkflowStatus,
     wf_signal,
 )
-from temporal_runtime_engine import _local_server, free_port
+from temporal_runtime_engine import (
+    RuntimePayloadConverter,
+    RuntimePlugin,
+    _local_server,
+    find_server_binary,
+    free_port,
+    launch_dev_server,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -126,3 +138,108 @@ async def test_client_only_engine_starts_workflows_served_elsewhere(
         handle = await TicketWorkflow.client(client).async_.handle(Ticket(ticket_id="T-3"))
         await handle.signal("close", "linus")
         assert await handle.result(timeout=20) == "T-3 closed by linus"
+
+
+# --- the embedded servers' banner ----------------------------------------------------------------
+
+
+async def _wait_for_stdout(capfd: pytest.CaptureFixture[str], text: str, timeout: float) -> float:
+    started = time.monotonic()
+    seen = ""
+    while text not in seen:
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"{text!r} never reached stdout; got {seen!r}")
+        await asyncio.sleep(0.1)
+        seen += capfd.readouterr().out
+    return time.monotonic() - started
+
+
+async def test_embedded_server_keeps_the_cli_banner_off_stdout(capfd: pytest.CaptureFixture[str]) -> None:
+    # Control: not silenced, the CLI prints its banner on the stdout it inherits, shortly after
+    # it starts serving.
+    loud = await launch_dev_server(find_server_binary(), quiet=False)
+    try:
+        delay = await _wait_for_stdout(capfd, "Temporal CLI", timeout=30)
+    finally:
+        await loud.shutdown()
+    capfd.readouterr()
+    async with TemporalEngine(task_queue="quiet", headless=True, start_worker=False) as engine:
+        assert engine.temporal_client.data_converter.payload_converter_class is RuntimePayloadConverter
+        await asyncio.sleep(max(2.0, 3 * delay))
+    out = capfd.readouterr().out
+    assert "Temporal CLI" not in out
+    assert "Temporal Server:" not in out
+
+
+# --- one plugin for the client and its worker ----------------------------------------------------
+
+_APP = {
+    "__init__.py": "",
+    "models.py": """
+from pydantic import BaseModel
+
+EXECUTIONS: list[str] = []
+
+
+class Note(BaseModel):
+    text: str
+""",
+    "flows.py": """
+from temporal_runtime_core import Registry
+from temporal_runtime_workflow import Workflow
+
+from .models import EXECUTIONS, Note
+
+EXECUTIONS.append(__name__)
+WORKFLOWS = Registry("workflow")
+
+
+class EngineSandboxFlow(Workflow, registry=WORKFLOWS):
+    async def run(self, note: Note) -> str:
+        return note.text.upper()
+""",
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """A generated package: ``models`` (DTOs and a log of module executions) and ``flows``."""
+    name = f"engine_plugin_app_{uuid.uuid4().hex[:8]}"
+    (tmp_path / name).mkdir()
+    for file, source in _APP.items():
+        (tmp_path / name / file).write_text(source, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    try:
+        yield importlib.import_module(f"{name}.flows")
+    finally:
+        for loaded in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
+            del sys.modules[loaded]
+
+
+async def test_the_worker_takes_the_sandbox_from_the_client_plugin(
+    app: ModuleType, temporal_address: str
+) -> None:
+    models = sys.modules[app.__name__.rpartition(".")[0] + ".models"]
+    executions: list[str] = models.EXECUTIONS
+    assert executions == [app.__name__]
+    async with TemporalEngine(
+        url=temporal_address,
+        task_queue=f"plugin-{uuid.uuid4().hex[:8]}",
+        workflow_registry=app.WORKFLOWS,
+        activity_registry=Registry("activity"),
+    ) as engine:
+        [plugin] = engine.temporal_client.config()["plugins"]
+        assert isinstance(plugin, RuntimePlugin)
+        assert engine.temporal_client.data_converter.payload_converter_class is RuntimePayloadConverter
+        assert await app.EngineSandboxFlow.client(engine).run(models.Note(text="quiet")) == "QUIET"
+    # The sandbox re-imported the workflow module (validation, then the run) and shared the DTO
+    # module with the host: its log is the host's. Without the plugin's runner the sandbox would
+    # re-import models too, and the host's log would stay as it was.
+    assert executions.count(app.__name__) >= 2
+
+
+async def test_time_skipping_client_gets_the_plugin() -> None:
+    async with TemporalEngine(time_skipping=True, start_worker=False) as engine:
+        assert engine.temporal_client.data_converter.payload_converter_class is RuntimePayloadConverter
+        assert any(isinstance(p, RuntimePlugin) for p in engine.temporal_client.config()["plugins"])

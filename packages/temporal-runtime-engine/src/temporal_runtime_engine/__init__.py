@@ -1,7 +1,9 @@
-"""temporal-runtime engine layer: ``TemporalEngine``, payload conversion and the local server."""
+"""temporal-runtime engine layer: ``TemporalEngine``, payload conversion (``RuntimePlugin``) and the
+embedded servers."""
 
 from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
+from ._embedded_server import EmbeddedServer, launch_dev_server
 from ._engine import TemporalEngine
 from ._local_server import (
     SERVER_BINARY_ENV,
@@ -10,6 +12,7 @@ from ._local_server import (
     find_test_server_binary,
     free_port,
 )
+from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained, sandboxed_runner
 
 __all__ = [
@@ -17,7 +20,9 @@ __all__ = [
     "SERVER_BINARY_ENV",
     "TEST_SERVER_BINARY_ENV",
     "DtoJsonPayloadConverter",
+    "EmbeddedServer",
     "RuntimePayloadConverter",
+    "RuntimePlugin",
     "TemporalEngine",
     "activity_info",
     "data_converter",
@@ -26,6 +31,7 @@ __all__ = [
     "free_port",
     "heartbeat",
     "is_cancelled",
+    "launch_dev_server",
     "sandbox_errors_explained",
     "sandboxed_runner",
 ]

@@ -1,17 +1,32 @@
-"""Connection settings for a real Temporal cluster: TLS, mTLS, API keys and env/profile config."""
+"""Connecting to a real Temporal cluster: TLS, mTLS, API keys, env/profile config, timeouts and
+the namespace check."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import temporalio.api.workflowservice.v1
+import temporalio.client
 import temporalio.service
 
-from temporal_runtime_core import InvalidOptionError
+from temporal_runtime_core import Duration, EngineConnectionError, InvalidOptionError, to_timedelta
 
-__all__ = ["PemSource", "build_tls", "load_env_config"]
+from ._plugin import RuntimePlugin
+
+__all__ = [
+    "ConnectionSettings",
+    "PemSource",
+    "build_tls",
+    "connect",
+    "env_options",
+    "load_env_config",
+]
 
 type PemSource = bytes | str | os.PathLike[str]
 """PEM data as bytes, or the path of a PEM file."""
@@ -85,3 +100,120 @@ def load_env_config(
     except Exception as exc:  # malformed TOML, unknown profile, unreadable file
         raise InvalidOptionError(f"Cannot load Temporal client configuration: {exc}") from exc
     return dict(config)
+
+
+def env_options(
+    profile: str | None = None, *, config_file: str | os.PathLike[str] | None = None
+) -> dict[str, Any]:
+    """``TemporalEngine`` options from :func:`load_env_config` (address, namespace, API key, TLS,
+    RPC metadata); the address defaults to ``localhost:7233`` and the namespace to ``default``."""
+    loaded = load_env_config(profile, config_file=config_file)
+    options: dict[str, Any] = {
+        "url": loaded.get("target_host") or "localhost:7233",
+        "namespace": loaded.get("namespace") or "default",
+        "api_key": loaded.get("api_key"),
+        "rpc_metadata": loaded.get("rpc_metadata"),
+    }
+    if "tls" in loaded:
+        options["tls"] = loaded["tls"]
+    return options
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Where and how the engine connects: ``url`` None means the embedded local server.
+
+    ``namespace`` and ``identity`` apply to the embedded server's client too.
+    """
+
+    url: str | None = None
+    namespace: str = "default"
+    api_key: str | None = None
+    tls: bool | temporalio.service.TLSConfig = False
+    rpc_metadata: Mapping[str, str] = field(default_factory=dict[str, str])
+    identity: str | None = None
+    timeout: timedelta = timedelta(seconds=10)
+
+    @classmethod
+    def from_options(
+        cls,
+        url: str | None,
+        namespace: str,
+        *,
+        api_key: str | None = None,
+        tls: bool | temporalio.service.TLSConfig | None = None,
+        tls_client_cert: PemSource | None = None,
+        tls_client_key: PemSource | None = None,
+        tls_server_ca: PemSource | None = None,
+        tls_server_name: str | None = None,
+        rpc_metadata: Mapping[str, str] | None = None,
+        identity: str | None = None,
+        connect_timeout: Duration = 10,
+    ) -> ConnectionSettings:
+        """Settings from ``TemporalEngine``'s options, validated (:class:`InvalidOptionError`)."""
+        return cls(
+            url=url,
+            namespace=namespace,
+            api_key=api_key,
+            tls=build_tls(
+                tls,
+                client_cert=tls_client_cert,
+                client_key=tls_client_key,
+                server_ca=tls_server_ca,
+                server_name=tls_server_name,
+                api_key=api_key,
+            ),
+            rpc_metadata=dict(rpc_metadata or {}),
+            identity=identity,
+            timeout=to_timedelta(connect_timeout, "connect_timeout"),
+        )
+
+    @property
+    def where(self) -> str:
+        return f"Temporal at {self.url!r} (namespace {self.namespace!r})"
+
+
+async def connect(settings: ConnectionSettings, plugin: RuntimePlugin) -> temporalio.client.Client:
+    """A client for ``settings.url`` with ``plugin``, after checking that the namespace exists.
+
+    Any failure (wrong host, TLS mismatch, unknown namespace) is an :class:`EngineConnectionError`
+    raised within ``settings.timeout`` (for each of the two steps).
+    """
+    if settings.url is None:
+        raise InvalidOptionError("connect() needs a url; without one the engine starts a local server")
+    try:
+        client = await asyncio.wait_for(
+            temporalio.client.Client.connect(
+                settings.url,
+                namespace=settings.namespace,
+                api_key=settings.api_key,
+                tls=settings.tls,
+                rpc_metadata=settings.rpc_metadata,
+                plugins=[plugin],
+                identity=settings.identity,
+            ),
+            settings.timeout.total_seconds(),
+        )
+    except TimeoutError:
+        raise EngineConnectionError(
+            f"Could not connect to {settings.where} within {settings.timeout}: is the server running "
+            "and the address right?"
+        ) from None
+    except Exception as exc:
+        raise EngineConnectionError(f"Could not connect to {settings.where}: {exc}") from exc
+    await _check_namespace(client, settings)
+    return client
+
+
+async def _check_namespace(client: temporalio.client.Client, settings: ConnectionSettings) -> None:
+    request = temporalio.api.workflowservice.v1.DescribeNamespaceRequest(namespace=settings.namespace)
+    try:
+        await client.workflow_service.describe_namespace(request, timeout=settings.timeout)
+    except temporalio.service.RPCError as exc:
+        if exc.status == temporalio.service.RPCStatusCode.NOT_FOUND:
+            raise EngineConnectionError(
+                f"Namespace {settings.namespace!r} does not exist on {settings.url!r}; create it "
+                f"(temporal operator namespace create {settings.namespace}) or pass namespace=..."
+            ) from None
+        if exc.status != temporalio.service.RPCStatusCode.PERMISSION_DENIED:
+            raise EngineConnectionError(f"Could not use {settings.where}: {exc}") from exc

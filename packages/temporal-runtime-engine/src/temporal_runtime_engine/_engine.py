@@ -1,18 +1,18 @@
-"""``TemporalEngine``: connects to Temporal, runs the worker, and starts workflows."""
+"""``TemporalEngine``: the facade that connects to Temporal, runs the worker, and starts workflows.
+
+Its parts live next to it: connecting in ``_connection``, the embedded servers in
+``_embedded_server``, the worker in ``_worker``, the converter and sandbox in ``_plugin``.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, Self, cast, overload
+from typing import Any, Concatenate, Self, cast, overload
 
-import temporalio.api.workflowservice.v1
 import temporalio.client
 import temporalio.service
-import temporalio.worker
 
 from temporal_runtime_client import (
     AnyIdConflictPolicy,
@@ -26,36 +26,20 @@ from temporal_runtime_client import (
 from temporal_runtime_core import (
     ActivityRegistry,
     Duration,
-    EngineConnectionError,
     EngineError,
     EngineNotStartedError,
-    LocalServerError,
+    InvalidOptionError,
     WorkflowRegistry,
     default_activity_registry,
     default_workflow_registry,
-    to_timedelta,
 )
-from temporal_runtime_workflow import (
-    AnyRetryPolicy,
-    Workflow,
-    WorkflowDefinition,
-    register_worker_activities,
-)
+from temporal_runtime_workflow import AnyRetryPolicy, Workflow
 
-from ._activities import temporal_activity
-from ._connection import PemSource, build_tls, load_env_config
-from ._converter import data_converter
-from ._local_server import find_server_binary, find_test_server_binary, free_port
-from ._sandbox import sandbox_errors_explained, sandboxed_runner
-
-if TYPE_CHECKING:
-    import temporalio.testing  # imported where a local server starts, not by `import temporal_runtime`
+from ._connection import ConnectionSettings, PemSource, connect, env_options
+from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
+from ._worker import EngineWorker, WorkerSettings
 
 __all__ = ["TemporalEngine"]
-
-log = logging.getLogger("temporal_runtime")
-
-_CALLBACK_GRACE_SECONDS = 0.2
 
 
 class TemporalEngine:
@@ -106,46 +90,35 @@ class TemporalEngine:
         sandbox_passthrough: Iterable[str] = (),
         max_concurrent_activities: int | None = None,
     ) -> None:
-        if not isinstance(task_queue, str) or not task_queue:
-            raise EngineError(f"task_queue must be a non-empty string, got {task_queue!r}")
-        if not isinstance(namespace, str) or not namespace:
-            raise EngineError(f"namespace must be a non-empty string, got {namespace!r}")
-        self.url = url
-        self.namespace = namespace
-        self.task_queue = task_queue
-        self.start_worker = start_worker
-        self._api_key = api_key
-        self._tls = build_tls(
-            tls,
-            client_cert=tls_client_cert,
-            client_key=tls_client_key,
-            server_ca=tls_server_ca,
-            server_name=tls_server_name,
-            api_key=api_key,
+        self._worker_settings = WorkerSettings(
+            _require_name("task_queue", task_queue),
+            default_workflow_registry if workflow_registry is None else workflow_registry,
+            default_activity_registry if activity_registry is None else activity_registry,
+            tuple(sandbox_passthrough),
+            max_concurrent_activities,
         )
-        self._rpc_metadata = dict(rpc_metadata or {})
-        self._identity = identity
-        self._connect_timeout = to_timedelta(connect_timeout, "connect_timeout")
-        self._local_db_path = Path(local_db_path) if local_db_path is not None else None
-        self._headless = headless
-        self._ui_port = ui_port
-        self._server_binary = server_binary
+        self._connection = ConnectionSettings.from_options(
+            url,
+            _require_name("namespace", namespace),
+            api_key=api_key,
+            tls=tls,
+            tls_client_cert=tls_client_cert,
+            tls_client_key=tls_client_key,
+            tls_server_ca=tls_server_ca,
+            tls_server_name=tls_server_name,
+            rpc_metadata=rpc_metadata,
+            identity=identity,
+            connect_timeout=connect_timeout,
+        )
         if time_skipping and url is not None:
             raise EngineError("time_skipping=True starts its own test server; do not pass url= with it")
-        self.time_skipping = time_skipping
-        self.workflow_registry = (
-            workflow_registry if workflow_registry is not None else default_workflow_registry
-        )
-        self.activity_registry = (
-            activity_registry if activity_registry is not None else default_activity_registry
-        )
-        self._sandbox_passthrough = tuple(sandbox_passthrough)
-        self._max_concurrent_activities = max_concurrent_activities
-        self._env: temporalio.testing.WorkflowEnvironment | None = None
+        db_path = Path(local_db_path) if local_db_path is not None else None
+        self._local = LocalServerSettings(db_path, headless, ui_port, server_binary, time_skipping)
+        self._start_worker = start_worker
+        self._server: EmbeddedServer | None = None
         self._client: WorkflowClient | None = None
-        self._worker: temporalio.worker.Worker | None = None
-        self._worker_task: asyncio.Task[None] | None = None
-        self.ui_url: str | None = None
+        self._worker: EngineWorker | None = None
+        self._ui_url: str | None = None
 
     @classmethod
     def from_env(
@@ -162,17 +135,47 @@ class TemporalEngine:
 
         ``options`` are passed on to the constructor and win over the loaded settings.
         """
-        loaded = load_env_config(profile, config_file=config_file)
-        settings: dict[str, Any] = {
-            "url": loaded.get("target_host") or "localhost:7233",
-            "namespace": loaded.get("namespace") or "default",
-            "api_key": loaded.get("api_key"),
-            "rpc_metadata": loaded.get("rpc_metadata"),
-        }
-        if "tls" in loaded:
-            settings["tls"] = loaded["tls"]
-        settings.update(options)
+        settings = {**env_options(profile, config_file=config_file), **options}
         return cls(task_queue=task_queue, start_worker=start_worker, **settings)
+
+    # --- settings ------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str | None:
+        """The cluster's ``host:port``, or None for the embedded local server."""
+        return self._connection.url
+
+    @property
+    def namespace(self) -> str:
+        return self._connection.namespace
+
+    @property
+    def task_queue(self) -> str:
+        """The task queue the worker polls and workflows start on unless told otherwise."""
+        return self._worker_settings.task_queue
+
+    @property
+    def start_worker(self) -> bool:
+        """Whether :meth:`start` runs a worker (False: a client-only engine)."""
+        return self._start_worker
+
+    @property
+    def time_skipping(self) -> bool:
+        return self._local.time_skipping
+
+    @property
+    def workflow_registry(self) -> WorkflowRegistry:
+        """The workflows the worker serves and the client resolves handles with."""
+        return self._worker_settings.workflow_registry
+
+    @property
+    def activity_registry(self) -> ActivityRegistry:
+        return self._worker_settings.activity_registry
+
+    @property
+    def ui_url(self) -> str | None:
+        """The local Web UI's address, once the embedded dev server has started (None if headless)."""
+        return self._ui_url
 
     # --- lifecycle -----------------------------------------------------------------------------
 
@@ -200,11 +203,23 @@ class TemporalEngine:
             return await self.client.start(method, *args, **kwargs)
         if self._client is not None:
             return None
-        client = await (self._start_local() if self.url is None else self._connect())
+        served = self._worker_settings.served()
+        plugin = self._worker_settings.plugin(served)
+        if self._connection.url is None:
+            self._server = await start_local_server(
+                self._local,
+                namespace=self._connection.namespace,
+                identity=self._connection.identity,
+                plugin=plugin,
+            )
+            self._ui_url = self._server.ui_url
+            client = self._server.client
+        else:
+            client = await connect(self._connection, plugin)
         self._client = WorkflowClient(client, self.task_queue, self.workflow_registry)
-        if self.start_worker:
+        if self._start_worker:
             try:
-                self._start_worker(client)
+                self._worker = EngineWorker.start(client, self._worker_settings, served)
             except BaseException:
                 await self.stop()
                 raise
@@ -212,27 +227,15 @@ class TemporalEngine:
 
     async def stop(self) -> None:
         """Stop the worker (letting running activities finish), then the local server if any."""
-        worker, task = self._worker, self._worker_task
-        self._worker = self._worker_task = None
+        worker, self._worker = self._worker, None
         if worker is not None:
-            register_worker_activities(self.task_queue, None)
-            try:
-                await worker.shutdown()
-            except Exception:
-                log.exception("temporal-runtime: worker shutdown failed")
-        if task is not None:
-            try:
-                await task
-            except Exception:
-                log.exception("temporal-runtime: worker stopped with an error")
+            await worker.stop()
         self._client = None
-        env, self._env = self._env, None
-        if env is not None:
-            await env.shutdown()
-        # Let the Rust core deliver its last callbacks (cancelled polls, closed streams) while the
-        # loop still runs; a callback landing during interpreter shutdown aborts the process
-        # (temporalio/sdk-python#300).
-        await asyncio.sleep(_CALLBACK_GRACE_SECONDS)
+        server, self._server = self._server, None
+        if server is not None:
+            await server.shutdown()
+        else:
+            await settle_core_callbacks()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -242,122 +245,6 @@ class TemporalEngine:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.stop()
-
-    async def _start_time_skipping(self) -> temporalio.client.Client:
-        import temporalio.testing
-
-        binary = find_test_server_binary(self._server_binary)
-        try:
-            env = await temporalio.testing.WorkflowEnvironment.start_time_skipping(
-                data_converter=data_converter(),
-                identity=self._identity,
-                test_server_existing_path=str(binary),
-            )
-        except Exception as exc:
-            raise LocalServerError(
-                f"Could not start the time-skipping test server ({binary}): {exc}"
-            ) from exc
-        self._env = env
-        log.info(
-            "temporal-runtime: time-skipping test server at %s", env.client.service_client.config.target_host
-        )
-        return env.client
-
-    async def _start_local(self) -> temporalio.client.Client:
-        if self.time_skipping:
-            return await self._start_time_skipping()
-        import temporalio.testing
-
-        binary = find_server_binary(self._server_binary)
-        ui_port = None if self._headless else (self._ui_port or free_port())
-        if self._local_db_path is not None:
-            self._local_db_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            env = await temporalio.testing.WorkflowEnvironment.start_local(
-                namespace=self.namespace,
-                data_converter=data_converter(),
-                identity=self._identity,
-                ip="127.0.0.1",
-                ui=not self._headless,
-                ui_port=ui_port,
-                dev_server_existing_path=str(binary),
-                dev_server_database_filename=str(self._local_db_path) if self._local_db_path else None,
-                dev_server_log_level="error",
-            )
-        except Exception as exc:
-            raise LocalServerError(f"Could not start the local Temporal server ({binary}): {exc}") from exc
-        self._env = env
-        target = env.client.service_client.config.target_host
-        self.url = None
-        if ui_port is not None:
-            self.ui_url = f"http://127.0.0.1:{ui_port}"
-            log.warning("temporal-runtime: local Temporal server at %s, Web UI at %s", target, self.ui_url)
-        else:
-            log.info("temporal-runtime: local Temporal server at %s (headless)", target)
-        return env.client
-
-    async def _connect(self) -> temporalio.client.Client:
-        assert self.url is not None
-        where = f"Temporal at {self.url!r} (namespace {self.namespace!r})"
-        try:
-            client = await asyncio.wait_for(
-                temporalio.client.Client.connect(
-                    self.url,
-                    namespace=self.namespace,
-                    api_key=self._api_key,
-                    tls=self._tls,
-                    rpc_metadata=self._rpc_metadata,
-                    data_converter=data_converter(),
-                    identity=self._identity,
-                ),
-                self._connect_timeout.total_seconds(),
-            )
-        except TimeoutError:
-            raise EngineConnectionError(
-                f"Could not connect to {where} within {self._connect_timeout}: is the server running "
-                "and the address right?"
-            ) from None
-        except Exception as exc:
-            raise EngineConnectionError(f"Could not connect to {where}: {exc}") from exc
-        await self._check_namespace(client, where)
-        return client
-
-    async def _check_namespace(self, client: temporalio.client.Client, where: str) -> None:
-        request = temporalio.api.workflowservice.v1.DescribeNamespaceRequest(namespace=self.namespace)
-        try:
-            await client.workflow_service.describe_namespace(request, timeout=self._connect_timeout)
-        except temporalio.service.RPCError as exc:
-            if exc.status == temporalio.service.RPCStatusCode.NOT_FOUND:
-                raise EngineConnectionError(
-                    f"Namespace {self.namespace!r} does not exist on {self.url!r}; create it "
-                    f"(temporal operator namespace create {self.namespace}) or pass namespace=..."
-                ) from None
-            if exc.status != temporalio.service.RPCStatusCode.PERMISSION_DENIED:
-                raise EngineConnectionError(f"Could not use {where}: {exc}") from exc
-
-    def _start_worker(self, client: temporalio.client.Client) -> None:
-        workflows = [d for d in self.workflow_registry if isinstance(d, WorkflowDefinition)]
-        activities = list(self.activity_registry)
-        if not workflows and not activities:
-            raise EngineError(
-                "start_worker=True but no workflows or activities are registered. Import the modules "
-                "that define them before engine.start(), or pass start_worker=False for a client-only engine."
-            )
-        runner = sandboxed_runner(workflows, activities, self._sandbox_passthrough)
-        with sandbox_errors_explained():
-            self._worker = temporalio.worker.Worker(
-                client,
-                task_queue=self.task_queue,
-                workflows=[d.adapter_class for d in workflows],
-                activities=[temporal_activity(a) for a in activities],
-                workflow_runner=runner,
-                max_concurrent_activities=self._max_concurrent_activities,
-            )
-        register_worker_activities(self.task_queue, frozenset(a.name for a in activities))
-        self._worker_task = asyncio.create_task(
-            self._worker.run(), name=f"temporal-runtime worker {self.task_queue}"
-        )
-        self._worker_task.add_done_callback(_report_worker_exit)
 
     # --- clients -------------------------------------------------------------------------------
 
@@ -500,9 +387,10 @@ class TemporalEngine:
         )
 
 
-def _report_worker_exit(task: asyncio.Task[None]) -> None:
-    if task.cancelled():
-        return
-    exc = task.exception()
-    if exc is not None:
-        log.error("temporal-runtime: worker stopped unexpectedly: %s", exc, exc_info=exc)
+def _require_name(option: str, value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidOptionError(
+            f"TemporalEngine({option}=...) must be a non-empty string, got {value!r}: pass a name, "
+            f"or leave {option} out for the default"
+        )
+    return value

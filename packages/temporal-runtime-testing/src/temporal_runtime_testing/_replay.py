@@ -33,7 +33,7 @@ from temporal_runtime_core import (
     default_activity_registry,
     default_workflow_registry,
 )
-from temporal_runtime_engine import TemporalEngine, data_converter, sandbox_errors_explained, sandboxed_runner
+from temporal_runtime_engine import RuntimePlugin, TemporalEngine, sandbox_errors_explained
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
 
 __all__ = [
@@ -185,13 +185,12 @@ async def assert_replays(
             "defining it, or pass workflows=[TheWorkflowClass]."
         )
     activities = list(activity_registry if activity_registry is not None else default_activity_registry)
-    runner = sandboxed_runner(chosen.values(), activities, sandbox_passthrough)
+    plugin = RuntimePlugin(chosen.values(), activities, sandbox_passthrough)
     failures: list[ReplayFailure] = []
     with ThreadPoolExecutor(thread_name_prefix="temporal-runtime-replay") as executor:
         replayer = temporalio.worker.Replayer(
             workflows=[d.adapter_class for d in chosen.values()],
-            workflow_runner=runner,
-            data_converter=data_converter(),
+            plugins=[plugin],
             workflow_task_executor=executor,
         )
         with sandbox_errors_explained():

@@ -6,31 +6,23 @@ The server is the Temporal CLI's ``temporal server start-dev`` from the ``tempor
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-import temporalio.testing
-
 from temporal_runtime_core import LocalServerError
-from temporal_runtime_engine import TemporalEngine, data_converter, find_server_binary, free_port
+from temporal_runtime_engine import EmbeddedServer, TemporalEngine, find_server_binary, launch_dev_server
 
 __all__ = ["TemporalTestServer", "start_dev_server"]
-
-_CALLBACK_GRACE_SECONDS = 0.2
 
 
 @dataclass
 class _ServerState:
-    env: temporalio.testing.WorkflowEnvironment | None
+    server: EmbeddedServer | None
 
 
 @dataclass(frozen=True)
@@ -61,7 +53,7 @@ class TemporalTestServer:
     @property
     def running(self) -> bool:
         """False once :meth:`shutdown` has run."""
-        return self._state.env is not None
+        return self._state.server is not None
 
     def engine(
         self, task_queue: str = "temporal-runtime", *, namespace: str | None = None, **options: Any
@@ -76,13 +68,9 @@ class TemporalTestServer:
 
     async def shutdown(self) -> None:
         """Stop the server (idempotent). Workflows running on it are lost unless ``db_filename`` was set."""
-        env, self._state.env = self._state.env, None
-        if env is None:
-            return
-        await env.shutdown()
-        # Let the Rust core deliver its last callbacks (closed streams) while the loop still runs;
-        # one landing during interpreter shutdown aborts the process (temporalio/sdk-python#300).
-        await asyncio.sleep(_CALLBACK_GRACE_SECONDS)
+        server, self._state.server = self._state.server, None
+        if server is not None:
+            await server.shutdown()
 
     async def __aenter__(self) -> Self:
         return self
@@ -127,78 +115,26 @@ async def start_dev_server(
         if extra not in (namespace, "default"):
             args += ["--namespace", extra]
     args += list(extra_args)
-    if db_filename is not None:
-        Path(db_filename).parent.mkdir(parents=True, exist_ok=True)
-    chosen_port = port if port is not None else free_port(ip)
-    timeout = (
-        startup_timeout if isinstance(startup_timeout, timedelta) else timedelta(seconds=startup_timeout)
+    db_path = Path(db_filename) if db_filename is not None else None
+    server = await launch_dev_server(
+        binary,
+        namespace=namespace,
+        ip=ip,
+        port=port,
+        db_filename=db_path,
+        log_level=log_level,
+        extra_args=args,
+        startup_timeout=(
+            startup_timeout if isinstance(startup_timeout, timedelta) else timedelta(seconds=startup_timeout)
+        ),
+        quiet=quiet,
     )
-    try:
-        with _stdout_silenced(quiet):
-            env = await temporalio.testing.WorkflowEnvironment.start_local(
-                namespace=namespace,
-                data_converter=data_converter(),
-                ip=ip,
-                port=chosen_port,
-                ui=False,
-                dev_server_existing_path=str(binary),
-                dev_server_database_filename=str(db_filename) if db_filename is not None else None,
-                dev_server_log_level=log_level,
-                dev_server_extra_args=args,
-                dev_server_startup_timeout=timeout,
-            )
-    except Exception as exc:
-        raise LocalServerError(
-            f"Could not start the local Temporal dev server ({binary}) on {ip}:{chosen_port}: {exc}"
-        ) from exc
     namespaces = tuple(dict.fromkeys(["default", namespace, *extra_namespaces]))
     return TemporalTestServer(
-        address=env.client.service_client.config.target_host,
+        address=server.address,
         namespace=namespace,
         namespaces=namespaces,
         binary=binary,
-        db_filename=Path(db_filename) if db_filename is not None else None,
-        _state=_ServerState(env),
+        db_filename=db_path,
+        _state=_ServerState(server),
     )
-
-
-# The CLI prints a banner ("Temporal CLI x.y (Server ...)", the addresses) on its stdout, which it
-# inherits from this process; temporalio offers no way to redirect it. So while the server is being
-# spawned, this process's file descriptor 1 points at the null device. Nested or concurrent starts
-# share one redirection (counted), so the real stdout is always restored by the last one out.
-_silence_lock = threading.Lock()
-_silence_depth = 0
-_saved_stdout: int | None = None
-
-
-@contextmanager
-def _stdout_silenced(enabled: bool) -> Iterator[None]:
-    global _silence_depth, _saved_stdout
-    if not enabled:
-        yield
-        return
-    with _silence_lock:
-        if _silence_depth == 0:
-            with suppress(OSError, ValueError):
-                sys.stdout.flush()
-            try:
-                saved = os.dup(1)
-            except OSError:  # no usable stdout: nothing to protect
-                saved = None
-            if saved is not None:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                try:
-                    os.dup2(devnull, 1)
-                finally:
-                    os.close(devnull)
-            _saved_stdout = saved
-        _silence_depth += 1
-    try:
-        yield
-    finally:
-        with _silence_lock:
-            _silence_depth -= 1
-            if _silence_depth == 0 and _saved_stdout is not None:
-                os.dup2(_saved_stdout, 1)
-                os.close(_saved_stdout)
-                _saved_stdout = None

@@ -1,0 +1,77 @@
+"""``RuntimePlugin``: temporal-runtime's data converter and workflow sandbox, as one temporalio plugin.
+
+temporalio applies a plugin given to ``Client.connect`` (``WorkflowEnvironment.start_local`` and
+``start_time_skipping`` connect with the plugins they are given) to that client and to every
+``Worker`` built on the client; a ``Replayer`` takes it directly. So the engine's client, its
+worker and the testing kit's replayer get the same converter and the same sandbox from one object,
+and so does a plain temporalio ``Worker`` built on ``engine.temporal_client``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any, Final
+
+import temporalio.plugin
+from temporalio.worker import WorkflowRunner
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+
+from temporal_runtime_core import ActivityDefinition
+from temporal_runtime_workflow import WorkflowDefinition
+
+from ._converter import data_converter
+from ._sandbox import check_reimportable, passthrough_modules
+
+__all__ = ["PLUGIN_NAME", "RuntimePlugin"]
+
+PLUGIN_NAME: Final = "temporal-runtime"
+
+
+class RuntimePlugin(temporalio.plugin.SimplePlugin):
+    """The DTO data converter for a client or replayer, and the workflow sandbox for a worker or
+    replayer serving ``workflows`` (which lets through the SDK, pydantic, the DTO modules of
+    ``workflows`` and ``activities``, the modules defining ``activities`` but no workflow, and
+    ``sandbox_passthrough``; see :mod:`temporal_runtime_engine._sandbox`).
+
+    Give it to ``temporalio.client.Client.connect(..., plugins=[plugin])`` (every worker on that
+    client then uses it; do not give it to the worker again) or to
+    ``temporalio.worker.Replayer(..., plugins=[plugin])``. The converter keeps the payload codec of
+    the converter it replaces. A sandboxed runner the worker already has (temporalio's default, or
+    one with custom restrictions) is extended with the modules to let through; a runner that is not
+    sandboxed is the caller's explicit choice and is left as it is.
+    """
+
+    def __init__(
+        self,
+        workflows: Iterable[WorkflowDefinition] = (),
+        activities: Iterable[ActivityDefinition[Any, Any]] = (),
+        sandbox_passthrough: Iterable[str] = (),
+    ) -> None:
+        # Not `workflows`/`activities`: SimplePlugin appends attributes of those names to a worker's.
+        self.workflow_definitions: tuple[WorkflowDefinition, ...] = tuple(workflows)
+        self.activity_definitions: tuple[ActivityDefinition[Any, Any], ...] = tuple(activities)
+        self.sandbox_passthrough: tuple[str, ...] = tuple(sandbox_passthrough)
+        super().__init__(PLUGIN_NAME, data_converter=data_converter, workflow_runner=self.sandboxed)
+
+    def sandboxed(self, runner: WorkflowRunner | None) -> WorkflowRunner:
+        """``runner`` (by default temporalio's sandboxed runner) letting the shareable modules through.
+
+        Called by temporalio when a worker or replayer is built with this plugin; each workflow's
+        module is first checked to be re-importable by name (``check_reimportable``).
+        """
+        base = SandboxedWorkflowRunner() if runner is None else runner
+        if not isinstance(base, SandboxedWorkflowRunner):
+            return base
+        for defn in self.workflow_definitions:
+            check_reimportable(defn)
+        modules = passthrough_modules(
+            self.workflow_definitions, self.activity_definitions, self.sandbox_passthrough
+        )
+        return dataclasses.replace(base, restrictions=base.restrictions.with_passthrough_modules(*modules))
+
+    def __repr__(self) -> str:
+        return (
+            f"<RuntimePlugin workflows={[d.name for d in self.workflow_definitions]!r} "
+            f"activities={[a.name for a in self.activity_definitions]!r}>"
+        )

@@ -1,0 +1,115 @@
+"""The engine's worker: what it serves, building it, running it as a task, and stopping it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import temporalio.client
+import temporalio.worker
+
+from temporal_runtime_core import ActivityDefinition, ActivityRegistry, EngineError, WorkflowRegistry
+from temporal_runtime_workflow import WorkflowDefinition, register_worker_activities
+
+from ._activities import temporal_activity
+from ._plugin import RuntimePlugin
+from ._sandbox import sandbox_errors_explained
+
+__all__ = ["EngineWorker", "Served", "WorkerSettings"]
+
+log = logging.getLogger("temporal_runtime")
+
+
+@dataclass(frozen=True)
+class Served:
+    """The workflows and activities a worker serves, as registered when the engine started."""
+
+    workflows: tuple[WorkflowDefinition, ...]
+    activities: tuple[ActivityDefinition[Any, Any], ...]
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """The task queue, the registries a worker serves from, and how it runs them."""
+
+    task_queue: str
+    workflow_registry: WorkflowRegistry
+    activity_registry: ActivityRegistry
+    sandbox_passthrough: tuple[str, ...] = ()
+    max_concurrent_activities: int | None = None
+
+    def served(self) -> Served:
+        """What the registries hold right now (modules imported later are not served)."""
+        return Served(
+            workflows=tuple(d for d in self.workflow_registry if isinstance(d, WorkflowDefinition)),
+            activities=tuple(self.activity_registry),
+        )
+
+    def plugin(self, served: Served) -> RuntimePlugin:
+        """The plugin for a client whose worker serves ``served``."""
+        return RuntimePlugin(served.workflows, served.activities, self.sandbox_passthrough)
+
+
+class EngineWorker:
+    """A temporalio ``Worker`` running as an asyncio task until :meth:`stop`.
+
+    The worker takes its workflow runner (the sandbox) from the client's :class:`RuntimePlugin`.
+    """
+
+    def __init__(self, worker: temporalio.worker.Worker, task: asyncio.Task[None], task_queue: str) -> None:
+        self._worker = worker
+        self._task = task
+        self.task_queue = task_queue
+
+    @classmethod
+    def start(
+        cls, client: temporalio.client.Client, settings: WorkerSettings, served: Served
+    ) -> EngineWorker:
+        """Build the worker for ``served`` on ``client``, record its activities for ``exec`` and run it."""
+        if not served.workflows and not served.activities:
+            raise EngineError(
+                "start_worker=True but no workflows or activities are registered. Import the modules "
+                "that define them before engine.start(), or pass start_worker=False for a client-only engine."
+            )
+        with sandbox_errors_explained():
+            worker = temporalio.worker.Worker(
+                client,
+                task_queue=settings.task_queue,
+                workflows=[d.adapter_class for d in served.workflows],
+                activities=[temporal_activity(a) for a in served.activities],
+                max_concurrent_activities=settings.max_concurrent_activities,
+            )
+        register_worker_activities(settings.task_queue, _names(served.activities))
+        task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {settings.task_queue}")
+        task.add_done_callback(_report_worker_exit)
+        return cls(worker, task, settings.task_queue)
+
+    async def stop(self) -> None:
+        """Stop polling, let running activities finish, and wait for the worker's task.
+
+        Failures are logged, not raised: stopping goes on to the server either way.
+        """
+        register_worker_activities(self.task_queue, None)
+        try:
+            await self._worker.shutdown()
+        except Exception:
+            log.exception("temporal-runtime: worker shutdown failed")
+        try:
+            await self._task
+        except Exception:
+            log.exception("temporal-runtime: worker stopped with an error")
+
+
+def _names(activities: Iterable[ActivityDefinition[Any, Any]]) -> frozenset[str]:
+    return frozenset(a.name for a in activities)
+
+
+def _report_worker_exit(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("temporal-runtime: worker stopped unexpectedly: %s", exc, exc_info=exc)
