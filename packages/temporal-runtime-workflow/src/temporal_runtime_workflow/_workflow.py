@@ -72,25 +72,22 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
         problems.append(f"name= must be a non-empty string, got {name!r}")
     methods = collect_methods(cls, Workflow)
     problems.extend(methods.problems)
-    if not methods.entries and not methods.problems:
+    if not methods.has_entry and not methods.problems:
         problems.append(
             "it defines no entry method. Entry methods are public `async def` methods; "
             "pass abstract=True in the class statement for a base class that is not a workflow"
         )
-    if problems:
-        details = "\n".join(f"  - {p}" for p in problems)
-        raise DefinitionError(f"Workflow class {cls.__module__}.{cls.__qualname__} is invalid:\n{details}")
-    defn = WorkflowDefinition(
-        name=name,
-        workflow_class=cls,
-        entry_methods=methods.entries,
-        signals=methods.signals,
-        queries=methods.queries,
-        updates=methods.updates,
-    )
+    _raise_if_invalid(cls, problems)
+    defn = WorkflowDefinition(name, cls, methods.handlers)
     defn.adapter_class = build_adapter(defn)
     registry.register(defn)
     cls.__workflow_definition__ = defn
+
+
+def _raise_if_invalid(cls: type, problems: list[str]) -> None:
+    if problems:
+        details = "\n".join(f"  - {p}" for p in problems)
+        raise DefinitionError(f"Workflow class {cls.__module__}.{cls.__qualname__} is invalid:\n{details}")
 
 
 def definition_of(workflow_class: type) -> WorkflowDefinition:
