@@ -10,6 +10,7 @@ from ._definition import Handler, WorkflowDefinition
 from ._failures import FailureFields, activity_failure_fields, failure_fields
 from ._handlers import HandlerInfo, HandlerKind, MessageKind, handler_info, wf_query, wf_signal, wf_update
 from ._methods import MethodSpec
+from ._reserved import RESERVED_NAMES
 from ._runtime import (
     ActivityCall,
     TemporalRuntime,
@@ -34,6 +35,7 @@ __all__ = [
     "HandlerKind",
     "MessageKind",
     "MethodSpec",
+    "RESERVED_NAMES",
     "Workflow",
     "WorkflowClientFactory",
     "TemporalRuntime",

@@ -17,6 +17,7 @@ from temporal_runtime_core import DefinitionError, UnknownMethodError
 
 from ._handlers import HANDLER_KINDS, HandlerKind, handler_info
 from ._methods import MethodSpec
+from ._reserved import shadowing_problem
 
 __all__ = [
     "CollectedMethods",
@@ -24,6 +25,7 @@ __all__ = [
     "WorkflowDefinition",
     "collect_methods",
     "definition_problems",
+    "reserved_name_problems",
 ]
 
 
@@ -161,12 +163,29 @@ class CollectedMethods:
         return any(h.kind == "entry" for h in self.handlers)
 
 
+def reserved_name_problems(cls: type, stop: type) -> list[str]:
+    """Attributes of ``cls`` (or of its bases below ``stop``) that shadow a member of ``Workflow``
+    or of the client proxy (see ``_reserved``)."""
+    owner = cls.__qualname__
+    problems: list[str] = []
+    for attr, (klass, value) in _class_attributes(cls, stop).items():
+        problem = shadowing_problem(owner, attr, value, klass.__qualname__)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
 def collect_methods(cls: type, stop: type) -> CollectedMethods:
-    """Entry methods and signal, query and update handlers of ``cls``, and the problems found."""
+    """Entry methods and signal, query and update handlers of ``cls``, and the problems found
+    (including attributes that shadow a reserved name)."""
     owner = cls.__qualname__
     found = CollectedMethods()
     claimed: dict[tuple[HandlerKind, str], str] = {}  # (kind, Temporal name) -> attribute
-    for attr, (_, value) in _class_attributes(cls, stop).items():
+    for attr, (klass, value) in _class_attributes(cls, stop).items():
+        problem = shadowing_problem(owner, attr, value, klass.__qualname__)
+        if problem is not None:
+            found.problems.append(problem)
+            continue
         info = handler_info(value)
         kind: HandlerKind
         if info is not None:
