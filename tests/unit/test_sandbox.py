@@ -18,6 +18,7 @@ from temporal_runtime_workflow import definition_of
 # A generated package laid out like an application:
 #   models  DTOs (and a log of module executions, shared since DTO modules are passed through)
 #   acts    activities only
+#   tickets DTOs used only by an update handler of flows' workflow
 #   flows   a workflow that calls acts.double, and an activity of its own
 #   <pkg>   the package itself defines an activity too, and contains flows
 _FILES = {
@@ -52,12 +53,28 @@ EXECUTIONS.append(__name__)
 async def double(item: Item) -> Item:
     return Item(n=item.n * 2)
 """,
+    "tickets.py": """
+from pydantic import BaseModel
+
+from .models import EXECUTIONS
+
+EXECUTIONS.append(__name__)
+
+
+class Seat(BaseModel):
+    row: int
+
+
+class Booking(BaseModel):
+    seat: Seat
+""",
     "flows.py": """
 from temporal_runtime_core import Registry, activity_def
-from temporal_runtime_workflow import Workflow
+from temporal_runtime_workflow import Workflow, wf_update
 
 from .acts import double
 from .models import EXECUTIONS, Item
+from .tickets import Booking, Seat
 
 EXECUTIONS.append(__name__)
 
@@ -70,6 +87,10 @@ async def triple(item: Item) -> Item:
 class UnitSandboxFlow(Workflow, registry=Registry("workflow")):
     async def run(self, item: Item) -> Item:
         return await self.exec(double, item, timeout=10)
+
+    @wf_update("book")
+    def book(self, seat: Seat) -> Booking:
+        return Booking(seat=seat)
 """,
 }
 
@@ -104,6 +125,11 @@ def test_activity_only_module_is_passed_through(app: ModuleType) -> None:
     assert set(SDK_PASSTHROUGH) <= set(shared)
 
 
+def test_dto_module_used_only_by_an_update_handler_is_passed_through(app: ModuleType) -> None:
+    shared = passthrough_modules([definition_of(app.flows.UnitSandboxFlow)], [])
+    assert f"{app.__name__}.tickets" in shared
+
+
 def test_module_defining_a_workflow_and_an_activity_is_not_passed_through(app: ModuleType) -> None:
     shared = passthrough_modules([definition_of(app.flows.UnitSandboxFlow)], _activities(app))
     assert f"{app.__name__}.flows" not in shared
@@ -134,10 +160,12 @@ def test_activities_without_a_usable_module_are_skipped() -> None:
 
 async def test_sandbox_reimports_the_workflow_module_but_not_the_activity_module(app: ModuleType) -> None:
     executions: list[str] = app.models.EXECUTIONS
-    assert executions == [f"{app.__name__}.acts", f"{app.__name__}.flows"]
+    host = [f"{app.__name__}.acts", f"{app.__name__}.tickets", f"{app.__name__}.flows"]
+    assert executions == host
     defn = definition_of(app.flows.UnitSandboxFlow)
     runner = sandboxed_runner([defn], _activities(app))
     # What the worker does to validate a workflow class and for each run: a fresh sandbox
     # re-imports the workflow's module (and whatever it imports that is not passed through).
     runner.prepare_workflow(temporalio.workflow._Definition.must_from_class(defn.adapter_class))
-    assert executions == [f"{app.__name__}.acts", f"{app.__name__}.flows", f"{app.__name__}.flows"]
+    # Only the workflow module ran again: neither the activity module nor the update-only DTO module.
+    assert executions == [*host, f"{app.__name__}.flows"]

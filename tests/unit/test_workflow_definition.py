@@ -4,7 +4,7 @@ import asyncio
 import inspect
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 from unittest.mock import AsyncMock, patch
@@ -28,6 +28,8 @@ from temporal_runtime_core import (
     default_workflow_registry,
 )
 from temporal_runtime_workflow import (
+    Handler,
+    HandlerKind,
     MethodSpec,
     Workflow,
     WorkflowDefinition,
@@ -35,6 +37,7 @@ from temporal_runtime_workflow import (
     definition_of,
     wf_query,
     wf_signal,
+    wf_update,
 )
 
 # --- DTOs and an activity ---------------------------------------------------------------------------
@@ -107,6 +110,11 @@ class UnitDefApprovalWorkflow(Workflow, name="unit-def-approval", registry=REGIS
     async def waits(self) -> bool:
         await asyncio.sleep(0)  # suspends: not allowed in a query
         return True
+
+    @wf_update("set-reason")
+    def set_reason(self, reason: str) -> str:
+        previous, self._reason = self._reason, reason
+        return previous
 
     async def run(self, request: OrderIn, note: str = "none") -> str:
         await self.wait_until(lambda: self._approved)
@@ -231,10 +239,66 @@ def test_signals_and_queries_collected_with_custom_names() -> None:
     assert defn.query("is-approved") is defn.queries["is-approved"]
 
 
-def test_signal_and_query_methods_are_not_entry_methods() -> None:
+def test_signal_query_and_update_methods_are_not_entry_methods() -> None:
     defn = definition_of(UnitDefApprovalWorkflow)
-    for name in ("approve", "pause", "is_approved", "reason", "waits"):
+    for name in ("approve", "pause", "is_approved", "reason", "waits", "set_reason"):
         assert name not in defn.entry_methods
+
+
+def test_handlers_walk_one_table_of_every_kind_with_temporal_names() -> None:
+    defn = definition_of(UnitDefApprovalWorkflow)
+    rows = {(h.kind, h.name, h.spec.name) for h in defn.handlers()}
+    assert rows == {
+        ("entry", "run", "run"),
+        ("entry", "second_entry", "second_entry"),
+        ("signal", "approve-it", "approve"),
+        ("signal", "pause", "pause"),
+        ("query", "is-approved", "is_approved"),
+        ("query", "reason", "reason"),
+        ("query", "waits", "waits"),
+        ("update", "set-reason", "set_reason"),
+    }
+    kinds = [h.kind for h in defn.handlers()]  # walked kind by kind
+    assert kinds == ["entry"] * 2 + ["signal"] * 2 + ["query"] * 3 + ["update"]
+    assert [h.name for h in defn.handlers("update")] == ["set-reason"]
+    assert all(isinstance(h, Handler) for h in defn.handlers())
+
+
+def test_handler_looks_up_by_kind_and_the_views_agree() -> None:
+    defn = definition_of(UnitDefApprovalWorkflow)
+    assert defn.handler("update", "set-reason") is defn.updates["set-reason"] is defn.update("set-reason")
+    assert defn.handler("entry", "run") is defn.entry_methods["run"] is defn.entry("run")
+    assert defn.handler("signal", "pause") is defn.signals["pause"]
+    assert defn.handler("query", "reason") is defn.queries["reason"]
+    views: list[tuple[HandlerKind, Mapping[str, MethodSpec]]] = [
+        ("entry", defn.entry_methods),
+        ("signal", defn.signals),
+        ("query", defn.queries),
+        ("update", defn.updates),
+    ]
+    for kind, view in views:
+        assert dict(view) == {h.name: h.spec for h in defn.handlers(kind)}
+
+
+def test_kind_views_are_read_only() -> None:
+    defn = definition_of(UnitDefApprovalWorkflow)
+    with pytest.raises(TypeError):
+        defn.updates["smuggled"] = defn.entry("run")  # type: ignore[index]
+    with pytest.raises(TypeError):
+        defn.entry_methods["smuggled"] = defn.entry("run")  # type: ignore[index]
+
+
+def test_definition_rejects_two_handlers_of_one_kind_and_name() -> None:
+    spec = definition_of(UnitDefApprovalWorkflow).entry("second_entry")
+    with pytest.raises(DefinitionError, match="'dup'"):
+        WorkflowDefinition("unit-def-table", UnitDefApprovalWorkflow, [Handler("update", "dup", spec)] * 2)
+    # The same Temporal name under two kinds is fine: signals, queries and updates are separate.
+    both = WorkflowDefinition(
+        "unit-def-table",
+        UnitDefApprovalWorkflow,
+        [Handler("signal", "x", spec), Handler("update", "x", spec)],
+    )
+    assert both.signal("x") is both.update("x") is spec
 
 
 def test_unknown_entry_signal_query_raise_unknown_method_error() -> None:
@@ -249,6 +313,10 @@ def test_unknown_entry_signal_query_raise_unknown_method_error() -> None:
     assert "approve-it" in str(info.value)
     with pytest.raises(UnknownMethodError):
         defn.query("is_approved")
+    with pytest.raises(UnknownMethodError) as info:
+        defn.handler("update", "set_reason")
+    assert "updates are: set-reason" in str(info.value)
+    assert '@wf_update("set_reason")' in str(info.value)
 
 
 def test_definition_basics() -> None:
@@ -377,6 +445,24 @@ def test_empty_workflow_name_rejected(bad_name: str) -> None:
     assert "name=" in str(info.value)
 
 
+def test_two_methods_claiming_one_update_name_rejected() -> None:
+    @wf_update("same")
+    def one(self: Any) -> None:
+        return None
+
+    @wf_update("same")
+    def two(self: Any) -> None:
+        return None
+
+    with pytest.raises(DefinitionError) as info:
+        define_module_level(
+            "UnitDefUpdateClash", {"one": one, "two": two, "run": _entry}, registry=Registry("workflow")
+        )
+    assert "update name 'same' is used by both UnitDefUpdateClash.one and UnitDefUpdateClash.two" in str(
+        info.value
+    )
+
+
 def test_two_methods_claiming_one_signal_name_rejected() -> None:
     @wf_signal("same")
     async def one(self: Any) -> None:
@@ -458,6 +544,7 @@ def test_adapter_is_a_temporal_workflow_with_handlers() -> None:
     assert temporal_defn.name == "unit-def-approval"
     assert set(temporal_defn.signals) == {"approve-it", "pause"}
     assert set(temporal_defn.queries) == {"is-approved", "reason", "waits"}
+    assert set(temporal_defn.updates) == {"set-reason"}
 
 
 def test_nested_workflow_classes_with_the_same_name_keep_their_own_adapters() -> None:
@@ -522,6 +609,8 @@ async def test_adapter_signal_and_query_handlers() -> None:
     assert adapter.query__reason() == "looks good"
     await adapter.signal__pause()
     assert adapter._wf.paused is True
+    assert await adapter.update__set_reason("second thoughts") == "looks good"
+    assert adapter.query__reason() == "second thoughts"
 
 
 async def test_adapter_query_that_suspends_is_rejected() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable
 from enum import Enum
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import temporalio.client
 
 from temporal_runtime_core import Duration, to_timedelta
-from temporal_runtime_workflow import MethodSpec, WorkflowDefinition
+from temporal_runtime_workflow import MessageKind, MethodSpec, WorkflowDefinition
 
 from ._errors import raise_translated
 
@@ -144,9 +144,9 @@ class MethodHandle[R]:
         """The execution's current status."""
         return WorkflowStatus.from_temporal((await self.describe()).status)
 
-    def _handler(self, kind: Literal["signal", "query", "update"], name: str) -> MethodSpec | None:
+    def _handler(self, kind: MessageKind, name: str) -> MethodSpec | None:
         """The handler's spec when the workflow class is known (None for a handle by id only)."""
-        return None if self._definition is None else getattr(self._definition, kind)(name)
+        return None if self._definition is None else self._definition.handler(kind, name)
 
     def __repr__(self) -> str:
         return f"<MethodHandle id={self.id!r} run_id={self.run_id!r} method={self._method!r}>"

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from temporal_runtime_core import Duration, UnknownMethodError, to_timedelta
-from temporal_runtime_workflow import Workflow, definition_of
+from temporal_runtime_workflow import RESERVED_NAMES, Workflow, definition_of
 
 from ._handle import MethodHandle
 from ._options import StartOptions
@@ -35,8 +35,16 @@ class _ProxyBase:
     def _entry(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
+        defn = definition_of(self._workflow)
+        reserved = RESERVED_NAMES.get(name)
+        if reserved is not None:  # a Workflow helper (exec, sleep, ...): never an entry method
+            raise UnknownMethodError(
+                f"{name!r} is {reserved.member}, {reserved.role}: a client proxy of workflow "
+                f"{defn.name!r} does not offer it here; its methods are the entry methods: "
+                f"{', '.join(sorted(defn.entry_methods)) or '(none)'}"
+            )
         try:
-            definition_of(self._workflow).entry(name)
+            defn.entry(name)
         except UnknownMethodError as exc:
             raise UnknownMethodError(str(exc)) from None
         return name

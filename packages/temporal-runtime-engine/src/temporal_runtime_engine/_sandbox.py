@@ -70,15 +70,15 @@ def passthrough_modules(
     activities: Iterable[ActivityDefinition[Any, Any]],
     extra: Iterable[str] = (),
 ) -> list[str]:
-    """SDK modules, DTO modules used by ``workflows``/``activities``, modules that define
-    ``activities`` but no workflow, and ``extra``."""
+    """SDK modules, DTO modules used by ``workflows`` (any entry method or handler) or
+    ``activities``, modules that define ``activities`` but no workflow, and ``extra``."""
     workflow_list = list(workflows)
     activity_list = list(activities)
     workflow_modules = {d.workflow_class.__module__ for d in workflow_list}
     hints: list[Any] = []
     for defn in workflow_list:
-        for spec in (*defn.entry_methods.values(), *defn.signals.values(), *defn.queries.values()):
-            hints.extend(spec.hints.values())
+        for handler in defn.handlers():  # every kind: entry methods, signals, queries, updates
+            hints.extend(handler.spec.hints.values())
     for act in activity_list:
         hints.extend([act.args_type, act.result_type])
     seen: set[int] = set()

@@ -6,10 +6,11 @@ from temporal_runtime_core import add_registration_guard
 
 from ._adapter import adapter_name, run_without_waiting, to_failure
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
-from ._definition import WorkflowDefinition
+from ._definition import Handler, WorkflowDefinition
 from ._failures import FailureFields, activity_failure_fields, failure_fields
-from ._handlers import HandlerInfo, handler_info, wf_query, wf_signal, wf_update
+from ._handlers import HandlerInfo, HandlerKind, MessageKind, handler_info, wf_query, wf_signal, wf_update
 from ._methods import MethodSpec
+from ._reserved import RESERVED_NAMES
 from ._runtime import (
     ActivityCall,
     TemporalRuntime,
@@ -29,8 +30,12 @@ __all__ = [
     "ActivityCall",
     "FailureFields",
     "AnyRetryPolicy",
+    "Handler",
     "HandlerInfo",
+    "HandlerKind",
+    "MessageKind",
     "MethodSpec",
+    "RESERVED_NAMES",
     "Workflow",
     "WorkflowClientFactory",
     "TemporalRuntime",

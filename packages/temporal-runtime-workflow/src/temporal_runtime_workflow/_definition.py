@@ -1,4 +1,5 @@
-"""What a workflow class defines: entry methods and signal, query and update handlers.
+"""What a workflow class defines: one table of its entry methods and signal, query and update
+handlers.
 
 Each check is a plain function; the metaclass only orchestrates them and raises once with every
 problem found.
@@ -7,77 +8,146 @@ problem found.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from temporal_runtime_core import DefinitionError, UnknownMethodError
 
-from ._handlers import handler_info
+from ._handlers import HANDLER_KINDS, HandlerKind, handler_info
 from ._methods import MethodSpec
+from ._reserved import shadowing_problem
 
-__all__ = ["CollectedMethods", "WorkflowDefinition", "collect_methods", "definition_problems"]
+__all__ = [
+    "CollectedMethods",
+    "Handler",
+    "WorkflowDefinition",
+    "collect_methods",
+    "definition_problems",
+    "reserved_name_problems",
+]
 
 
-@dataclass(eq=False)
-class WorkflowDefinition:
-    """A registered workflow class and everything the engine and client need about it."""
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """One row of a workflow's method table."""
 
+    kind: HandlerKind
     name: str
-    workflow_class: type
-    entry_methods: Mapping[str, MethodSpec]
-    signals: Mapping[str, MethodSpec]
-    queries: Mapping[str, MethodSpec]
-    updates: Mapping[str, MethodSpec] = field(default_factory=dict)
-    adapter_class: type = field(default=type, repr=False)
+    """The Temporal name: the signal, query or update name, or the entry method's name."""
+    spec: MethodSpec
+
+
+class WorkflowDefinition:
+    """A registered workflow class and everything the engine and client need about it.
+
+    Its methods form one table, walked by kind with :meth:`handlers` and looked up with
+    :meth:`handler`; ``entry_methods``, ``signals``, ``queries`` and ``updates`` are read-only views
+    of it by kind.
+    """
+
+    def __init__(self, name: str, workflow_class: type, handlers: Iterable[Handler]) -> None:
+        self.name = name
+        self.workflow_class = workflow_class
+        self.adapter_class: type = type  # set by the metaclass once the adapter is built
+        tables: dict[HandlerKind, dict[str, MethodSpec]] = {kind: {} for kind in HANDLER_KINDS}
+        for handler in handlers:
+            table = tables[handler.kind]
+            if handler.name in table:
+                raise DefinitionError(
+                    f"{handler.kind} name {handler.name!r} is used by both {table[handler.name].qualname} "
+                    f"and {handler.spec.qualname}"
+                )
+            table[handler.name] = handler.spec
+        self._tables: dict[HandlerKind, Mapping[str, MethodSpec]] = {
+            kind: MappingProxyType(table) for kind, table in tables.items()
+        }
+
+    def __repr__(self) -> str:
+        return f"<WorkflowDefinition {self.name!r} ({self.origin})>"
 
     @property
     def origin(self) -> str:
         return f"{self.workflow_class.__module__}.{self.workflow_class.__qualname__}"
 
+    # --- the one table ---------------------------------------------------------------------------
+
+    def handlers(self, kind: HandlerKind | None = None) -> Iterator[Handler]:
+        """The methods of ``kind`` (every kind when None: entry, signal, query, update), each with
+        its Temporal name."""
+        for k in HANDLER_KINDS if kind is None else (kind,):
+            for name, spec in self._tables[k].items():
+                yield Handler(k, name, spec)
+
+    def handler(self, kind: HandlerKind, name: str) -> MethodSpec:
+        """The method of ``kind`` whose Temporal name is ``name``; :class:`UnknownMethodError` names
+        the valid ones and how to declare one."""
+        table = self._tables[kind]
+        spec = table.get(name)
+        if spec is not None:
+            return spec
+        known = ", ".join(sorted(table)) or "(none)"
+        if kind == "entry":
+            raise UnknownMethodError(
+                f"Workflow {self.name!r} ({self.origin}) has no entry method {name!r}; "
+                f"entry methods are: {known}"
+            )
+        plural = "queries" if kind == "query" else f"{kind}s"
+        raise UnknownMethodError(
+            f"Workflow {self.name!r} has no {kind} {name!r}; {plural} are: "
+            f'{known} (declare one with @wf_{kind}("{name}"))'
+        )
+
+    # --- conveniences: views and lookups of one kind ---------------------------------------------
+
+    @property
+    def entry_methods(self) -> Mapping[str, MethodSpec]:
+        """Entry methods by name (read-only)."""
+        return self._tables["entry"]
+
+    @property
+    def signals(self) -> Mapping[str, MethodSpec]:
+        """``@wf_signal`` handlers by signal name (read-only)."""
+        return self._tables["signal"]
+
+    @property
+    def queries(self) -> Mapping[str, MethodSpec]:
+        """``@wf_query`` handlers by query name (read-only)."""
+        return self._tables["query"]
+
+    @property
+    def updates(self) -> Mapping[str, MethodSpec]:
+        """``@wf_update`` handlers by update name (read-only)."""
+        return self._tables["update"]
+
     def entry(self, method: str) -> MethodSpec:
         """The entry method called ``method``; :class:`UnknownMethodError` names the valid ones."""
-        spec = self.entry_methods.get(method)
-        if spec is None:
-            raise UnknownMethodError(
-                f"Workflow {self.name!r} ({self.origin}) has no entry method {method!r}; "
-                f"entry methods are: {', '.join(sorted(self.entry_methods)) or '(none)'}"
-            )
-        return spec
+        return self.handler("entry", method)
 
     def signal(self, name: str) -> MethodSpec:
         """The ``@wf_signal`` handler called ``name``; :class:`UnknownMethodError` lists the valid ones."""
-        return self._handler("signal", self.signals, name)
+        return self.handler("signal", name)
 
     def query(self, name: str) -> MethodSpec:
         """The ``@wf_query`` handler called ``name``; :class:`UnknownMethodError` lists the valid ones."""
-        return self._handler("query", self.queries, name)
+        return self.handler("query", name)
 
     def update(self, name: str) -> MethodSpec:
         """The ``@wf_update`` handler called ``name``; :class:`UnknownMethodError` lists the valid ones."""
-        return self._handler("update", self.updates, name)
-
-    def _handler(self, kind: str, table: Mapping[str, MethodSpec], name: str) -> MethodSpec:
-        spec = table.get(name)
-        if spec is None:
-            plural = "queries" if kind == "query" else f"{kind}s"
-            raise UnknownMethodError(
-                f"Workflow {self.name!r} has no {kind} {name!r}; {plural} are: "
-                f'{", ".join(sorted(table)) or "(none)"} (declare one with @wf_{kind}("{name}"))'
-            )
-        return spec
+        return self.handler("update", name)
 
 
-def _public_functions(cls: type, stop: type) -> dict[str, Any]:
-    """Functions defined on ``cls`` and its bases up to (not including) ``stop``, nearest first."""
-    found: dict[str, Any] = {}
+def _class_attributes(cls: type, stop: type) -> dict[str, tuple[type, Any]]:
+    """Attributes defined on ``cls`` and its bases up to (not including) ``stop``, nearest first,
+    each with the class that defines it."""
+    found: dict[str, tuple[type, Any]] = {}
     for klass in cls.__mro__:
         if klass is stop or klass is object:
             break
         for attr, value in vars(klass).items():
-            if attr in found:
-                continue
-            found[attr] = value
+            if attr not in found:
+                found[attr] = (klass, value)
     return found
 
 
@@ -85,42 +155,60 @@ def _public_functions(cls: type, stop: type) -> dict[str, Any]:
 class CollectedMethods:
     """What :func:`collect_methods` found on a class."""
 
-    entries: dict[str, MethodSpec] = field(default_factory=dict)
-    signals: dict[str, MethodSpec] = field(default_factory=dict)
-    queries: dict[str, MethodSpec] = field(default_factory=dict)
-    updates: dict[str, MethodSpec] = field(default_factory=dict)
+    handlers: list[Handler] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def has_entry(self) -> bool:
+        return any(h.kind == "entry" for h in self.handlers)
+
+
+def reserved_name_problems(cls: type, stop: type) -> list[str]:
+    """Attributes of ``cls`` (or of its bases below ``stop``) that shadow a member of ``Workflow``
+    or of the client proxy (see ``_reserved``)."""
+    owner = cls.__qualname__
+    problems: list[str] = []
+    for attr, (klass, value) in _class_attributes(cls, stop).items():
+        problem = shadowing_problem(owner, attr, value, klass.__qualname__)
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 def collect_methods(cls: type, stop: type) -> CollectedMethods:
-    """Entry methods and signal/query/update handlers of ``cls``, and the problems found."""
+    """Entry methods and signal, query and update handlers of ``cls``, and the problems found
+    (including attributes that shadow a reserved name)."""
     owner = cls.__qualname__
     found = CollectedMethods()
-    tables = {"signal": found.signals, "query": found.queries, "update": found.updates}
-    for attr, value in _public_functions(cls, stop).items():
+    claimed: dict[tuple[HandlerKind, str], str] = {}  # (kind, Temporal name) -> attribute
+    for attr, (klass, value) in _class_attributes(cls, stop).items():
+        problem = shadowing_problem(owner, attr, value, klass.__qualname__)
+        if problem is not None:
+            found.problems.append(problem)
+            continue
         info = handler_info(value)
+        kind: HandlerKind
         if info is not None:
             if not inspect.isfunction(value):
                 found.problems.append(f"{owner}.{attr}: @wf_{info.kind} must decorate a plain method")
                 continue
-            table = tables[info.kind]
-            if info.name in table:
-                found.problems.append(
-                    f"{info.kind} name {info.name!r} is used by both {owner}.{table[info.name].name} "
-                    f"and {owner}.{attr}"
-                )
-                continue
-            try:
-                table[info.name] = MethodSpec(owner, attr, value)
-            except DefinitionError as exc:
-                found.problems.append(str(exc))
+            kind, temporal_name = info.kind, info.name
+        elif attr.startswith("_") or not inspect.iscoroutinefunction(value):
             continue
-        if attr.startswith("_") or not inspect.iscoroutinefunction(value):
+        else:
+            kind, temporal_name = "entry", attr
+        other = claimed.get((kind, temporal_name))
+        if other is not None:
+            found.problems.append(
+                f"{kind} name {temporal_name!r} is used by both {owner}.{other} and {owner}.{attr}"
+            )
             continue
         try:
-            found.entries[attr] = MethodSpec(owner, attr, value)
+            found.handlers.append(Handler(kind, temporal_name, MethodSpec(owner, attr, value)))
         except DefinitionError as exc:
             found.problems.append(str(exc))
+            continue
+        claimed[kind, temporal_name] = attr
     return found
 
 

@@ -8,22 +8,39 @@ from typing import Any, Literal
 
 from temporal_runtime_core import DefinitionError
 
-__all__ = ["HandlerInfo", "handler_info", "wf_query", "wf_signal", "wf_update"]
+__all__ = [
+    "HANDLER_KINDS",
+    "HandlerInfo",
+    "HandlerKind",
+    "MessageKind",
+    "handler_info",
+    "wf_query",
+    "wf_signal",
+    "wf_update",
+]
 
 _ATTR = "__temporal_runtime_handler__"
 
-type HandlerKind = Literal["signal", "query", "update"]
+type HandlerKind = Literal["entry", "signal", "query", "update"]
+"""The kinds of method a workflow's definition holds: entry methods (one starts each run) and the
+message handlers a decorator marks."""
+
+type MessageKind = Literal["signal", "query", "update"]
+"""The handler kinds a decorator marks (``@wf_signal``, ``@wf_query``, ``@wf_update``)."""
+
+HANDLER_KINDS: tuple[HandlerKind, ...] = ("entry", "signal", "query", "update")
+"""Every :data:`HandlerKind`, in the order a definition walks them."""
 
 
 @dataclass(frozen=True, slots=True)
 class HandlerInfo:
     """What a decorator recorded on a method: the handler kind and its Temporal name."""
 
-    kind: HandlerKind
+    kind: MessageKind
     name: str
 
 
-def _marker[F: Callable[..., Any]](kind: HandlerKind, name: str | None, decorator: str) -> Callable[[F], F]:
+def _marker[F: Callable[..., Any]](kind: MessageKind, name: str | None, decorator: str) -> Callable[[F], F]:
     if callable(name):
         raise DefinitionError(
             f'Use @{decorator}("name") or @{decorator}() with parentheses, not bare @{decorator}'
@@ -75,6 +92,6 @@ def wf_update[F: Callable[..., Any]](name: str | None = None) -> Callable[[F], F
 
 
 def handler_info(fn: object) -> HandlerInfo | None:
-    """The handler marker on ``fn``, if it is a signal or query handler."""
+    """The handler marker on ``fn``, if it is a signal, query or update handler."""
     info = getattr(fn, _ATTR, None)
     return info if isinstance(info, HandlerInfo) else None

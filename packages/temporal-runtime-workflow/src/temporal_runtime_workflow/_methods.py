@@ -16,7 +16,8 @@ _FORBIDDEN_KINDS = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYW
 
 
 class MethodSpec:
-    """One workflow method (entry, signal or query) and the types of its parameters.
+    """One workflow method (an entry method or a signal, query or update handler) and the types of
+    its parameters.
 
     Type hints are resolved lazily, on first use, because the workflow sandbox re-creates every
     workflow class for each run and most runs call a single method.
@@ -88,7 +89,7 @@ class MethodSpec:
         return {name: self._validate(name, value) for name, value in bound.arguments.items()}
 
     def bind_positional(self, args: tuple[Any, ...]) -> dict[str, Any]:
-        """Bind positional arguments (signals and queries are sent positionally)."""
+        """Bind positional arguments (signals, queries and updates are sent positionally)."""
         return self.bind(args, {})
 
     # --- receiver side -----------------------------------------------------------------------
@@ -117,7 +118,7 @@ class MethodSpec:
         return result
 
     def validate_positional(self, received: tuple[Any, ...] | list[Any]) -> list[Any]:
-        """Validate positional arguments of a signal or query as received."""
+        """Validate positional arguments of a signal, query or update as received."""
         names = [p.name for p in self.parameters]
         if len(received) > len(names):
             raise InvalidArgumentsError(

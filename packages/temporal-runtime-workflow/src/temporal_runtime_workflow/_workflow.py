@@ -17,7 +17,7 @@ from temporal_runtime_core import (
 from . import _runtime
 from ._adapter import build_adapter
 from ._convert import AnyRetryPolicy
-from ._definition import WorkflowDefinition, collect_methods, definition_problems
+from ._definition import WorkflowDefinition, collect_methods, definition_problems, reserved_name_problems
 
 __all__ = ["Workflow", "WorkflowClientFactory", "definition_of"]
 
@@ -33,7 +33,8 @@ class _WorkflowMeta(type):
 
     Class keywords: ``name=`` (the Temporal workflow type, default the class name), ``registry=``
     (default: the process-wide registry) and ``abstract=True`` for base classes that are not
-    workflows themselves.
+    workflows themselves. Abstract classes are checked only for names that shadow a member of
+    ``Workflow`` or of the client proxy (see ``_reserved``).
     """
 
     __workflow_definition__: WorkflowDefinition | None
@@ -54,6 +55,7 @@ class _WorkflowMeta(type):
             return cls  # the Workflow base class itself
         cls.__workflow_definition__ = None
         if abstract:
+            _raise_if_invalid(cls, reserved_name_problems(cls, Workflow))
             return cls
         _define(
             cls,
@@ -72,25 +74,22 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
         problems.append(f"name= must be a non-empty string, got {name!r}")
     methods = collect_methods(cls, Workflow)
     problems.extend(methods.problems)
-    if not methods.entries and not methods.problems:
+    if not methods.has_entry and not methods.problems:
         problems.append(
             "it defines no entry method. Entry methods are public `async def` methods; "
             "pass abstract=True in the class statement for a base class that is not a workflow"
         )
-    if problems:
-        details = "\n".join(f"  - {p}" for p in problems)
-        raise DefinitionError(f"Workflow class {cls.__module__}.{cls.__qualname__} is invalid:\n{details}")
-    defn = WorkflowDefinition(
-        name=name,
-        workflow_class=cls,
-        entry_methods=methods.entries,
-        signals=methods.signals,
-        queries=methods.queries,
-        updates=methods.updates,
-    )
+    _raise_if_invalid(cls, problems)
+    defn = WorkflowDefinition(name, cls, methods.handlers)
     defn.adapter_class = build_adapter(defn)
     registry.register(defn)
     cls.__workflow_definition__ = defn
+
+
+def _raise_if_invalid(cls: type, problems: list[str]) -> None:
+    if problems:
+        details = "\n".join(f"  - {p}" for p in problems)
+        raise DefinitionError(f"Workflow class {cls.__module__}.{cls.__qualname__} is invalid:\n{details}")
 
 
 def definition_of(workflow_class: type) -> WorkflowDefinition:
@@ -111,6 +110,9 @@ class Workflow(metaclass=_WorkflowMeta):
     ``await self.exec(activity, args, timeout=...)``, ``await self.sleep(...)`` and
     ``await self.wait_until(...)``. From outside, ``MyWorkflow.client(engine)`` returns a proxy whose
     methods start runs.
+
+    A subclass may not define an attribute named like a member of this class or of the client
+    proxy (the list, with planned members, is ``_reserved.RESERVED_NAMES``; add new members there).
     """
 
     __workflow_definition__: ClassVar[WorkflowDefinition | None] = None
