@@ -43,8 +43,10 @@ from benchmarks.raw_temporalio import RawOrderWorkflow
 from benchmarks.with_runtime import OrderWorkflow
 from temporal_runtime import Workflow, default_activity_registry
 from temporal_runtime_client import WorkflowClient, WorkflowProxy
-from temporal_runtime_engine import data_converter
-from temporal_runtime_engine._sandbox import sandboxed_runner  # the runner TemporalEngine builds
+from temporal_runtime_engine import (
+    RuntimePlugin,  # gives the runner TemporalEngine's worker uses
+    data_converter,
+)
 from temporal_runtime_workflow import definition_of
 
 __all__ = ["MicroSettings", "main", "run_micro"]
@@ -278,8 +280,10 @@ def _sandbox_batch(
 
 
 def _sandbox_runners(passthrough: tuple[str, ...]) -> tuple[SandboxedWorkflowRunner, SandboxedWorkflowRunner]:
-    """(a) temporalio's default runner; (b) the runner ``TemporalEngine`` builds for its worker."""
-    runtime = sandboxed_runner([definition_of(OrderWorkflow)], list(default_activity_registry), passthrough)
+    """(a) temporalio's default runner; (b) the runner ``TemporalEngine``'s worker gets from its plugin."""
+    plugin = RuntimePlugin([definition_of(OrderWorkflow)], list(default_activity_registry), passthrough)
+    runtime = plugin.sandboxed(None)
+    assert isinstance(runtime, SandboxedWorkflowRunner)
     return SandboxedWorkflowRunner(), runtime
 
 

@@ -28,8 +28,9 @@ def test_names_that_are_not_non_empty_strings_are_invalid_options(option: str, v
 
 
 def test_time_skipping_with_a_url_is_refused() -> None:
-    with pytest.raises(EngineError, match="time_skipping=True starts its own test server"):
+    with pytest.raises(InvalidOptionError, match="time_skipping=True starts its own test server") as err:
         TemporalEngine(url="localhost:7233", time_skipping=True)
+    assert "drop url=" in str(err.value)
 
 
 def test_bad_connect_timeout_and_tls_options_are_invalid_options() -> None:

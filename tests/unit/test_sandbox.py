@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 import temporalio.workflow
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from temporal_runtime_core import ActivityDefinition
-from temporal_runtime_engine._sandbox import SDK_PASSTHROUGH, passthrough_modules, sandboxed_runner
+from temporal_runtime_engine import RuntimePlugin
+from temporal_runtime_engine._sandbox import SDK_PASSTHROUGH, passthrough_modules
 from temporal_runtime_workflow import definition_of
 
 # A generated package laid out like an application:
@@ -163,7 +165,8 @@ async def test_sandbox_reimports_the_workflow_module_but_not_the_activity_module
     host = [f"{app.__name__}.acts", f"{app.__name__}.tickets", f"{app.__name__}.flows"]
     assert executions == host
     defn = definition_of(app.flows.UnitSandboxFlow)
-    runner = sandboxed_runner([defn], _activities(app))
+    runner = RuntimePlugin([defn], _activities(app)).sandboxed(None)
+    assert isinstance(runner, SandboxedWorkflowRunner)
     # What the worker does to validate a workflow class and for each run: a fresh sandbox
     # re-imports the workflow's module (and whatever it imports that is not passed through).
     runner.prepare_workflow(temporalio.workflow._Definition.must_from_class(defn.adapter_class))

@@ -144,7 +144,7 @@ class InvalidResultError(InvalidArgumentsError):
 
 
 class UnknownMethodError(TemporalRuntimeError, AttributeError):
-    """A workflow has no entry method, signal or query of the requested name."""
+    """A workflow has no entry method, signal, query or update of the requested name."""
 
 
 class NotInWorkflowError(TemporalRuntimeError, RuntimeError):

@@ -13,7 +13,7 @@ from ._local_server import (
     free_port,
 )
 from ._plugin import RuntimePlugin
-from ._sandbox import sandbox_errors_explained, sandboxed_runner
+from ._sandbox import sandbox_errors_explained
 
 __all__ = [
     "ActivityInfo",
@@ -33,5 +33,4 @@ __all__ = [
     "is_cancelled",
     "launch_dev_server",
     "sandbox_errors_explained",
-    "sandboxed_runner",
 ]

@@ -26,7 +26,6 @@ from temporal_runtime_client import (
 from temporal_runtime_core import (
     ActivityRegistry,
     Duration,
-    EngineError,
     EngineNotStartedError,
     InvalidOptionError,
     WorkflowRegistry,
@@ -111,7 +110,10 @@ class TemporalEngine:
             connect_timeout=connect_timeout,
         )
         if time_skipping and url is not None:
-            raise EngineError("time_skipping=True starts its own test server; do not pass url= with it")
+            raise InvalidOptionError(
+                "time_skipping=True starts its own test server; do not pass url= with it (drop url= to "
+                "test with time skipping, or time_skipping=True to use the server at url)"
+            )
         db_path = Path(local_db_path) if local_db_path is not None else None
         self._local = LocalServerSettings(db_path, headless, ui_port, server_binary, time_skipping)
         self._start_worker = start_worker

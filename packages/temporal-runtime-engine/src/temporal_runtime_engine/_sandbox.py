@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from temporal_runtime_core import ActivityDefinition, DefinitionError
 from temporal_runtime_workflow import WorkflowDefinition
@@ -29,7 +28,6 @@ __all__ = [
     "check_reimportable",
     "passthrough_modules",
     "sandbox_errors_explained",
-    "sandboxed_runner",
 ]
 
 SDK_PASSTHROUGH: tuple[str, ...] = (
@@ -93,25 +91,6 @@ def passthrough_modules(
         and not _contains_workflows(m, workflow_modules)
     }
     return sorted({*SDK_PASSTHROUGH, *shareable, *extra})
-
-
-def sandboxed_runner(
-    workflows: Iterable[WorkflowDefinition],
-    activities: Iterable[ActivityDefinition[Any, Any]],
-    extra: Iterable[str] = (),
-) -> SandboxedWorkflowRunner:
-    """temporalio's default sandboxed runner, passing through the modules listed above.
-
-    Each workflow's module is first checked to be re-importable by name (see
-    :func:`check_reimportable`).
-    """
-    workflow_list = list(workflows)
-    for defn in workflow_list:
-        check_reimportable(defn)
-    restrictions = SandboxRestrictions.default.with_passthrough_modules(
-        *passthrough_modules(workflow_list, activities, extra)
-    )
-    return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
 def check_reimportable(defn: WorkflowDefinition) -> None:
