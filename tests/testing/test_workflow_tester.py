@@ -956,7 +956,7 @@ async def test_bad_fakes_and_classes_are_rejected() -> None:
         match=r"fake for activity 'wt_charge' .* must accept one positional argument.*def fake\(args\)",
     ):
         WorkflowTester(WtOrderWorkflow, activities={charge: lambda: None})
-    with pytest.raises(DefinitionError, match="fake for activity 'wt_ship' .* must accept one positional"):
+    with pytest.raises(DefinitionError, match=r"fake for activity 'wt_ship' .* must accept one positional"):
         WorkflowTester(WtOrderWorkflow).fake(ship, lambda a, b: "x")  # type: ignore[arg-type]
     with pytest.raises(InvalidOptionError, match=r"activities=.*mapping.*got list; pass a dict"):
         WorkflowTester(WtOrderWorkflow, activities=[(charge, "x")])  # type: ignore[arg-type]
