@@ -950,13 +950,16 @@ async def test_methods_that_are_not_entry_methods_of_the_class() -> None:
 
 
 async def test_bad_fakes_and_classes_are_rejected() -> None:
-    with pytest.raises(TypeError, match=r"keyed by activity handles.*not its name"):
+    with pytest.raises(DefinitionError, match=r"keyed by activity handles.*got 'wt_charge'.*not its name"):
         WorkflowTester(WtOrderWorkflow, activities={"wt_charge": "x"})  # type: ignore[dict-item]
-    with pytest.raises(TypeError, match="must accept one positional argument"):
+    with pytest.raises(
+        DefinitionError,
+        match=r"fake for activity 'wt_charge' .* must accept one positional argument.*def fake\(args\)",
+    ):
         WorkflowTester(WtOrderWorkflow, activities={charge: lambda: None})
-    with pytest.raises(TypeError, match="must accept one positional argument"):
+    with pytest.raises(DefinitionError, match=r"fake for activity 'wt_ship' .* must accept one positional"):
         WorkflowTester(WtOrderWorkflow).fake(ship, lambda a, b: "x")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="mapping"):
+    with pytest.raises(InvalidOptionError, match=r"activities=.*mapping.*got list; pass a dict"):
         WorkflowTester(WtOrderWorkflow, activities=[(charge, "x")])  # type: ignore[arg-type]
     with pytest.raises(DefinitionError, match="not a runnable workflow"):
         WorkflowTester(Workflow)

@@ -10,8 +10,11 @@ from typing import Any, assert_type
 
 from pydantic import BaseModel
 
+import temporal_runtime.testing as kit_facade
+import temporal_runtime_testing as kit
 from temporal_runtime import Workflow, activity_def
 from temporal_runtime.testing import ActivityCallRecord, WorkflowTester, WorkflowTesterHandle
+from temporal_runtime_testing import ActivityTester, assert_replays, start_dev_server
 
 
 class KitArgs(BaseModel):
@@ -79,3 +82,16 @@ async def tester_types() -> None:
     await tester.run(KitWorkflow.compute, 42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     await tester.run(KitOtherWorkflow.other, KitArgs(value=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     tester.fake(kit_double, "not a KitOut")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+async def lazy_names_keep_their_types() -> None:
+    # The kit's package imports its names lazily (PEP 562); type checkers still see each of them,
+    # and a misspelt one stays an error (the lazy ``__getattr__`` is hidden from them).
+    assert kit.WorkflowTester is WorkflowTester
+    assert kit_facade.ActivityCallRecord is ActivityCallRecord
+    assert_type(kit.WorkflowTestr, Any)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    assert_type(kit_facade.TemporalTestServr, Any)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    assert_type(ActivityTester().heartbeats, list[tuple[Any, ...]])
+    server = await start_dev_server()
+    assert_type(server.address, str)
+    assert_type(await assert_replays([], workflows=[KitWorkflow]), None)

@@ -3,21 +3,32 @@
 Three levels of workflow tests, none of which downloads anything:
 
 * a real local Temporal dev server per test session (pytest fixtures ``temporal_server`` and
-  ``temporal_engine``, from the ``temporal-runtime[testing]`` extra's pytest plugin);
+  ``temporal_engine``, from this distribution's pytest plugin);
 * Temporal's time-skipping test server (fixture ``temporal_time_skipping_engine``);
 * no server at all: :class:`WorkflowTester` runs a workflow method in-process with fake activities
   and a virtual clock; :class:`ActivityTester` runs one activity with heartbeats and cancellation.
 
 :func:`save_history` and :func:`assert_replays` check that changed workflow code still replays the
 histories of runs recorded earlier (determinism).
+
+The names are imported on first use (PEP 562): pytest imports this package for its plugin in every
+test session, and a session that uses no part of the kit should not pay for temporalio and pydantic.
 """
 
-from temporal_runtime_core import MissingFakeError, ReplayError, ReplayFailure, WorkflowTesterError
+from __future__ import annotations
 
-from ._activity_tester import ActivityTester
-from ._replay import assert_replays, fetch_history, load_history, save_history
-from ._servers import TemporalTestServer, start_dev_server
-from ._workflow_tester import ActivityCallRecord, WorkflowTester, WorkflowTesterHandle
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from temporal_runtime_core import MissingFakeError, ReplayError, ReplayFailure, WorkflowTesterError
+
+    from ._activity_tester import ActivityTester
+    from ._fake_activities import ActivityCallRecord
+    from ._replay import assert_replays, fetch_history, load_history, save_history
+    from ._servers import TemporalTestServer, start_dev_server
+    from ._tester_handle import WorkflowTesterHandle
+    from ._workflow_tester import WorkflowTester
 
 __all__ = [
     "ActivityCallRecord",
@@ -35,3 +46,40 @@ __all__ = [
     "save_history",
     "start_dev_server",
 ]
+
+# public name -> the module that defines it (relative modules are this package's)
+_SOURCES: dict[str, str] = {
+    "ActivityCallRecord": "._fake_activities",
+    "ActivityTester": "._activity_tester",
+    "MissingFakeError": "temporal_runtime_core",
+    "ReplayError": "temporal_runtime_core",
+    "ReplayFailure": "temporal_runtime_core",
+    "TemporalTestServer": "._servers",
+    "WorkflowTester": "._workflow_tester",
+    "WorkflowTesterError": "temporal_runtime_core",
+    "WorkflowTesterHandle": "._tester_handle",
+    "assert_replays": "._replay",
+    "fetch_history": "._replay",
+    "load_history": "._replay",
+    "save_history": "._replay",
+    "start_dev_server": "._servers",
+}
+
+
+def _load(name: str) -> object:
+    """The public attribute ``name``, imported from its module on first access (then cached)."""
+    source = _SOURCES.get(name)
+    if source is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name, obj=__name__)
+    value: object = getattr(importlib.import_module(source, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, which see the imports above: a misspelt name stays an error.
+    __getattr__ = _load

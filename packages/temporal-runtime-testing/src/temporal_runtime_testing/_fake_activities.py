@@ -1,10 +1,10 @@
-"""The :class:`WorkflowTester`'s fake activities: calling a fake, its failures, retries in virtual time.
+"""The :class:`WorkflowTester`'s fake activities: checking a fake, calling it, recording the call.
 
 A fake stands in for an activity implementation: a function of the validated ``Args``, an
 exception (instance or class) to raise, or a value to return. A fake is called the way a worker
-calls the implementation (arguments and result through JSON); a raising fake becomes the
-``ApplicationError`` a worker would report, and ``exec``'s retry policy decides, in virtual time,
-whether and when the next attempt runs.
+calls the implementation (arguments and result through JSON). What happens when it raises (the
+failure a worker reports, retries in virtual time) is the retry loop's business
+(:mod:`._retry_loop`).
 """
 
 from __future__ import annotations
@@ -16,35 +16,32 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-import temporalio.common
 import temporalio.exceptions
 
 from temporal_runtime_core import (
     ActivityDefinition,
+    DefinitionError,
     InvalidArgumentsError,
     MissingFakeError,
     default_codec,
     type_name,
 )
-from temporal_runtime_workflow import ActivityCall, AnyRetryPolicy
+from temporal_runtime_workflow import AnyRetryPolicy
 
 from ._json_round_trip import through_json
-from ._virtual_clock import Scheduler
+from ._virtual_clock import VirtualClock
 
 __all__ = [
-    "UNLIMITED_ATTEMPTS_CAP",
     "ActivityCallRecord",
+    "FakeEntry",
     "activity_args_json",
-    "activity_error",
-    "as_application_error",
     "call_fake",
     "check_fake",
     "missing_fake_error",
-    "next_retry",
 ]
 
-UNLIMITED_ATTEMPTS_CAP = 100
-"""With a retry policy of unlimited attempts, the tester gives up after this many failures."""
+type FakeEntry = tuple[ActivityDefinition[Any, Any], object]
+"""An activity handle and the fake registered for it (a tester's fakes are keyed by activity name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +73,9 @@ class ActivityCallRecord[A]:
 
 
 def check_fake(activity: object, fake: object) -> ActivityDefinition[Any, Any]:
-    """``activity`` as a handle, once ``fake`` is known to fit it (else :class:`TypeError`)."""
+    """``activity`` as a handle, once ``fake`` is known to fit it (else :class:`DefinitionError`)."""
     if not isinstance(activity, ActivityDefinition):
-        raise TypeError(
+        raise DefinitionError(
             "WorkflowTester fakes are keyed by activity handles (what activity_def(...) returned), "
             f"got {activity!r}"
             + (" (pass the handle itself, not its name)" if isinstance(activity, str) else "")
@@ -93,9 +90,10 @@ def check_fake(activity: object, fake: object) -> ActivityDefinition[Any, Any]:
             try:
                 signature.bind(None)
             except TypeError:
-                raise TypeError(
+                raise DefinitionError(
                     f"The fake for activity {handle.name!r} ({fake!r}) must accept one positional "
-                    f"argument, the activity's {type_name(handle.args_type)} value"
+                    f"argument, the activity's {type_name(handle.args_type)} value; define it as "
+                    "def fake(args) (or async def), or pass a value or an exception instead"
                 ) from None
     return handle
 
@@ -106,7 +104,7 @@ def activity_args_json(activity: ActivityDefinition[Any, Any], args: object) -> 
 
 
 async def call_fake(
-    scheduler: Scheduler, activity: ActivityDefinition[Any, Any], fake: object, args: Any
+    clock: VirtualClock, activity: ActivityDefinition[Any, Any], fake: object, args: Any
 ) -> Any:
     """One attempt: call the fake like a worker calls the implementation; plain JSON back."""
     if isinstance(fake, BaseException):
@@ -115,13 +113,13 @@ async def call_fake(
         raise _instantiate(cast(type[BaseException], fake), activity.name)
     if callable(fake):
         value = activity.validate_args(activity_args_json(activity, args))
-        scheduler.activity_started()
+        clock.activity_started()
         try:
             result = fake(value)
             if inspect.isawaitable(result):
                 result = await result
         finally:
-            scheduler.activity_finished()
+            clock.activity_finished()
     else:
         result = fake
     try:
@@ -158,67 +156,3 @@ def _instantiate(cls: type[BaseException], activity_name: str) -> BaseException:
         return cls(f"raised by the fake of activity {activity_name!r}")
     except TypeError:
         return cls()
-
-
-# --- failures and retries --------------------------------------------------------------------------
-
-
-def as_application_error(exc: Exception) -> temporalio.exceptions.ApplicationError:
-    """The failure a worker reports for ``exc`` (an ApplicationError keeps its own type and flags)."""
-    if isinstance(exc, temporalio.exceptions.ApplicationError):
-        return exc
-    failure = temporalio.exceptions.ApplicationError(str(exc), type=type(exc).__name__)
-    failure.__cause__ = exc
-    return failure
-
-
-def activity_error(
-    name: str,
-    activity_id: str,
-    retry_state: temporalio.exceptions.RetryState,
-    failure: temporalio.exceptions.ApplicationError,
-) -> temporalio.exceptions.ActivityError:
-    """The ``ActivityError`` Temporal raises in the workflow once activity ``name`` failed for good."""
-    error = temporalio.exceptions.ActivityError(
-        "Activity task failed",
-        scheduled_event_id=0,
-        started_event_id=0,
-        identity="WorkflowTester",
-        activity_type=name,
-        activity_id=activity_id,
-        retry_state=retry_state,
-    )
-    error.__cause__ = failure
-    return error
-
-
-def next_retry(
-    policy: temporalio.common.RetryPolicy | None,
-    failure: temporalio.exceptions.ApplicationError,
-    attempt: int,
-    elapsed: timedelta,
-    call: ActivityCall,
-) -> tuple[timedelta | None, temporalio.exceptions.RetryState]:
-    """The backoff before the next attempt, or None and why there is none."""
-    states = temporalio.exceptions.RetryState
-    if policy is None:
-        return None, states.RETRY_POLICY_NOT_SET
-    if failure.non_retryable or failure.type in (policy.non_retryable_error_types or ()):
-        return None, states.NON_RETRYABLE_FAILURE
-    if policy.maximum_attempts and attempt >= policy.maximum_attempts:
-        return None, states.MAXIMUM_ATTEMPTS_REACHED
-    delay = failure.next_retry_delay or _backoff(policy, attempt)
-    limit = call.schedule_to_close_timeout
-    if limit is not None and elapsed + delay >= limit:
-        return None, states.TIMEOUT
-    return delay, states.IN_PROGRESS
-
-
-def _backoff(policy: temporalio.common.RetryPolicy, attempt: int) -> timedelta:
-    """Temporal's backoff after failed attempt ``attempt``: initial * coefficient^(attempt-1), capped."""
-    maximum = (policy.maximum_interval or policy.initial_interval * 100).total_seconds()
-    try:
-        grown = policy.initial_interval.total_seconds() * policy.backoff_coefficient ** (attempt - 1)
-    except OverflowError:
-        grown = maximum
-    return timedelta(seconds=min(grown, maximum))

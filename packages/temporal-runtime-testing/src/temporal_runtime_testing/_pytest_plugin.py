@@ -1,6 +1,6 @@
 """temporal-runtime's pytest plugin: Temporal servers and engines as fixtures.
 
-Registered through the ``pytest11`` entry point of ``temporal-runtime-engine``, so installing
+Registered through the ``pytest11`` entry point of ``temporal-runtime-testing``, so installing
 ``temporal-runtime[testing]`` makes these available without any conftest code:
 
 ``temporal_server`` (session)
@@ -27,6 +27,11 @@ whose workflows live in its own package work with no marker.
 The async fixtures need pytest-asyncio (part of the ``testing`` extra). The plugin itself imports
 without it, so an installation without the extra keeps working; using a fixture then fails with
 a message saying what to install.
+
+Importing this module costs pytest's start-up next to nothing: it imports only pytest,
+pytest-asyncio (itself a pytest plugin, which pytest loads anyway) and the standard library. The
+kit, the SDK's layers, temporalio and pydantic are imported by a fixture when a test uses it, and
+by :func:`select_registries` / :func:`registries_for` when they are called.
 """
 
 from __future__ import annotations
@@ -36,24 +41,15 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pytest
 
-from temporal_runtime_core import (
-    ActivityDefinition,
-    ActivityRegistry,
-    DefinitionError,
-    Registry,
-    WorkflowRegistry,
-    WorkflowSpec,
-    default_activity_registry,
-    default_workflow_registry,
-)
-from temporal_runtime_engine import TemporalEngine
-from temporal_runtime_workflow import definition_of
+if TYPE_CHECKING:
+    from temporal_runtime_core import ActivityDefinition, ActivityRegistry, WorkflowRegistry, WorkflowSpec
+    from temporal_runtime_engine import TemporalEngine
 
-from ._servers import TemporalTestServer, start_dev_server
+    from ._servers import TemporalTestServer
 
 try:
     import pytest_asyncio
@@ -99,6 +95,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _items(value: object) -> list[object]:
     """A marker value as a list: one item, or any non-string iterable of items."""
+    from temporal_runtime_core import ActivityDefinition
+
     if value is None:
         return []
     if isinstance(value, str | bytes | type | ModuleType | ActivityDefinition):
@@ -109,24 +107,32 @@ def _items(value: object) -> list[object]:
 
 
 def _module_name(item: object) -> str:
+    from temporal_runtime_core import InvalidOptionError
+
     if isinstance(item, ModuleType):
         return item.__name__
     if isinstance(item, str) and item:
         try:
             importlib.import_module(item)  # importing registers what the module defines
         except ImportError as exc:
-            raise ValueError(
-                f"{MARKER} marker: cannot import module {item!r} named in modules=: {exc}"
+            raise InvalidOptionError(
+                f"{MARKER} marker: cannot import module {item!r} named in modules=: {exc}. Check the "
+                "dotted name (the module must be importable from the test run), or pass the module object"
             ) from exc
         return item
-    raise ValueError(f"{MARKER} marker: modules= takes module objects or dotted module names, got {item!r}")
+    raise InvalidOptionError(
+        f"{MARKER} marker: modules= takes module objects or dotted module names, got {item!r}"
+    )
 
 
 def _workflow_spec(item: object, source: WorkflowRegistry) -> WorkflowSpec:
+    from temporal_runtime_core import DefinitionError, InvalidOptionError
+    from temporal_runtime_workflow import definition_of
+
     if isinstance(item, str):
         found = source.get(item)
         if found is None:
-            raise ValueError(
+            raise InvalidOptionError(
                 f"{MARKER} marker: no workflow named {item!r} is registered; registered workflows: "
                 f"{', '.join(source.names()) or '(none)'}. Import the module that defines it, or name "
                 "the class itself."
@@ -136,23 +142,27 @@ def _workflow_spec(item: object, source: WorkflowRegistry) -> WorkflowSpec:
         try:
             return definition_of(item)
         except DefinitionError as exc:
-            raise ValueError(f"{MARKER} marker: workflows= got {item!r}: {exc}") from None
-    raise ValueError(f"{MARKER} marker: workflows= takes Workflow classes or workflow names, got {item!r}")
+            raise InvalidOptionError(f"{MARKER} marker: workflows= got {item!r}: {exc}") from None
+    raise InvalidOptionError(
+        f"{MARKER} marker: workflows= takes Workflow classes or workflow names, got {item!r}"
+    )
 
 
 def _activity_definition(item: object, source: ActivityRegistry) -> ActivityDefinition[Any, Any]:
+    from temporal_runtime_core import ActivityDefinition, InvalidOptionError
+
     if isinstance(item, ActivityDefinition):
         return item
     if isinstance(item, str):
         found = source.get(item)
         if found is None:
-            raise ValueError(
+            raise InvalidOptionError(
                 f"{MARKER} marker: no activity named {item!r} is registered; registered activities: "
                 f"{', '.join(source.names()) or '(none)'}. Import the module that defines it, or pass "
                 "the handle activity_def returned."
             )
         return found
-    raise ValueError(
+    raise InvalidOptionError(
         f"{MARKER} marker: activities= takes activity handles (what activity_def returns) or activity "
         f"names, got {item!r}"
     )
@@ -164,8 +174,8 @@ def select_registries(
     activities: Iterable[ActivityDefinition[Any, Any] | str] = (),
     *,
     explicit_modules: Iterable[ModuleType | str] = (),
-    source_workflows: WorkflowRegistry = default_workflow_registry,
-    source_activities: ActivityRegistry = default_activity_registry,
+    source_workflows: WorkflowRegistry | None = None,
+    source_activities: ActivityRegistry | None = None,
 ) -> tuple[WorkflowRegistry, ActivityRegistry]:
     """New registries holding what a test's worker should serve.
 
@@ -173,8 +183,20 @@ def select_registries(
     ``explicit_modules``, plus ``workflows`` and ``activities`` (classes/handles or registered
     names). A module of ``explicit_modules`` (named on purpose, unlike the test's own module) that
     defines nothing is an error. If nothing at all is selected, the result holds everything in
-    ``source_*``. Raises ``ValueError`` naming the misuse.
+    ``source_*`` (by default the process-wide registries). Raises
+    :class:`~temporal_runtime.InvalidOptionError` (a ``ValueError``) naming the misuse.
     """
+    from temporal_runtime_core import (
+        InvalidOptionError,
+        Registry,
+        default_activity_registry,
+        default_workflow_registry,
+    )
+
+    if source_workflows is None:
+        source_workflows = default_workflow_registry
+    if source_activities is None:
+        source_activities = default_activity_registry
     wf_registry: WorkflowRegistry = Registry("workflow")
     act_registry: ActivityRegistry = Registry("activity")
     implicit = {_module_name(m) for m in modules}
@@ -190,9 +212,9 @@ def select_registries(
         if not any(s.workflow_class.__module__ == module for s in wf_registry) and not any(
             getattr(a.fn, "__module__", None) == module for a in act_registry
         ):
-            raise ValueError(
+            raise InvalidOptionError(
                 f"{MARKER} marker: module {module!r} named in modules= defines no registered workflow "
-                "or activity"
+                "or activity; name the module that defines them, or drop it from modules="
             )
     for workflow in workflows:
         wf_registry.register(_workflow_spec(workflow, source_workflows))
@@ -209,19 +231,24 @@ def select_registries(
 
 
 def registries_for(request: pytest.FixtureRequest) -> tuple[WorkflowRegistry, ActivityRegistry]:
-    """The registries an engine fixture uses for the test behind ``request`` (see the module doc)."""
+    """The registries an engine fixture uses for the test behind ``request`` (see the module doc).
+
+    Raises :class:`~temporal_runtime.InvalidOptionError` for a misused marker.
+    """
+    from temporal_runtime_core import InvalidOptionError
+
     workflows: list[Any] = []
     activities: list[Any] = []
     modules: list[Any] = []
     for mark in request.node.iter_markers(MARKER):
         if mark.args:
-            raise ValueError(
+            raise InvalidOptionError(
                 f"{MARKER} marker takes keyword arguments only (workflows=, activities=, modules=), "
                 f"got positional {mark.args!r}"
             )
         unknown = set(mark.kwargs) - _MARKER_KEYS
         if unknown:
-            raise ValueError(
+            raise InvalidOptionError(
                 f"{MARKER} marker got unknown argument(s) {', '.join(sorted(unknown))}; "
                 "it takes workflows=, activities= and modules="
             )
@@ -243,9 +270,11 @@ def _task_queue(request: pytest.FixtureRequest, prefix: str) -> str:
 
 
 def _engine_registries(request: pytest.FixtureRequest) -> tuple[WorkflowRegistry, ActivityRegistry]:
+    from temporal_runtime_core import InvalidOptionError
+
     try:
         return registries_for(request)
-    except ValueError as exc:
+    except InvalidOptionError as exc:
         pytest.fail(str(exc), pytrace=False)
 
 
@@ -285,6 +314,8 @@ def temporal_server_options() -> Mapping[str, Any]:
 @_async_fixture(scope="session", loop_scope="session")
 async def temporal_server(temporal_server_options: Mapping[str, Any]) -> AsyncIterator[TemporalTestServer]:
     """One local Temporal dev server for the whole test session (free loopback port, headless)."""
+    from ._servers import start_dev_server
+
     server = await start_dev_server(**temporal_server_options)
     try:
         yield server
@@ -312,6 +343,8 @@ async def temporal_engine(
 async def temporal_time_skipping_engine(request: pytest.FixtureRequest) -> AsyncIterator[TemporalEngine]:
     """A started engine on its own time-skipping test server: timers fire at once while the test
     awaits a workflow's result. Same worker selection as ``temporal_engine``."""
+    from temporal_runtime_engine import TemporalEngine
+
     workflows, activities = _engine_registries(request)
     engine = TemporalEngine(
         time_skipping=True,

@@ -1,7 +1,7 @@
 """The :class:`WorkflowTester`'s virtual clock: timers, ``wait_until`` conditions, settling.
 
 Workflow code under test never waits for real time. Timers and conditions are registered with a
-:class:`Scheduler`; the tester lets workflow code run until it blocks (``settle``) and, when only a
+:class:`VirtualClock`; the tester lets workflow code run until it blocks (``settle``) and, when only a
 timer can help, jumps the clock straight to that timer (``drive``).
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-__all__ = ["Scheduler"]
+__all__ = ["VirtualClock"]
 
 _SETTLE_ROUNDS = 10_000  # upper bound of event-loop turns to wait for workflow code to block
 _SETTLE_ROUNDS_WITHOUT_READY_QUEUE = 50  # event loops that do not expose their ready queue
@@ -37,15 +37,15 @@ class _Waiter:
     owner: object
 
 
-class Scheduler:
+class VirtualClock:
     """Virtual time, timers, ``wait_until`` conditions and the count of fakes in flight."""
 
     def __init__(self, start: datetime) -> None:
         self.now = start
         self._timers: list[tuple[datetime, int, _Timer]] = []
         self._seq = itertools.count()
-        self.waiters: list[_Waiter] = []
-        self.in_flight = 0
+        self._waiters: list[_Waiter] = []
+        self._in_flight = 0
         self._progress: asyncio.Event | None = None
 
     # timers ---------------------------------------------------------------------------------------
@@ -86,22 +86,26 @@ class Scheduler:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         waiter = _Waiter(predicate, future, contextvars.copy_context(), owner)
-        self.waiters.append(waiter)
+        self._waiters.append(waiter)
         timer: _Timer | None = None
         if timeout is not None:
             timer = self.add_timer(timeout, lambda: _resolve(future, TimeoutError()))
         try:
             await future
         finally:
-            if waiter in self.waiters:
-                self.waiters.remove(waiter)
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
             if timer is not None:
                 timer.cancelled = True
+
+    def conditions_of(self, owner: object) -> list[Callable[[], bool]]:
+        """The predicates ``owner``'s code is waiting on in ``wait_until`` (for deadlock messages)."""
+        return [w.predicate for w in self._waiters if w.owner is owner]
 
     def check_conditions(self) -> bool:
         """Resolve every waiter whose predicate is now true; whether any was resolved."""
         resolved = False
-        for waiter in list(self.waiters):
+        for waiter in list(self._waiters):
             if waiter.future.done():
                 continue
             try:
@@ -117,17 +121,21 @@ class Scheduler:
 
     # activities in flight -------------------------------------------------------------------------
 
-    def progress(self) -> asyncio.Event:
+    def _progress_event(self) -> asyncio.Event:
         if self._progress is None:
             self._progress = asyncio.Event()
         return self._progress
 
     def activity_started(self) -> None:
-        self.in_flight += 1
+        self._in_flight += 1
 
     def activity_finished(self) -> None:
-        self.in_flight -= 1
-        self.progress().set()
+        self._in_flight -= 1
+        self.wake()
+
+    def wake(self) -> None:
+        """Something happened outside the clock (a task finished): let :meth:`drive` look again."""
+        self._progress_event().set()
 
     # driving --------------------------------------------------------------------------------------
 
@@ -150,6 +158,20 @@ class Scheduler:
             if not self.check_conditions():
                 return
 
+    async def advance_to(self, target: datetime) -> None:
+        """Move the clock forward to ``target``, firing the timers due by then.
+
+        Workflow code runs after each timer (until it blocks); fakes still running are not waited for.
+        """
+        while True:
+            await self.settle()
+            timer = self.next_timer()
+            if timer is None or timer.fire_at > target:
+                break
+            self.fire_until(timer.fire_at)
+        self.fire_until(target)
+        await self.settle()
+
     async def drive(
         self, until: Callable[[], bool], deadline: datetime | None, stuck: Callable[[], Exception]
     ) -> bool:
@@ -162,10 +184,10 @@ class Scheduler:
             await self.settle()
             if until():
                 return True
-            if self.in_flight:
-                event = self.progress()
+            if self._in_flight:
+                event = self._progress_event()
                 event.clear()
-                if self.in_flight:
+                if self._in_flight:
                     await event.wait()
                 continue
             timer = self.next_timer()
