@@ -16,12 +16,12 @@ from temporal_runtime import (
     ActivityRegistry,
     IdConflictPolicy,
     MethodHandle,
+    QueryFailedError,
     Registry,
     TemporalEngine,
     Workflow,
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
-    WorkflowError,
     WorkflowFailedError,
     WorkflowNotFoundError,
     WorkflowStatus,
@@ -130,7 +130,7 @@ async def test_signal_sent_right_after_start_is_not_lost(engine: TemporalEngine)
 
 async def test_async_query_that_waits_gets_a_clear_error(engine: TemporalEngine) -> None:
     handle = await GateWorkflow.client(engine).async_.run(Step(label="q"))
-    with pytest.raises(WorkflowError, match="tried to wait"):
+    with pytest.raises(QueryFailedError, match="tried to wait"):
         await handle.query("waits")
     await handle.signal("open")
     await handle.result(timeout=20)

@@ -22,6 +22,7 @@ from temporal_runtime_core import (
     ActivityDefinition,
     DefinitionError,
     InvalidArgumentsError,
+    InvalidResultError,
     MissingFakeError,
     default_codec,
     type_name,
@@ -125,9 +126,9 @@ async def call_fake(
     try:
         validated = activity.validate_result(result)
         return json.loads(default_codec.encode(validated))
-    except InvalidArgumentsError as exc:
+    except InvalidArgumentsError as exc:  # InvalidResultError, or a result JSON cannot carry
         raise temporalio.exceptions.ApplicationError(
-            f"{exc} (returned by the fake {fake!r})", type="InvalidResultError", non_retryable=True
+            f"{exc} (returned by the fake {fake!r})", type=InvalidResultError.__name__, non_retryable=True
         ) from None
 
 

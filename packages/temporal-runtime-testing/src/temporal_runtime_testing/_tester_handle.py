@@ -14,6 +14,7 @@ from temporal_runtime_core import (
     UpdateFailedError,
     WorkflowNotFoundError,
     WorkflowTesterError,
+    describe_failure,
     to_timedelta,
 )
 from temporal_runtime_workflow import MethodSpec, Workflow
@@ -84,7 +85,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
         exception raised by the handler fails the run (``result()`` raises it), as on a worker.
         """
         run = self._run
-        spec = run.definition.signal(name)
+        spec = run.definition.handler("signal", name)
         values = _received_positional(spec, args)
         self._ensure_running(f"signal {name!r}")
         run.start_signal(spec, values)
@@ -94,9 +95,9 @@ class WorkflowTesterHandle[W: Workflow, R]:
         """Ask query ``name`` and return its answer at once (converted through JSON like a worker's).
 
         ``async def`` queries may not wait: one that calls ``exec``/``sleep``/``wait_until`` or awaits
-        anything that suspends raises :class:`InvalidArgumentsError`, as on a worker.
+        anything that suspends raises :class:`QueryWaitError`, as on a worker.
         """
-        spec = self._run.definition.query(name)
+        spec = self._run.definition.handler("query", name)
         answer = self._run.ask(spec, _received_positional(spec, args))
         return convert(answer, spec.return_type, f"the answer of query {spec.qualname}")
 
@@ -106,7 +107,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
         The handler's exception raises :class:`UpdateFailedError` here; the workflow carries on.
         """
         run = self._run
-        spec = run.definition.update(name)
+        spec = run.definition.handler("update", name)
         values = _received_positional(spec, args)
         self._ensure_running(f"update {name!r}")
         task = run.start_update(spec, values)
@@ -136,8 +137,9 @@ class WorkflowTesterHandle[W: Workflow, R]:
         error = task.exception()
         if error is not None:
             error_type = type(error).__name__
+            reason = describe_failure(error_type, str(error) or error_type)
             raise UpdateFailedError(
-                f"Update on workflow {self.id!r} failed: {error_type}: {str(error) or error_type}",
+                f"Update on workflow {self.id!r} failed: {reason}",
                 error_type=error_type,
                 workflow_id=self.id,
             ) from error

@@ -166,8 +166,8 @@ class TesterRun:
 
     def stuck_message(self, waiting_for: str) -> str:
         clock = self.clock
-        signals = sorted(self.definition.signals)
-        updates = sorted(self.definition.updates)
+        signals = sorted(h.name for h in self.definition.handlers("signal"))
+        updates = sorted(h.name for h in self.definition.handlers("update"))
         ways: list[str] = []
         if signals:
             ways.append(f"signals: {', '.join(signals)}")

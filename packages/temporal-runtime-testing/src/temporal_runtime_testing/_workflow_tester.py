@@ -219,9 +219,11 @@ class WorkflowTester[W: Workflow]:
         cls = self.workflow_class
         name = getattr(method, "__name__", None)
         if not isinstance(name, str) or getattr(cls, name, None) is not method:
-            entries = ", ".join(f"{cls.__qualname__}.{n}" for n in sorted(self.definition.entry_methods))
+            entries = ", ".join(
+                f"{cls.__qualname__}.{n}" for n in sorted(h.name for h in self.definition.handlers("entry"))
+            )
             raise DefinitionError(
                 f"{getattr(method, '__qualname__', method)!r} is not a method of {cls.__qualname__}, "
                 f"the class this tester runs; pass one of its entry methods unbound: {entries}"
             )
-        return self.definition.entry(name)
+        return self.definition.handler("entry", name)
