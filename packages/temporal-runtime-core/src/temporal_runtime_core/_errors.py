@@ -33,7 +33,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     ├── WorkflowTesterError (RuntimeError)
     └── ReplayError (AssertionError)
 
-(tests/unit/test_errors.py checks this drawing against the classes.) The classes are exported by
+(tests/core/test_errors.py checks this drawing against the classes.) The classes are exported by
 ``temporal_runtime`` (the testing kit's three by ``temporal_runtime.testing``), which sets their
 ``__module__`` so that they print under the name users import them by.
 """
