@@ -1,18 +1,26 @@
 """Developer sessions. Run through ./dev so uv and the Python interpreters are set up:
 
-./dev nox -s tests typecheck lint build examples
+./dev nox -s tests typecheck lint build examples lowest
+
+The static checks are written here only: ``./dev check`` runs the ``typecheck`` and ``lint`` sessions
+in ``.venv`` (``nox --no-venv``). Their targets are in pyproject.toml (``[tool.mypy] files``,
+``[tool.pyright] include``, ruff's ``extend-exclude``).
 """
 
 from __future__ import annotations
 
+import email.parser
+import re
 import shutil
+import tarfile
 import tempfile
+import zipfile
 from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "uv"
-nox.options.sessions = ["tests", "typecheck", "lint", "build", "examples"]
+nox.options.sessions = ["tests", "typecheck", "lint", "build", "examples", "lowest"]
 
 ROOT = Path(__file__).parent
 PACKAGES = [
@@ -26,7 +34,12 @@ PACKAGES = [
 
 
 def _sync(session: nox.Session) -> None:
-    """Install the locked workspace (all six packages, editable, plus dev tools) into the session venv."""
+    """Install the locked workspace (all six packages, editable, plus dev tools) into the session venv.
+
+    Without a venv (``nox --no-venv``, as ``./dev check`` runs it) the current environment is used as is.
+    """
+    if session.venv_backend == "none":
+        return
     session.run_install(
         "uv",
         "sync",
@@ -46,9 +59,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python="3.12")
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over packages, tests and examples; pyright over the typing tests."""
+    """mypy --strict over [tool.mypy] files; pyright (strict) over the typing tests."""
     _sync(session)
-    session.run("mypy", "packages", "tests", "examples", "benchmarks")
+    session.run("mypy")
     session.run("pyright")
 
 
@@ -56,8 +69,8 @@ def typecheck(session: nox.Session) -> None:
 def lint(session: nox.Session) -> None:
     """ruff lint and format check."""
     _sync(session)
-    session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", ".")
+    session.run("ruff", "check")
+    session.run("ruff", "format", "--check")
 
 
 @nox.session(python="3.12")
@@ -69,6 +82,58 @@ def examples(session: nox.Session) -> None:
             continue
         session.log(f"running {example.name}")
         session.run("python", str(example))
+
+
+VERSION_FILE = ROOT / "packages" / "temporal-runtime" / "src" / "temporal_runtime" / "_version.py"
+
+
+def _version() -> str:
+    match = re.search(r'^__version__ = "([^"]+)"$', VERSION_FILE.read_text(encoding="utf-8"), re.MULTILINE)
+    if match is None:
+        raise RuntimeError(f'no __version__ = "..." line in {VERSION_FILE}')
+    return match.group(1)
+
+
+def _metadata(artifact: Path) -> email.message.Message:
+    """The core metadata of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
+    if artifact.suffix == ".whl":
+        with zipfile.ZipFile(artifact) as wheel:
+            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+            text = wheel.read(name).decode()
+    else:
+        with tarfile.open(artifact) as sdist:
+            top = next(
+                m for m in sdist.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")
+            )
+            extracted = sdist.extractfile(top)
+            assert extracted is not None
+            text = extracted.read().decode()
+    return email.parser.Parser().parsestr(text)
+
+
+def _check_metadata(session: nox.Session, wheels: list[Path], sdists: list[Path]) -> None:
+    """Every artifact carries the version of _version.py and pins its siblings to exactly it, and each
+    wheel (which ``uv build`` makes from the unpacked sdist, outside the repository) has the same
+    requirements as its sdist."""
+    version = _version()
+    for wheel, sdist in zip(wheels, sdists, strict=True):
+        wheel_meta, sdist_meta = _metadata(wheel), _metadata(sdist)
+        name = wheel_meta["Name"]
+        if sdist_meta["Name"] != name:
+            session.error(f"{wheel.name} and {sdist.name} do not pair up")
+        requires = wheel_meta.get_all("Requires-Dist") or []
+        if sorted(requires) != sorted(sdist_meta.get_all("Requires-Dist") or []):
+            session.error(
+                f"{wheel.name} requires {requires}; its sdist: {sdist_meta.get_all('Requires-Dist')}"
+            )
+        for meta, artifact in ((wheel_meta, wheel), (sdist_meta, sdist)):
+            if meta["Version"] != version:
+                session.error(f"{artifact.name} has version {meta['Version']}, _version.py says {version}")
+        for requirement in requires:
+            sibling = re.match(r"(temporal-runtime[a-z-]*)(.*?)(;.*)?$", requirement)
+            if sibling and sibling.group(2).strip() != f"=={version}":
+                session.error(f"{name} requires {requirement!r}: siblings must be pinned =={version}")
+        session.log(f"{name} {version}: " + ", ".join(requires))
 
 
 @nox.session(python="3.12", venv_backend="uv")
@@ -86,6 +151,7 @@ def build(session: nox.Session) -> None:
     session.log("built: " + ", ".join(p.name for p in [*wheels, *sdists]))
     if len(wheels) != len(PACKAGES) or len(sdists) != len(PACKAGES):
         session.error(f"expected {len(PACKAGES)} wheels and sdists, got {len(wheels)} and {len(sdists)}")
+    _check_metadata(session, wheels, sdists)
     meta = next(w for w in wheels if w.name.startswith("temporal_runtime-"))
     with tempfile.TemporaryDirectory() as tmp:
         venv = Path(tmp) / "venv"
@@ -145,6 +211,54 @@ def build(session: nox.Session) -> None:
             "print('testing kit OK', WorkflowTester.__module__)"
         )
         session.run(str(python), "-c", with_kit, external=True)
+
+
+# What `lowest` runs: every test that needs no server (run 1), then integration tests of the engine
+# (activities, signals, queries, updates, errors) and of the pytest plugin's fixtures (run 2).
+LOWEST_SERVERLESS = [
+    "-m",
+    "not integration",
+    "tests/core",
+    "tests/workflow",
+    "tests/client",
+    "tests/engine",
+    "tests/testing",
+    "tests/packaging",
+]
+LOWEST_INTEGRATION = [
+    "tests/integration/test_foundation.py",
+    "tests/integration/test_updates.py",
+    "tests/testing/test_fixtures.py",
+]
+
+
+@nox.session(python="3.12")
+def lowest(session: nox.Session) -> None:
+    """The dependency floors the distributions declare: installs the six packages (editable) with the
+    lowest versions their pyproject.toml files allow (``uv --resolution lowest-direct``: temporalio,
+    pydantic, pytest, pytest-asyncio, the server binaries; hatchling at the build-system floor for the
+    hook's tests) and runs the serverless tests and a few integration tests on them (about 70 s).
+    ``./dev nox -s lowest -- ARGS`` runs ``pytest ARGS`` instead."""
+    location = session.virtualenv.location
+    editable = [arg for package in PACKAGES for arg in ("--editable", str(ROOT / "packages" / package))]
+    session.run_install(
+        "uv",
+        "pip",
+        "install",
+        "--resolution=lowest-direct",
+        f"--python={location}",
+        *editable,
+        "--editable",
+        f"{ROOT / 'packages' / 'temporal-runtime'}[local,testing]",
+        "hatchling>=1.27",
+        external=True,
+    )
+    session.run("uv", "pip", "list", f"--python={location}", external=True)
+    if session.posargs:
+        session.run("pytest", *session.posargs)
+        return
+    session.run("pytest", *LOWEST_SERVERLESS)
+    session.run("pytest", *LOWEST_INTEGRATION)
 
 
 @nox.session(python="3.12")

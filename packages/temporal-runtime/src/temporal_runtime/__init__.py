@@ -54,9 +54,8 @@ from temporal_runtime_engine import (
 )
 from temporal_runtime_workflow import Workflow, wf_query, wf_signal, wf_update
 
-# A literal, not importlib.metadata.version(): importing importlib.metadata slows every import down.
-# tests/unit/test_version.py keeps it equal to the version of all five distributions.
-__version__ = "0.1.0"
+# The one place the version is written (a literal: importlib.metadata would slow the import down).
+from ._version import __version__
 
 __all__ = [
     "ActivityDefinition",
