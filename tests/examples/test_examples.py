@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,7 +27,7 @@ from fastapi import FastAPI
 
 from examples import approval, data_pipeline, email_campaign, multi_method, order_processing
 from temporal_runtime import TemporalEngine, WorkflowStatus
-from temporal_runtime.testing import TemporalTestServer
+from temporal_runtime.testing import TemporalTestServer, select_registries
 
 pytestmark = [
     pytest.mark.integration,
@@ -191,6 +192,13 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
         sock.close()
 
 
+def email_campaign_only() -> dict[str, Any]:
+    """The example's definitions alone: the app's engine would otherwise serve everything the suite
+    has imported, and its worker's start-up would grow with the suite."""
+    workflows, activities = select_registries([email_campaign])
+    return {"workflow_registry": workflows, "activity_registry": activities}
+
+
 CAMPAIGN = {
     "name": "test-campaign",
     "subject": "Hi",
@@ -201,7 +209,7 @@ CAMPAIGN = {
 
 
 async def test_email_campaign_app_over_http(temporal_server: TemporalTestServer) -> None:
-    app_engine = temporal_server.engine(f"email-app-{uuid.uuid4().hex[:12]}")
+    app_engine = temporal_server.engine(f"email-app-{uuid.uuid4().hex[:12]}", **email_campaign_only())
     app = email_campaign.create_app(app_engine)
     assert not app_engine.started
 
@@ -257,7 +265,7 @@ async def test_email_campaign_app_over_http(temporal_server: TemporalTestServer)
 
 
 async def test_email_campaign_main_with_an_engine_it_owns(temporal_server: TemporalTestServer) -> None:
-    app_engine = temporal_server.engine(f"email-main-{uuid.uuid4().hex[:12]}")
+    app_engine = temporal_server.engine(f"email-main-{uuid.uuid4().hex[:12]}", **email_campaign_only())
     answers = await asyncio.wait_for(email_campaign.main(app_engine), 60)
 
     assert answers["state"]["progress"]["total"] == 3

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from temporal_runtime import (
     WorkflowStatus,
     wf_signal,
 )
+from temporal_runtime.testing import select_registries
 from temporal_runtime_engine import (
     RuntimePayloadConverter,
     RuntimePlugin,
@@ -54,8 +56,15 @@ class TicketWorkflow(Workflow):
         return f"{ticket.ticket_id} closed by {self._closed_by}"
 
 
+def own() -> dict[str, Any]:
+    """Registries with only this module's definitions: an engine built here serves those alone
+    (serving everything the suite has imported would make its worker start slow and unrelated)."""
+    workflows, activities = select_registries([sys.modules[__name__]])
+    return {"workflow_registry": workflows, "activity_registry": activities}
+
+
 async def test_embedded_server_runs_workflows_and_stops() -> None:
-    engine = TemporalEngine(task_queue="embedded", headless=True)
+    engine = TemporalEngine(task_queue="embedded", headless=True, **own())
     async with engine:
         handle = await TicketWorkflow.client(engine).async_.handle(Ticket(ticket_id="T-1"))
         await handle.signal("close", "ada")
@@ -66,7 +75,7 @@ async def test_embedded_server_runs_workflows_and_stops() -> None:
 
 async def test_embedded_server_logs_web_ui_address(caplog: pytest.LogCaptureFixture) -> None:
     port = free_port()
-    engine = TemporalEngine(task_queue="embedded-ui", ui_port=port)
+    engine = TemporalEngine(task_queue="embedded-ui", ui_port=port, **own())
     with caplog.at_level("INFO", logger="temporal_runtime"):
         async with engine:
             assert engine.ui_url == f"http://127.0.0.1:{port}"
@@ -76,11 +85,11 @@ async def test_embedded_server_logs_web_ui_address(caplog: pytest.LogCaptureFixt
 async def test_sqlite_state_survives_an_engine_restart(tmp_path: Path) -> None:
     db = tmp_path / "state" / "temporal.sqlite"
     workflow_id = f"ticket-{uuid.uuid4().hex[:8]}"
-    async with TemporalEngine(task_queue="persist", headless=True, local_db_path=db) as engine:
+    async with TemporalEngine(task_queue="persist", headless=True, local_db_path=db, **own()) as engine:
         await engine.start_method(TicketWorkflow, "handle", Ticket(ticket_id="T-2"), workflow_id=workflow_id)
         assert await engine.get_status(workflow_id) is WorkflowStatus.RUNNING
     assert db.exists()
-    async with TemporalEngine(task_queue="persist", headless=True, local_db_path=db) as engine:
+    async with TemporalEngine(task_queue="persist", headless=True, local_db_path=db, **own()) as engine:
         assert await engine.get_status(workflow_id) is WorkflowStatus.RUNNING
         await engine.signal(workflow_id, "close", "grace")
         assert await engine.get_result(workflow_id, timeout_seconds=20) == "T-2 closed by grace"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import temporalio.common
@@ -31,6 +33,7 @@ from temporal_runtime import (
     wf_query,
     wf_signal,
 )
+from temporal_runtime.testing import select_registries
 
 pytestmark = pytest.mark.integration
 
@@ -105,6 +108,13 @@ class GateWorkflow(Workflow):
 
 def _id() -> str:
     return f"lc-{uuid.uuid4().hex[:10]}"
+
+
+def own() -> dict[str, Any]:
+    """Registries with only this module's definitions: an engine built here serves those alone
+    (serving everything the suite has imported would make its worker start slow and unrelated)."""
+    workflows, activities = select_registries([sys.modules[__name__]])
+    return {"workflow_registry": workflows, "activity_registry": activities}
 
 
 async def test_async_style_handle_signals_and_queries(engine: TemporalEngine) -> None:
@@ -246,7 +256,7 @@ async def test_unregistered_activity_fails_fast(engine: TemporalEngine) -> None:
 
 async def test_exec_routes_to_another_task_queue(engine: TemporalEngine, temporal_address: str) -> None:
     other_queue = f"other-{uuid.uuid4().hex[:8]}"
-    async with TemporalEngine(url=temporal_address, task_queue=other_queue):
+    async with TemporalEngine(url=temporal_address, task_queue=other_queue, **own()):
         assert await GateWorkflow.client(engine).echo_on(other_queue) == "routed"
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -26,6 +28,7 @@ from temporal_runtime.testing import (
     fetch_history,
     load_history,
     save_history,
+    select_registries,
 )
 from tests.testing import replay_v2_compatible, replay_v2_incompatible
 
@@ -74,7 +77,8 @@ async def recorded(temporal_address: str, tmp_path_factory: pytest.TempPathFacto
     the replays run, as it would be in a CI job replaying stored histories.
     """
     workflow_id = f"rp-order-{uuid.uuid4().hex[:8]}"
-    async with TemporalEngine(url=temporal_address, task_queue=f"test-{uuid.uuid4().hex[:12]}") as engine:
+    task_queue = f"test-{uuid.uuid4().hex[:12]}"
+    async with TemporalEngine(url=temporal_address, task_queue=task_queue, **own()) as engine:
         handle = await engine.start_method(
             ReplayOrder, "process", Order(order_id="o-1"), workflow_id=workflow_id
         )
@@ -86,6 +90,13 @@ async def recorded(temporal_address: str, tmp_path_factory: pytest.TempPathFacto
 
 
 # --- recording -----------------------------------------------------------------------------------
+
+
+def own() -> dict[str, Any]:
+    """Registries with only this module's definitions: an engine built here serves those alone
+    (serving everything the suite has imported would make its worker start slow and unrelated)."""
+    workflows, activities = select_registries([sys.modules[__name__]])
+    return {"workflow_registry": workflows, "activity_registry": activities}
 
 
 async def test_save_history_writes_indented_history_json(recorded: Recorded) -> None:

@@ -9,7 +9,8 @@ Three levels of workflow tests, none of which downloads anything:
   and a virtual clock; :class:`ActivityTester` runs one activity with heartbeats and cancellation.
 
 :func:`save_history` and :func:`assert_replays` check that changed workflow code still replays the
-histories of runs recorded earlier (determinism).
+histories of runs recorded earlier (determinism). :func:`select_registries` gives an engine a test
+builds itself the registries the engine fixtures use: only the definitions of the given modules.
 
 The names are imported on first use (PEP 562): pytest imports this package for its plugin in every
 test session, and a session that uses no part of the kit should not pay for temporalio and pydantic.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
     from ._activity_tester import ActivityTester
     from ._fake_activities import ActivityCallRecord
+    from ._pytest_plugin import select_registries
     from ._replay import assert_replays, fetch_history, load_history, save_history
     from ._servers import TemporalTestServer, start_dev_server
     from ._tester_handle import WorkflowTesterHandle
@@ -44,6 +46,7 @@ __all__ = [
     "fetch_history",
     "load_history",
     "save_history",
+    "select_registries",
     "start_dev_server",
 ]
 
@@ -62,6 +65,7 @@ _SOURCES: dict[str, str] = {
     "fetch_history": "._replay",
     "load_history": "._replay",
     "save_history": "._replay",
+    "select_registries": "._pytest_plugin",
     "start_dev_server": "._servers",
 }
 
