@@ -171,6 +171,13 @@ async def launch_dev_server(
     except OSError as exc:
         raise LocalServerError(f"{what} could not be started: {exc}. {_FIX}") from exc
     timeout = startup_timeout if startup_timeout is not None else DEFAULT_STARTUP_TIMEOUT
+    # In memory there is nothing to save: kill it (as temporalio does). A SQLite file gets a
+    # graceful stop (SIGTERM; about 2-3 s).
+    grace = 10 if db_filename is not None else 0
+
+    async def stop() -> None:
+        await process.stop(grace)
+
     try:
         client = await _wait_until_serving(
             process,
@@ -186,11 +193,11 @@ async def launch_dev_server(
             ),
         )
     except BaseException:
-        await process.stop()
+        await stop()
         raise
     process.mark_serving()
     ui_url = f"http://{_host_port(ip, ui_port)}" if ui_port is not None else None
-    return EmbeddedServer(client, binary=binary, stop=process.stop, ui_url=ui_url, pid=process.pid)
+    return EmbeddedServer(client, binary=binary, stop=stop, ui_url=ui_url, pid=process.pid)
 
 
 _FIX = (

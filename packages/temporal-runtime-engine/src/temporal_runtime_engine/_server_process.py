@@ -182,14 +182,17 @@ class ServerProcess:
         return "\n".join(f"    {line}" for line in self._tail) or "    (none)"
 
     async def stop(self, timeout: float = 10) -> None:
-        """Terminate the process (SIGTERM), kill it after ``timeout`` seconds, and release the watchdog."""
+        """Stop the process and release the watchdog: SIGTERM, then SIGKILL after ``timeout``
+        seconds; ``timeout=0`` kills it at once (for a server with nothing to save)."""
         if self._process.poll() is None:
             self._muted = True
-            self._process.terminate()
-            try:
-                await asyncio.to_thread(self._process.wait, timeout)
-            except subprocess.TimeoutExpired:
-                log.warning("%s (pid %d) did not stop within %ss; killing it", self.name, self.pid, timeout)
+            if timeout > 0:
+                self._process.terminate()
+                try:
+                    await asyncio.to_thread(self._process.wait, timeout)
+                except subprocess.TimeoutExpired:
+                    log.warning("%s (pid %d) did not stop in %ss; killing it", self.name, self.pid, timeout)
+            if self._process.poll() is None:
                 self._process.kill()
                 await asyncio.to_thread(self._process.wait)
         self._release_watchdog()
