@@ -235,8 +235,8 @@ async def _wait_until_serving(
             )
         if await _accepts_connections(host.strip("[]"), int(port)):
             try:
-                return await connect()
-            except Exception as exc:  # listening, but not serving yet
+                return await asyncio.wait_for(connect(), max(1.0, deadline - loop.time()))
+            except Exception as exc:  # listening, but not serving yet (or not in time)
                 last_error = exc
         await asyncio.sleep(0.05)
 
