@@ -1,5 +1,6 @@
 """``TemporalEngine``'s constructor: validation and the settings it exposes (no server involved)."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -69,3 +70,69 @@ def test_defaults() -> None:
     assert engine.workflow_registry is default_workflow_registry
     assert engine.activity_registry is default_activity_registry
     assert repr(engine).startswith("<TemporalEngine local dev server ")
+
+
+# --- url -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("127.0.0.1", "127.0.0.1:7233"),
+        ("localhost", "localhost:7233"),
+        ("temporal.internal:7000", "temporal.internal:7000"),
+        (" localhost:7233 ", "localhost:7233"),
+        ("[::1]:7233", "[::1]:7233"),
+        ("[::1]", "[::1]:7233"),
+    ],
+)
+def test_url_port_defaults_to_7233(url: str, target: str) -> None:
+    assert TemporalEngine(url=url).url == target
+
+
+@pytest.mark.parametrize(
+    ("url", "fix"),
+    [
+        ("http://localhost:7233", "url='localhost:7233'"),
+        ("https://ns.acct.tmprl.cloud:7233/", "url='ns.acct.tmprl.cloud:7233' (and tls=True"),
+        ("grpc://127.0.0.1", "url='127.0.0.1:7233'"),
+    ],
+)
+def test_url_with_a_scheme_is_an_invalid_option_naming_the_fix(url: str, fix: str) -> None:
+    with pytest.raises(InvalidOptionError, match="without a scheme") as err:
+        TemporalEngine(url=url)
+    assert fix in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "must be 'host:port'"),
+        ("localhost:", "the port must be a number"),
+        ("localhost:http", "the port must be a number"),
+        ("localhost:70000", "the port must be a number"),
+        (":7233", "names no host"),
+        ("::1", r"IPv6 address in brackets, e\.g\. url='\[::1\]:7233'"),
+        ("[::1", "IPv6 address as"),
+    ],
+)
+def test_malformed_urls_are_invalid_options(url: str, message: str) -> None:
+    with pytest.raises(InvalidOptionError, match=message):
+        TemporalEngine(url=url)
+
+
+# --- graceful shutdown and the temporalio Runtime -------------------------------------------------
+
+
+def test_graceful_shutdown_timeout_is_validated() -> None:
+    TemporalEngine(graceful_shutdown_timeout=0)  # cancel running activities at once
+    TemporalEngine(graceful_shutdown_timeout=timedelta(minutes=2))
+    with pytest.raises(InvalidOptionError, match="graceful_shutdown_timeout must be positive"):
+        TemporalEngine(graceful_shutdown_timeout=-1)
+    with pytest.raises(InvalidOptionError, match="graceful_shutdown_timeout must be seconds"):
+        TemporalEngine(graceful_shutdown_timeout=cast(Any, "10s"))
+
+
+def test_runtime_must_be_a_temporalio_runtime() -> None:
+    with pytest.raises(InvalidOptionError, match=r"runtime=\.\.\.\) must be a temporalio\.runtime\.Runtime"):
+        TemporalEngine(runtime=cast(Any, object()))

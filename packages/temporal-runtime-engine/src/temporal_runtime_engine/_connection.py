@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,20 +14,29 @@ from typing import Any
 
 import temporalio.api.workflowservice.v1
 import temporalio.client
+import temporalio.runtime
 import temporalio.service
 
 from temporal_runtime_core import Duration, EngineConnectionError, InvalidOptionError, to_timedelta
 
+from ._core_logging import engine_runtime
 from ._plugin import RuntimePlugin
 
 __all__ = [
+    "DEFAULT_PORT",
     "ConnectionSettings",
     "PemSource",
     "build_tls",
     "connect",
     "env_options",
     "load_env_config",
+    "normalize_url",
 ]
+
+DEFAULT_PORT = 7233
+"""The port of Temporal's frontend when ``url`` names none."""
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 type PemSource = bytes | str | os.PathLike[str]
 """PEM data as bytes, or the path of a PEM file."""
@@ -119,11 +129,59 @@ def env_options(
     return options
 
 
+def normalize_url(url: object) -> str:
+    """``url`` as ``host:port``: the port defaults to 7233; IPv6 hosts are bracketed (``[::1]:7233``).
+
+    A scheme (``http://``), an empty host, a port that is not a number in 1-65535 or an IPv6
+    address without brackets is an :class:`InvalidOptionError` naming the value to pass instead.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidOptionError(
+            f"TemporalEngine(url=...) must be 'host:port' (e.g. url='localhost:7233'), got {url!r}; "
+            "leave url out to start the embedded local server"
+        )
+    text = url.strip()
+    scheme = _SCHEME.match(text)
+    if scheme is not None:
+        rest = text[scheme.end() :].split("/", 1)[0]
+        fixed = normalize_url(rest) if rest else f"localhost:{DEFAULT_PORT}"
+        secure = scheme.group(1).lower() in ("https", "grpcs")
+        tls_hint = " (and tls=True or api_key=... for a TLS server)" if secure else ""
+        raise InvalidOptionError(
+            f"TemporalEngine(url={url!r}): Temporal's address is host:port, without a scheme such as "
+            f"{scheme.group(0)}: pass url={fixed!r}{tls_hint}"
+        )
+    port: str | None
+    if text.startswith("["):
+        bracketed, bracket, after = text.partition("]")
+        if not bracket or (after and not after.startswith(":")) or bracketed == "[":
+            raise InvalidOptionError(f"TemporalEngine(url={url!r}): write an IPv6 address as '[::1]:7233'")
+        host, port = bracketed + "]", after[1:] if after else None
+    elif text.count(":") > 1:
+        raise InvalidOptionError(
+            f"TemporalEngine(url={url!r}): write an IPv6 address in brackets, "
+            f"e.g. url='[{text}]:{DEFAULT_PORT}'"
+        )
+    else:
+        host, colon, after = text.partition(":")
+        port = after if colon else None
+    if not host:
+        raise InvalidOptionError(f"TemporalEngine(url={url!r}) names no host: pass e.g. url='localhost:7233'")
+    if port is None:
+        return f"{host}:{DEFAULT_PORT}"
+    if not (port.isdigit() and 0 < int(port) < 65536):
+        raise InvalidOptionError(
+            f"TemporalEngine(url={url!r}): the port must be a number from 1 to 65535, got {port!r}: "
+            f"pass e.g. url='{host}:{DEFAULT_PORT}'"
+        )
+    return f"{host}:{int(port)}"
+
+
 @dataclass(frozen=True)
 class ConnectionSettings:
     """Where and how the engine connects: ``url`` None means the embedded local server.
 
-    ``namespace`` and ``identity`` apply to the embedded server's client too.
+    ``namespace``, ``identity`` and ``runtime`` apply to the embedded server's client too.
     """
 
     url: str | None = None
@@ -133,6 +191,8 @@ class ConnectionSettings:
     rpc_metadata: Mapping[str, str] = field(default_factory=dict[str, str])
     identity: str | None = None
     timeout: timedelta = timedelta(seconds=10)
+    runtime: temporalio.runtime.Runtime | None = None
+    """The temporalio Runtime to run on; None: :func:`engine_runtime`."""
 
     @classmethod
     def from_options(
@@ -149,10 +209,16 @@ class ConnectionSettings:
         rpc_metadata: Mapping[str, str] | None = None,
         identity: str | None = None,
         connect_timeout: Duration = 10,
+        runtime: temporalio.runtime.Runtime | None = None,
     ) -> ConnectionSettings:
         """Settings from ``TemporalEngine``'s options, validated (:class:`InvalidOptionError`)."""
+        if runtime is not None and not isinstance(runtime, temporalio.runtime.Runtime):
+            raise InvalidOptionError(
+                f"TemporalEngine(runtime=...) must be a temporalio.runtime.Runtime, got {runtime!r}: "
+                "leave it out to use the engine's own"
+            )
         return cls(
-            url=url,
+            url=None if url is None else normalize_url(url),
             namespace=namespace,
             api_key=api_key,
             tls=build_tls(
@@ -166,11 +232,25 @@ class ConnectionSettings:
             rpc_metadata=dict(rpc_metadata or {}),
             identity=identity,
             timeout=to_timedelta(connect_timeout, "connect_timeout"),
+            runtime=runtime,
         )
 
     @property
     def where(self) -> str:
         return f"Temporal at {self.url!r} (namespace {self.namespace!r})"
+
+    def unreachable(self, detail: str) -> str:
+        """Why a connection failed: what was tried, the likely causes and the fix, then ``detail``."""
+        tls = "TLS on" if self.tls else "TLS off"
+        return (
+            f"Could not connect to {self.where}. Likely causes: no Temporal server is listening there "
+            "(start one with `temporal server start-dev`, or leave url out to use the embedded local "
+            f"server), the host or port is wrong, or only one side uses TLS (this engine: {tls}; "
+            f"tls=True or api_key=... turn it on). Detail: {detail}"
+        )
+
+    def resolved_runtime(self) -> temporalio.runtime.Runtime:
+        return self.runtime if self.runtime is not None else engine_runtime()
 
 
 async def connect(settings: ConnectionSettings, plugin: RuntimePlugin) -> temporalio.client.Client:
@@ -191,16 +271,16 @@ async def connect(settings: ConnectionSettings, plugin: RuntimePlugin) -> tempor
                 rpc_metadata=settings.rpc_metadata,
                 plugins=[plugin],
                 identity=settings.identity,
+                runtime=settings.resolved_runtime(),
             ),
             settings.timeout.total_seconds(),
         )
     except TimeoutError:
         raise EngineConnectionError(
-            f"Could not connect to {settings.where} within {settings.timeout}: is the server running "
-            "and the address right?"
+            settings.unreachable(f"no answer within connect_timeout={settings.timeout}")
         ) from None
     except Exception as exc:
-        raise EngineConnectionError(f"Could not connect to {settings.where}: {exc}") from exc
+        raise EngineConnectionError(settings.unreachable(str(exc))) from exc
     await _check_namespace(client, settings)
     return client
 

@@ -6,12 +6,14 @@ Its parts live next to it: connecting in ``_connection``, the embedded servers i
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, Self, cast, overload
 
 import temporalio.client
+import temporalio.runtime
 import temporalio.service
 
 from temporal_runtime_client import (
@@ -36,9 +38,12 @@ from temporal_runtime_workflow import AnyRetryPolicy, Workflow
 
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
-from ._worker import EngineWorker, WorkerSettings
+from ._serving import ready_line, serve_until_signalled
+from ._worker import EngineWorker, WorkerSettings, shutdown_timeout
 
 __all__ = ["TemporalEngine"]
+
+log = logging.getLogger("temporal_runtime")
 
 
 class TemporalEngine:
@@ -58,9 +63,10 @@ class TemporalEngine:
     (wrong host, wrong namespace, TLS mismatch) raise :class:`EngineConnectionError` within
     ``connect_timeout`` seconds.
 
-    Use ``async with TemporalEngine(...) as engine:`` or call :meth:`start` / :meth:`stop`.
-    Import the modules defining workflows and activities *before* starting: the worker serves what
-    is registered at that moment.
+    Use ``async with TemporalEngine(...) as engine:``, :meth:`start` / :meth:`stop`, or (a worker
+    process) :meth:`serve`. Import the modules defining workflows and activities *before* starting:
+    the worker serves what is registered at that moment. ``graceful_shutdown_timeout``: see
+    :meth:`stop`; ``runtime``: the temporalio Runtime (default: the engine's, see ``_core_logging``).
     """
 
     def __init__(
@@ -88,6 +94,8 @@ class TemporalEngine:
         activity_registry: ActivityRegistry | None = None,
         sandbox_passthrough: Iterable[str] = (),
         max_concurrent_activities: int | None = None,
+        graceful_shutdown_timeout: Duration = 10,
+        runtime: temporalio.runtime.Runtime | None = None,
     ) -> None:
         self._worker_settings = WorkerSettings(
             _require_name("task_queue", task_queue),
@@ -95,6 +103,7 @@ class TemporalEngine:
             default_activity_registry if activity_registry is None else activity_registry,
             tuple(sandbox_passthrough),
             max_concurrent_activities,
+            graceful_shutdown_timeout=shutdown_timeout(graceful_shutdown_timeout),
         )
         self._connection = ConnectionSettings.from_options(
             url,
@@ -108,6 +117,7 @@ class TemporalEngine:
             rpc_metadata=rpc_metadata,
             identity=identity,
             connect_timeout=connect_timeout,
+            runtime=runtime,
         )
         if time_skipping and url is not None:
             raise InvalidOptionError(
@@ -121,6 +131,7 @@ class TemporalEngine:
         self._client: WorkflowClient | None = None
         self._worker: EngineWorker | None = None
         self._ui_url: str | None = None
+        self._stopped = False
 
     @classmethod
     def from_env(
@@ -213,6 +224,7 @@ class TemporalEngine:
                 namespace=self._connection.namespace,
                 identity=self._connection.identity,
                 plugin=plugin,
+                runtime=self._connection.runtime,
             )
             self._ui_url = self._server.ui_url
             client = self._server.client
@@ -224,11 +236,16 @@ class TemporalEngine:
                 self._worker = EngineWorker.start(client, self._worker_settings, served)
             except BaseException:
                 await self.stop()
+                self._stopped = False
                 raise
+        self._stopped = False
+        log.info(ready_line(client, self._server, self.namespace, self.task_queue, served, self._worker))
         return None
 
     async def stop(self) -> None:
-        """Stop the worker (letting running activities finish), then the local server if any."""
+        """Stop the worker, then the local server if any. Running activities get
+        ``graceful_shutdown_timeout`` (default 10 s; 0: none) to finish before they are cancelled."""
+        self._stopped = self._stopped or self._client is not None
         worker, self._worker = self._worker, None
         if worker is not None:
             await worker.stop()
@@ -238,6 +255,15 @@ class TemporalEngine:
             await server.shutdown()
         else:
             await settle_core_callbacks()
+
+    async def serve(self) -> None:
+        """Start the engine and run it until SIGTERM or SIGINT (or cancellation), then stop it.
+
+        For a worker process: ``asyncio.run(engine.serve())``. The engine owns the loop here, so it
+        handles those signals (main thread only; the previous handlers return at the first one).
+        """
+        grace = self._worker_settings.graceful_shutdown_timeout
+        await serve_until_signalled(self.start, self.stop, grace=f"{grace.total_seconds():g}s")
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -255,7 +281,10 @@ class TemporalEngine:
         """The workflow client; raises :class:`EngineNotStartedError` before ``start()``."""
         if self._client is None:
             raise EngineNotStartedError(
-                "TemporalEngine is not started: call `await engine.start()` "
+                "TemporalEngine was stopped (engine.stop(), or the end of its `async with` block): start "
+                "it again with `await engine.start()` (or `async with engine:`) to use it"
+                if self._stopped
+                else "TemporalEngine is not started: call `await engine.start()` "
                 "(or use `async with engine:`) first"
             )
         return self._client

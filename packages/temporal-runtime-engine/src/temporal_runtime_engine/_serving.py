@@ -1,0 +1,100 @@
+"""Running an engine as a process: the one start-up line, and serving until SIGTERM or SIGINT.
+
+``engine.serve()`` is where the engine owns the loop: it installs handlers for SIGTERM and SIGINT
+(Ctrl-C) for as long as it runs and stops the engine gracefully when one arrives. Nothing else in
+the engine touches signal handlers: inside your own ``async with engine:`` (a web app, a script),
+signals are yours to handle (uvicorn, for one, stops on SIGTERM and so leaves the ``async with``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import Awaitable, Callable
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import temporalio.client
+
+    from ._embedded_server import EmbeddedServer
+    from ._worker import EngineWorker, Served
+
+__all__ = ["ready_line", "serve_until_signalled"]
+
+log = logging.getLogger("temporal_runtime")
+
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), signal.SIGINT) if s is not None)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def ready_line(
+    client: temporalio.client.Client,
+    server: EmbeddedServer | None,
+    namespace: str,
+    task_queue: str,
+    served: Served,
+    worker: EngineWorker | None,
+) -> str:
+    """The engine's one INFO line once started: the server (and whether it is embedded), namespace,
+    task queue, what the worker serves (or that there is none) and the Web UI's address if any."""
+    address = client.service_client.config.target_host
+    where = address if server is None else f"{address} (embedded {server.kind})"
+    line = f"temporal-runtime: ready: server {where}, namespace {namespace!r}, task queue {task_queue!r}, "
+    if worker is None:
+        line += "no worker (start_worker=False)"
+    else:
+        line += (
+            f"worker serving {_count(len(served.workflows), 'workflow', 'workflows')} and "
+            f"{_count(len(served.activities), 'activity', 'activities')}"
+        )
+    ui_url = server.ui_url if server is not None else None
+    return line + (f", Web UI {ui_url}" if ui_url is not None else "")
+
+
+async def serve_until_signalled(
+    start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]], *, grace: str
+) -> None:
+    """``await start()``, wait for SIGTERM or SIGINT (or cancellation), then ``await stop()``.
+
+    The handlers are installed only in the main thread (Python delivers signals there) and the
+    previous ones are restored as soon as a signal arrives, so a second Ctrl-C behaves as usual.
+    Elsewhere this waits until cancelled.
+    """
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[int] = loop.create_future()
+    previous: dict[int, Any] = {}
+
+    def deliver(signum: int) -> None:
+        if not received.done():
+            received.set_result(signum)
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        _restore(previous)
+        loop.call_soon_threadsafe(deliver, signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in _SIGNALS:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        await start()
+        signum = await received
+        log.info(
+            "temporal-runtime: %s received, stopping (running activities get up to %s to finish)",
+            signal.Signals(signum).name,
+            grace,
+        )
+    finally:
+        _restore(previous)
+        await stop()
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    while previous:
+        sig, old = previous.popitem()
+        signal.signal(sig, old)
