@@ -3,6 +3,7 @@ before anything is sent: on a real dev server with the sandbox on."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import uuid
@@ -72,6 +73,17 @@ class ShipsThePayment(Workflow):
         return await self.exec(ship, wrong_dto, timeout=10)
 
 
+async def _until_the_task_failed(engine: TemporalEngine, workflow_id: str) -> WorkflowTaskFailure:
+    """The run's workflow-task failure, once the server has retried the task (so a test does not
+    depend on how fast a loaded machine gets there)."""
+    async with asyncio.timeout(30):
+        while True:
+            failure = (await engine.describe(workflow_id)).last_task_failure
+            if failure is not None:
+                return failure
+            await asyncio.sleep(0.2)
+
+
 async def _terminate_at_end(engine: TemporalEngine, workflow_id: str) -> None:
     with contextlib.suppress(WorkflowNotFoundError):  # raised for a run that already ended
         await engine.terminate(workflow_id, "test over")
@@ -88,12 +100,13 @@ async def stuck_id(engine: TemporalEngine) -> AsyncIterator[str]:
 
 
 async def test_result_timeout_names_the_failing_workflow_task(engine: TemporalEngine, stuck_id: str) -> None:
+    await _until_the_task_failed(engine, stuck_id)
     handle = engine.get_handle(stuck_id)
     with pytest.raises(TimeoutError) as info:
-        await handle.result(timeout=3)
+        await handle.result(timeout=1)
     message = str(info.value)
     assert message.startswith(
-        f"Workflow {stuck_id!r} did not finish within 0:00:03; it is still running, but its workflow task "
+        f"Workflow {stuck_id!r} did not finish within 0:00:01; it is still running, but its workflow task "
         "keeps failing, now on attempt "
     )
     assert (
@@ -106,8 +119,9 @@ async def test_result_timeout_names_the_failing_workflow_task(engine: TemporalEn
 async def test_describe_and_the_engine_name_the_last_workflow_task_failure(
     engine: TemporalEngine, stuck_id: str
 ) -> None:
-    with pytest.raises(TimeoutError):
-        await engine.get_result(stuck_id, timeout_seconds=2)  # long enough for a retry
+    await _until_the_task_failed(engine, stuck_id)
+    with pytest.raises(TimeoutError, match="its workflow task keeps failing"):
+        await engine.get_result(stuck_id, timeout_seconds=1)
     description = await engine.describe(stuck_id)
     failure = description.last_task_failure
     assert isinstance(failure, WorkflowTaskFailure)
@@ -185,11 +199,29 @@ async def test_starting_a_workflow_the_worker_lacks_raises_at_once(temporal_addr
         await engine.terminate(elsewhere.id)
 
 
-async def test_a_client_only_engine_does_not_check_what_workers_serve(temporal_address: str) -> None:
+async def test_a_worker_elsewhere_that_lacks_the_workflow_is_named(temporal_address: str) -> None:
+    # A client-only engine cannot know what other processes serve: it starts the run, and a worker on
+    # that queue that lacks the workflow fails its task; the timed-out wait says so.
     late = importlib.import_module("tests.integration.late_workflow")
-    async with TemporalEngine(temporal_address, task_queue="served-elsewhere", start_worker=False) as engine:
-        handle = await engine.start(late.LateWorkflow.run, 1)
-        await engine.terminate(handle.id)
+    registry: WorkflowRegistry = Registry("workflow")
+    registry.register(definition_of(Approval))
+    queue = f"elsewhere-{uuid.uuid4().hex[:8]}"
+    async with (
+        TemporalEngine(temporal_address, task_queue=queue, workflow_registry=registry),
+        TemporalEngine(temporal_address, task_queue=queue, start_worker=False) as client_only,
+    ):
+        handle = await client_only.start(late.LateWorkflow.run, 1)
+        try:
+            await _until_the_task_failed(client_only, handle.id)
+            with pytest.raises(TimeoutError) as info:
+                await handle.result(timeout=1)
+        finally:
+            await _terminate_at_end(client_only, handle.id)
+    assert (
+        "NotFoundError: Workflow class LateWorkflow is not registered on this worker, available workflows: "
+        f"Approval. A worker polling task queue {queue!r} does not serve workflow 'LateWorkflow': import "
+        "the module that defines it before engine.start() in every worker process on that queue"
+    ) in str(info.value)
 
 
 # --- messages that name the real problem --------------------------------------------------------------

@@ -129,11 +129,20 @@ def stuck_explanation(
     """Why the described running workflow makes no progress, as a sentence for an error message, or
     None when nothing says it is stuck (it may simply be waiting)."""
     if failure is not None:
-        return (
+        failing = (
             f"its workflow task keeps failing, now on attempt {failure.attempt}: "
-            f"{describe_failure(failure.error_type, failure.message)}. Temporal retries the task until "
-            "workflow code completes it: fix the code and restart the workers, and the run goes on (the "
-            "worker log has the traceback; `temporal workflow reset` replays a run from an earlier point)"
+            f"{describe_failure(failure.error_type, failure.message)}. "
+        )
+        if failure.error_type == "NotFoundError" and "is not registered on this worker" in failure.message:
+            return failing + (
+                f"A worker polling task queue {description.task_queue!r} does not serve workflow "
+                f"{description.workflow_type!r}: import the module that defines it before engine.start() "
+                "in every worker process on that queue, and the run goes on"
+            )
+        return failing + (
+            "Temporal retries the task until workflow code completes it: fix the code and restart the "
+            "workers, and the run goes on (the worker log has the traceback; `temporal workflow reset` "
+            "replays a run from an earlier point)"
         )
     raw = description.raw_description
     if description.status != temporalio.client.WorkflowExecutionStatus.RUNNING or not raw.HasField(
