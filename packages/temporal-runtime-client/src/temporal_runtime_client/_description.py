@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -70,6 +71,8 @@ class WorkflowDescription:
     """The Temporal workflow type: the workflow class's ``name=``, by default its class name."""
     method: str | None
     """The entry method the run executes, when it was started through temporal-runtime."""
+    memo: Mapping[str, object]
+    """The run's memo as plain JSON values (without the entry method temporal-runtime records)."""
     status: WorkflowStatus
     task_queue: str
     start_time: datetime

@@ -7,6 +7,7 @@ import os
 import sys
 import warnings
 from collections.abc import Awaitable
+from types import MappingProxyType
 from typing import Any, Final, cast
 
 import temporalio.client
@@ -157,13 +158,15 @@ class MethodHandle[R]:
         :class:`WorkflowTaskFailure` that keeps it stuck, if any (read from the run's history only
         while its workflow task is being retried)."""
         described = await _translated(self._handle.describe(), self.id, self.run_id)
-        method = await _translated(described.memo_value(METHOD_MEMO_KEY, None), self.id, self.run_id)
+        memo = dict(await _translated(described.memo(), self.id, self.run_id))
+        method = memo.pop(METHOD_MEMO_KEY, None)
         failure = await _translated(last_task_failure(self._client, described), self.id, self.run_id)
         return WorkflowDescription(
             workflow_id=described.id,
             run_id=described.run_id,
             workflow_type=described.workflow_type,
             method=method if isinstance(method, str) else None,
+            memo=MappingProxyType(memo),
             status=WorkflowStatus.from_temporal(described.status),
             task_queue=described.task_queue,
             start_time=described.start_time,
