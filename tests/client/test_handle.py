@@ -11,10 +11,15 @@ import asyncio
 import gc
 import warnings
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
+from unittest.mock import patch
 
 import pytest
+import temporalio.api.enums.v1
+import temporalio.api.workflow.v1
+import temporalio.api.workflowservice.v1
 import temporalio.client
 import temporalio.exceptions
 import temporalio.service
@@ -31,6 +36,7 @@ from temporal_runtime_core import (
     WorkflowCancelledError,
     WorkflowFailedError,
     WorkflowNotFoundError,
+    WorkflowRegistry,
     WorkflowTimedOutError,
 )
 from temporal_runtime_workflow import Workflow, definition_of, wf_query, wf_signal, wf_update
@@ -73,6 +79,8 @@ class RecordingHandle:
     answer: Any = None
     error: BaseException | None = None
     hang: bool = False
+    described: Any = None
+    """What ``describe`` answers when set (instead of ``answer``, ``error`` or hanging)."""
 
     async def _reply(self, *call: Any) -> Any:
         self.calls.append(call)
@@ -101,14 +109,57 @@ class RecordingHandle:
         await self._reply("terminate", reason)
 
     async def describe(self) -> Any:
+        if self.described is not None:
+            self.calls.append(("describe",))
+            return self.described
         return await self._reply("describe")
 
 
-def _handle(recording: RecordingHandle, *, typed: bool = True) -> MethodHandle[Any]:
+def _handle(
+    recording: RecordingHandle, *, typed: bool = True, registry: WorkflowRegistry | None = None
+) -> MethodHandle[Any]:
     temporal = cast("temporalio.client.WorkflowHandle[Any, Any]", recording)
     if not typed:
-        return MethodHandle(temporal)
+        return MethodHandle(temporal, registry=registry)
     return MethodHandle(temporal, definition_of(HandleCart), "checkout")
+
+
+def _description(
+    workflow_type: str = "HandleCart",
+    *,
+    task: temporalio.api.workflow.v1.PendingWorkflowTaskInfo | None = None,
+    status: temporalio.client.WorkflowExecutionStatus = temporalio.client.WorkflowExecutionStatus.RUNNING,
+) -> SimpleNamespace:
+    """What temporalio's ``describe`` answers, as far as a handle reads it."""
+    raw = temporalio.api.workflowservice.v1.DescribeWorkflowExecutionResponse()
+    if task is not None:
+        raw.pending_workflow_task.CopyFrom(task)
+    return SimpleNamespace(
+        id="cart-1",
+        run_id="run-1",
+        workflow_type=workflow_type,
+        task_queue="carts",
+        status=status,
+        raw_description=raw,
+    )
+
+
+def _pending_task(*, attempt: int, scheduled_ago: float = 0, started: bool = True) -> Any:
+    scheduled = temporalio.api.workflow.v1.PendingWorkflowTaskInfo()
+    scheduled.attempt = attempt
+    scheduled.state = (
+        temporalio.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+        if started
+        else temporalio.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED
+    )
+    scheduled.scheduled_time.FromDatetime(datetime.now(UTC) - timedelta(seconds=scheduled_ago))
+    return scheduled
+
+
+def _registry() -> WorkflowRegistry:
+    registry: WorkflowRegistry = Registry("workflow")
+    registry.register(definition_of(HandleCart))
+    return registry
 
 
 def _not_found() -> temporalio.service.RPCError:
@@ -177,6 +228,50 @@ async def test_unknown_handlers_fail_before_anything_is_sent(kind: str, name: st
     with pytest.raises(UnknownMethodError, match=f"no {kind} {name!r}"):
         await getattr(_handle(recording), kind)(name)
     assert recording.calls == []
+
+
+async def test_a_handle_by_id_looks_its_class_up_once_and_catches_a_misspelt_name() -> None:
+    recording = RecordingHandle(described=_description("HandleCart"), answer=2)
+    handle = _handle(recording, typed=False, registry=_registry())
+    with pytest.raises(UnknownMethodError) as info:
+        await handle.signal("add_item", {"sku": "tea"})
+    assert str(info.value) == (
+        "Workflow 'HandleCart' has no signal 'add_item'; signals are: add-item "
+        '(declare one with @wf_signal("add_item"))'
+    )
+    with pytest.raises(InvalidArgumentsError):
+        await handle.update("remove", "tea", "many")
+    await handle.signal("add-item", {"sku": "tea"})
+    assert await handle.query("count") == 2
+    assert recording.calls == [
+        ("describe",),
+        ("signal", "add-item", [Item(sku="tea", quantity=1)]),
+        ("query", "count", [None], None),  # checked, but the answer stays plain JSON on a handle by id
+    ]
+
+
+async def test_a_handle_by_id_of_a_type_defined_elsewhere_warns_once_and_sends_as_given() -> None:
+    recording = RecordingHandle(described=_description("BillingWorkflow"))
+    handle = _handle(recording, typed=False, registry=_registry())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        await handle.signal("aprove", 1)
+        await handle.signal("aprove", 2)
+    assert [str(w.message) for w in caught] == [
+        "Workflow 'cart-1' is of type 'BillingWorkflow', which this process does not define: signal "
+        "'aprove' is sent unchecked. Import the module that defines the workflow class to have names and "
+        "arguments checked before sending"
+    ]
+    assert caught[0].filename == __file__  # points at the caller's line
+    assert recording.calls == [("describe",), ("signal", "aprove", [1]), ("signal", "aprove", [2])]
+
+
+async def test_a_handle_by_id_makes_no_call_until_it_is_used() -> None:
+    recording = RecordingHandle(described=_description("HandleCart"))
+    handle = _handle(recording, typed=False, registry=_registry())
+    assert (handle.id, handle.method) == ("cart-1", None)
+    await handle.cancel()
+    assert recording.calls == [("cancel",)]
 
 
 async def test_a_handle_by_id_sends_arguments_as_given() -> None:
@@ -277,13 +372,50 @@ async def test_a_failed_run_raises_our_error_chained_to_temporals(timeout: float
 
 
 async def test_result_timeout_raises_timeout_error_and_the_run_goes_on() -> None:
-    recording = RecordingHandle(hang=True)
+    recording = RecordingHandle(hang=True, described=_description(task=_pending_task(attempt=1)))
     with pytest.raises(TimeoutError) as info:
         await _handle(recording).result(timeout=0.05)
     assert type(info.value) is TimeoutError  # not WorkflowTimedOutError: the workflow did not time out
     assert str(info.value) == "Workflow 'cart-1' did not finish within 0:00:00.050000; it is still running"
     assert info.value.__cause__ is None
     assert info.value.__suppress_context__
+    assert recording.calls == [("result",), ("describe",)]
+
+
+async def test_result_timeout_names_a_workflow_task_that_keeps_failing() -> None:
+    # The integration tests read the failure from a real run's history; a handle without a client
+    # knows only the attempt.
+    recording = RecordingHandle(hang=True, described=_description(task=_pending_task(attempt=4)))
+    with pytest.raises(TimeoutError) as info:
+        await _handle(recording).result(timeout=0.05)
+    assert str(info.value).startswith(
+        "Workflow 'cart-1' did not finish within 0:00:00.050000; it is still running, but its workflow "
+        "task keeps failing, now on attempt 4: its failure is recorded in the run's history. Temporal "
+        "retries the task until workflow code completes it: fix the code and restart the workers"
+    )
+    assert "`temporal workflow reset`" in str(info.value)
+
+
+async def test_result_timeout_names_a_workflow_task_no_worker_picks_up() -> None:
+    task = _pending_task(attempt=1, scheduled_ago=30, started=False)
+    recording = RecordingHandle(hang=True, described=_description(task=task))
+    with pytest.raises(TimeoutError) as info:
+        await _handle(recording).result(timeout=0.05)
+    assert str(info.value) == (
+        "Workflow 'cart-1' did not finish within 0:00:00.050000; it is still running, but no worker has "
+        "picked up its workflow task for 30 s: is a worker that serves workflow 'HandleCart' running on "
+        "task queue 'carts'?"
+    )
+
+
+async def test_result_timeout_says_nothing_more_when_the_description_fails() -> None:
+    recording = RecordingHandle(hang=True)  # describe hangs too; the diagnosis gives up in time
+    with (
+        patch("temporal_runtime_client._handle._DIAGNOSIS_TIMEOUT", 0.05),
+        pytest.raises(TimeoutError) as info,
+    ):
+        await _handle(recording).result(timeout=0.05)
+    assert str(info.value) == "Workflow 'cart-1' did not finish within 0:00:00.050000; it is still running"
 
 
 async def test_a_workflow_that_timed_out_is_not_mistaken_for_the_result_timeout() -> None:

@@ -227,6 +227,23 @@ def test_duplicate_name_across_two_implementations() -> None:
     assert reg.get("unit.dup") is first
 
 
+def test_duplicate_activity_name_shows_how_to_rename() -> None:
+    reg: Registry[ActivityDefinition[Any, Any]] = Registry("activity")
+    activity_def("unit.dup2", Args=GreetArgs, registry=reg)(first_impl)
+    with pytest.raises(DuplicateNameError) as info:
+        activity_def("unit.dup2", Args=GreetArgs, registry=reg)(second_impl)
+    assert 'activity_def("new-name", Args=...)(second_impl)' in str(info.value)
+
+
+async def test_arguments_of_another_model_class_name_that_class() -> None:
+    with pytest.raises(InvalidArgumentsError) as info:
+        await greet(Other(value=1))  # type: ignore[arg-type]  # deliberately the wrong DTO
+    assert str(info.value) == (
+        "Activity 'unit.greet' got invalid arguments. Got an Other where GreetArgs is expected. "
+        "Invalid GreetArgs: name: Field required"
+    )
+
+
 def test_same_implementation_registered_again_replaces_quietly() -> None:
     reg: Registry[ActivityDefinition[Any, Any]] = Registry("activity")
     activity_def("unit.same", Args=GreetArgs, registry=reg)(first_impl)

@@ -351,6 +351,26 @@ def test_validate_look_alike_with_missing_field_fails(codec: DtoCodec) -> None:
     assert "quantity" in str(info.value)
 
 
+def test_validate_names_the_class_of_a_wrong_model(codec: DtoCodec) -> None:
+    with pytest.raises(InvalidArgumentsError) as info:
+        codec.validate(Address(street="s", city="c"), Item)
+    assert str(info.value) == (
+        "Got an Address where Item is expected. Invalid Item: sku: Field required; quantity: Field required"
+    )
+
+
+def test_validate_of_plain_values_or_a_look_alike_names_no_class(codec: DtoCodec) -> None:
+    with pytest.raises(InvalidArgumentsError) as info:
+        codec.validate({"sku": "a"}, Item)
+    assert str(info.value) == "Invalid Item: quantity: Field required"
+
+    # The same DTO as seen from the other side of the sandbox, say: another class of the same name.
+    look_alike = type("Item", (BaseModel,), {"__annotations__": {"sku": str}})
+    with pytest.raises(InvalidArgumentsError) as info:
+        codec.validate(look_alike(sku="a"), Item)
+    assert str(info.value) == "Invalid Item: quantity: Field required"
+
+
 @pytest.mark.parametrize("hint", [None, Any, object])
 def test_validate_with_any_hint_returns_value_untouched(codec: DtoCodec, hint: object) -> None:
     value = {"sku": "a", "extra": object()}

@@ -229,7 +229,8 @@ async def test_proxy_options_set_id_and_memo(engine: TemporalEngine) -> None:
     handle = await client.async_.run(Step(label="m"))
     assert handle.id == workflow_id
     description = await handle.describe()
-    assert await description.memo_value("owner") == "team-a"
+    assert description.memo == {"owner": "team-a"}
+    assert description.method == "run"
     await handle.terminate()
 
 

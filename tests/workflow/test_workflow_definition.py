@@ -136,7 +136,7 @@ class UnitDefMethodsWorkflow(Workflow, registry=REGISTRY):
     ) -> str:
         return f"{order.order_id}:{count}:{label}:{len(items or [])}"
 
-    async def untyped(self, value) -> object:  # type: ignore[no-untyped-def]
+    async def untyped(self, value: Any) -> object:
         return value
 
     async def fails(self) -> None:
@@ -438,6 +438,42 @@ def test_var_keyword_in_entry_method_rejected() -> None:
     assert "options" in str(info.value)
 
 
+def test_unannotated_entry_method_parameter_rejected() -> None:
+    async def run(self: Any, order, count: int) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    with pytest.raises(DefinitionError) as info:
+        define_module_level("UnitDefUnannotated", {"run": run}, registry=Registry("workflow"))
+    message = str(info.value)
+    assert "UnitDefUnannotated.run: parameter 'order' has no type annotation" in message
+    assert "`order: typing.Any` if any JSON value is meant" in message
+    assert "'count'" not in message
+
+
+def test_unannotated_handler_parameter_rejected_with_every_problem() -> None:
+    async def approve(self: Any, who) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    def status(self: Any, verbose) -> str:  # type: ignore[no-untyped-def]
+        return ""
+
+    body = {"run": _entry, "approve": wf_signal("approve")(approve), "status": wf_query()(status)}
+    with pytest.raises(DefinitionError) as info:
+        define_module_level("UnitDefUnannotatedHandlers", body, registry=Registry("workflow"))
+    message = str(info.value)
+    assert "UnitDefUnannotatedHandlers.approve: parameter 'who' has no type annotation" in message
+    assert "UnitDefUnannotatedHandlers.status: parameter 'verbose' has no type annotation" in message
+
+
+def test_parameter_annotated_any_is_accepted() -> None:
+    async def run(self: Any, payload: Any) -> Any:
+        return payload
+
+    cls = define_module_level("UnitDefExplicitAny", {"run": run}, registry=Registry("workflow"))
+    marker = object()
+    assert definition_of(cls).entry("run").bind((marker,), {}) == {"payload": marker}
+
+
 @pytest.mark.parametrize("bad_name", ["", "   "])
 def test_empty_workflow_name_rejected(bad_name: str) -> None:
     with pytest.raises(DefinitionError) as info:
@@ -507,6 +543,7 @@ def test_duplicate_workflow_name_names_both_classes() -> None:
     assert "unit-def-duplicate" in message
     assert f"{__name__}.UnitDefDupFirst" in message
     assert f"{__name__}.UnitDefDupSecond" in message
+    assert 'class UnitDefDupSecond(Workflow, name="new-name")' in message
     assert DUP_REGISTRY.get("unit-def-duplicate") is definition_of(UnitDefDupFirst)
 
 
@@ -719,7 +756,7 @@ def test_bind_invalid_primitive() -> None:
     assert "'count'" in str(info.value)
 
 
-def test_bind_untyped_parameter_passes_value_through() -> None:
+def test_bind_any_parameter_passes_value_through() -> None:
     marker = object()
     assert _spec("untyped").bind((marker,), {}) == {"value": marker}
 

@@ -1,8 +1,10 @@
-"""temporal-runtime client layer: the workflow client proxy, ``MethodHandle`` and start options."""
+"""temporal-runtime client layer: the workflow client proxy, ``MethodHandle``, run descriptions and
+start options."""
 
 from ._client import WorkflowClient
+from ._description import WorkflowDescription, WorkflowStatus, WorkflowTaskFailure
 from ._errors import translate_error
-from ._handle import MethodHandle, WorkflowStatus
+from ._handle import MethodHandle
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
 
@@ -13,7 +15,9 @@ __all__ = [
     "MethodHandle",
     "StartOptions",
     "WorkflowClient",
+    "WorkflowDescription",
     "WorkflowProxy",
     "WorkflowStatus",
+    "WorkflowTaskFailure",
     "translate_error",
 ]

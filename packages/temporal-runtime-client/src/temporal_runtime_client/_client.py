@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any, Concatenate, cast
 
@@ -15,14 +15,16 @@ import temporalio.converter
 from temporal_runtime_core import (
     DefinitionError,
     Duration,
+    EngineError,
     WorkflowRegistry,
     default_workflow_registry,
     to_timedelta,
 )
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
 
+from ._description import WorkflowDescription, WorkflowStatus
 from ._errors import raise_translated
-from ._handle import MethodHandle, WorkflowStatus
+from ._handle import MethodHandle
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
@@ -33,17 +35,30 @@ _NO_KWARGS: Mapping[str, Any] = MappingProxyType({})
 
 
 class WorkflowClient:
-    """Workflow operations bound to one temporalio ``Client`` and a default task queue."""
+    """Workflow operations bound to one temporalio ``Client`` and a default task queue.
+
+    ``worker_workflows`` names, by task queue, the workflow types that this process's workers serve
+    (the engine passes what its worker was built with). Starting a workflow on one of those task
+    queues that its worker does not serve raises :class:`EngineError` at once: every worker polling a
+    task queue must serve the same workflows, and a workflow task for an unknown type fails on that
+    worker again and again while the caller waits. Task queues not named here are served elsewhere,
+    as far as this client knows, and are not checked.
+    """
 
     def __init__(
         self,
         client: temporalio.client.Client,
         task_queue: str,
         workflow_registry: WorkflowRegistry | None = None,
+        *,
+        worker_workflows: Mapping[str, Collection[str]] | None = None,
     ) -> None:
         self._client = client
         self.task_queue = task_queue
         self._registry = workflow_registry if workflow_registry is not None else default_workflow_registry
+        self._worker_workflows: dict[str, frozenset[str]] = {
+            queue: frozenset(names) for queue, names in (worker_workflows or {}).items()
+        }
         self._memo_payloads_safe = _encodes_plainly(client.data_converter)
         self._memo_payloads: dict[str, temporalio.api.common.v1.Payload] = {}
 
@@ -66,6 +81,8 @@ class WorkflowClient:
         spec = defn.entry(method)
         bound = spec.bind(args, kwargs or _NO_KWARGS)
         opts = options or _DEFAULT_OPTIONS
+        task_queue = opts.task_queue or self.task_queue
+        self._check_served(defn, task_queue)
         workflow_id = opts.id or f"{defn.name}.{method}-{uuid.uuid4().hex}"
         start_kwargs = opts.to_temporal(method)
         memo_payload = self._method_memo_payload(method)
@@ -76,13 +93,27 @@ class WorkflowClient:
                 defn.name,
                 {"method": method, "kwargs": bound},
                 id=workflow_id,
-                task_queue=opts.task_queue or self.task_queue,
+                task_queue=task_queue,
                 result_type=spec.return_type,
                 **start_kwargs,
             )
         except Exception as exc:
             raise_translated(exc, workflow_id=workflow_id)
-        return MethodHandle(handle, defn, method)
+        return MethodHandle(handle, defn, method, client=self._client)
+
+    def _check_served(self, defn: WorkflowDefinition, task_queue: str) -> None:
+        """Raise when this process's worker polls ``task_queue`` but does not serve ``defn``."""
+        served = self._worker_workflows.get(task_queue)
+        if served is None or defn.name in served:
+            return
+        raise EngineError(
+            f"Workflow {defn.name!r} ({defn.origin}) is not served by this engine's worker on task queue "
+            f"{task_queue!r}, which serves {', '.join(sorted(served)) or 'no workflows'}: the worker "
+            "serves what was registered when engine.start() ran, so this run would wait forever while "
+            "the worker fails its workflow task. Import the module that defines "
+            f"{defn.workflow_class.__name__} before engine.start() (in every worker process), or start "
+            "it on a task queue whose worker serves it (task_queue=...)"
+        )
 
     def _method_memo_payload(self, method: str) -> temporalio.api.common.v1.Payload | None:
         """The memo value recording ``method``, encoded once per method, when that is safe.
@@ -137,8 +168,16 @@ class WorkflowClient:
     # --- existing runs -------------------------------------------------------------------------
 
     def get_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
-        """A handle for an existing workflow id (no server call is made; results stay plain JSON)."""
-        return MethodHandle(self._client.get_workflow_handle(workflow_id, run_id=run_id))
+        """A handle for an existing workflow id (no server call is made; results stay plain JSON).
+
+        Its first signal, query or update looks the run's workflow type up (one ``describe`` call) to
+        check the name and arguments when this process defines that workflow, and warns otherwise.
+        """
+        return MethodHandle(
+            self._client.get_workflow_handle(workflow_id, run_id=run_id),
+            client=self._client,
+            registry=self._registry,
+        )
 
     async def get_typed_handle(self, workflow_id: str, run_id: str | None = None) -> MethodHandle[Any]:
         """A handle for an existing workflow id that knows its workflow class and entry method.
@@ -147,17 +186,19 @@ class WorkflowClient:
         so results, signals and queries are validated and typed as for a handle from a start call.
         Falls back to an untyped handle for workflows this process does not define.
         """
-        description = await self.get_handle(workflow_id, run_id).describe()
-        found = self._registry.get(description.workflow_type)
-        if not isinstance(found, WorkflowDefinition):
-            return self.get_handle(workflow_id, run_id)
-        memo = await description.memo()
-        method = memo.get(METHOD_MEMO_KEY)
+        try:
+            description = await self._client.get_workflow_handle(workflow_id, run_id=run_id).describe()
+            found = self._registry.get(description.workflow_type)
+            if not isinstance(found, WorkflowDefinition):
+                return self.get_handle(workflow_id, run_id)._of_unknown_type(description.workflow_type)
+            method = await description.memo_value(METHOD_MEMO_KEY, None)
+        except Exception as exc:
+            raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
         spec = found.entry_methods.get(method) if isinstance(method, str) else None
         handle = self._client.get_workflow_handle(
             workflow_id, run_id=run_id, result_type=spec.return_type if spec is not None else None
         )
-        return MethodHandle(handle, found, spec.name if spec is not None else None)
+        return MethodHandle(handle, found, spec.name if spec is not None else None, client=self._client)
 
     async def signal(self, workflow_id: str, name: str, *args: Any) -> None:
         await (await self.get_typed_handle(workflow_id)).signal(name, *args)
@@ -170,6 +211,10 @@ class WorkflowClient:
 
     async def get_status(self, workflow_id: str) -> WorkflowStatus:
         return await self.get_handle(workflow_id).status()
+
+    async def describe(self, workflow_id: str, run_id: str | None = None) -> WorkflowDescription:
+        """The run's description, naming the workflow-task failure that keeps it stuck, if any."""
+        return await self.get_handle(workflow_id, run_id).describe()
 
     async def cancel(self, workflow_id: str) -> None:
         await self.get_handle(workflow_id).cancel()

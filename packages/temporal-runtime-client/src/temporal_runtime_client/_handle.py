@@ -3,35 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import warnings
 from collections.abc import Awaitable
-from enum import Enum
-from typing import Any, cast
+from types import MappingProxyType
+from typing import Any, Final, cast
 
 import temporalio.client
 
-from temporal_runtime_core import Duration, to_timedelta
+from temporal_runtime_core import Duration, WorkflowRegistry, to_timedelta
 from temporal_runtime_workflow import MessageKind, MethodSpec, WorkflowDefinition
 
+from ._description import WorkflowDescription, WorkflowStatus
 from ._errors import raise_translated
+from ._options import METHOD_MEMO_KEY
+from ._task_failure import last_task_failure, stuck_explanation
 
-__all__ = ["MethodHandle", "WorkflowStatus"]
+__all__ = ["MethodHandle"]
 
-
-class WorkflowStatus(Enum):
-    """The status of a workflow execution."""
-
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    CANCELED = "CANCELED"
-    TERMINATED = "TERMINATED"
-    CONTINUED_AS_NEW = "CONTINUED_AS_NEW"
-    TIMED_OUT = "TIMED_OUT"
-    UNKNOWN = "UNKNOWN"
-
-    @classmethod
-    def from_temporal(cls, status: temporalio.client.WorkflowExecutionStatus | None) -> WorkflowStatus:
-        return cls.UNKNOWN if status is None else cls.__members__.get(status.name, cls.UNKNOWN)
+_DIAGNOSIS_TIMEOUT: Final = 5.0
+"""Seconds a timed-out ``result()`` may spend finding out why the run is stuck."""
 
 
 async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | None) -> T:
@@ -44,7 +36,12 @@ async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | Non
 class MethodHandle[R]:
     """A workflow run started through temporal-runtime.
 
-    ``await handle.result()`` returns the entry method's result, typed ``R``.
+    ``await handle.result()`` returns the entry method's result, typed ``R``. A handle made from a
+    workflow id alone (``engine.get_handle(id)``) knows no workflow class; given ``registry``, its
+    first signal, query or update looks the run's workflow type up there (one ``describe`` call), so
+    that a misspelt name or a wrong argument is caught as on a typed handle. Its results stay plain
+    JSON values either way. ``client`` lets :meth:`describe` read the run's history to name the
+    failure of a stuck run.
     """
 
     def __init__(
@@ -52,10 +49,17 @@ class MethodHandle[R]:
         handle: temporalio.client.WorkflowHandle[Any, Any],
         definition: WorkflowDefinition | None = None,
         method: str | None = None,
+        *,
+        client: temporalio.client.Client | None = None,
+        registry: WorkflowRegistry | None = None,
     ) -> None:
         self._handle = handle
         self._definition = definition
         self._method = method
+        self._client = client
+        self._registry = registry if definition is None else None
+        self._looked_up: WorkflowDefinition | None = None
+        self._unknown_type: str | None = None
 
     @property
     def id(self) -> str:
@@ -81,8 +85,9 @@ class MethodHandle[R]:
         """Wait for the run to finish and return its result.
 
         Raises :class:`TimeoutError` if ``timeout`` (seconds or timedelta) passes first (the workflow
-        keeps running), or a :class:`WorkflowError` subclass if the run failed, was cancelled,
-        terminated or timed out.
+        keeps running; when its workflow task keeps failing, or no worker picks it up, the message
+        says so), or a :class:`WorkflowError` subclass if the run failed, was cancelled, terminated
+        or timed out.
         """
         if timeout is None:  # the common case, without the extra coroutine layer of _translated
             try:
@@ -98,22 +103,33 @@ class MethodHandle[R]:
         except TimeoutError:
             if not deadline.expired():
                 raise  # the workflow itself timed out (WorkflowTimedOutError)
-            raise TimeoutError(
-                f"Workflow {self.id!r} did not finish within {limit}; it is still running"
-            ) from None
+        why = await self._why_stuck()
+        raise TimeoutError(
+            f"Workflow {self.id!r} did not finish within {limit}; it is still running"
+            + (f", but {why}" if why else "")
+        ) from None
+
+    async def _why_stuck(self) -> str | None:
+        """What keeps the run from finishing, when the server's description says (never raises: a
+        caller whose wait timed out gets its TimeoutError either way)."""
+        try:
+            async with asyncio.timeout(_DIAGNOSIS_TIMEOUT):
+                described = await self._handle.describe()
+                return stuck_explanation(described, await last_task_failure(self._client, described))
+        except Exception:
+            return None
 
     async def signal(self, name: str, *args: Any) -> None:
         """Send signal ``name`` with ``args`` (validated against the handler when the type is known)."""
-        values = _bind(self._handler("signal", name), args)
+        values = _bind(await self._handler("signal", name), args)
         await _translated(self._handle.signal(name, args=values), self.id, self.run_id)
 
     async def query(self, name: str, *args: Any) -> Any:
         """Ask query ``name`` and return its answer (typed by the handler when the type is known)."""
-        spec = self._handler("query", name)
+        spec = await self._handler("query", name)
         values = _bind(spec, args)
-        result_type = spec.return_type if spec is not None else None
         return await _translated(
-            self._handle.query(name, args=values, result_type=result_type), self.id, self.run_id
+            self._handle.query(name, args=values, result_type=self._result_type(spec)), self.id, self.run_id
         )
 
     async def update(self, name: str, *args: Any) -> Any:
@@ -121,11 +137,12 @@ class MethodHandle[R]:
 
         Raises :class:`UpdateFailedError` when the handler raises or the arguments are rejected.
         """
-        spec = self._handler("update", name)
+        spec = await self._handler("update", name)
         values = _bind(spec, args)
-        result_type = spec.return_type if spec is not None else None
         return await _translated(
-            self._handle.execute_update(name, args=values, result_type=result_type), self.id, self.run_id
+            self._handle.execute_update(name, args=values, result_type=self._result_type(spec)),
+            self.id,
+            self.run_id,
         )
 
     async def cancel(self) -> None:
@@ -136,20 +153,86 @@ class MethodHandle[R]:
         """End the workflow at once, recording ``reason``; no workflow code runs."""
         await _translated(self._handle.terminate(reason=reason), self.id, self.run_id)
 
-    async def describe(self) -> temporalio.client.WorkflowExecutionDescription:
-        """The server's description of this execution (status, times, type, ...)."""
-        return await _translated(self._handle.describe(), self.id, self.run_id)
+    async def describe(self) -> WorkflowDescription:
+        """What the server knows about this run: status, type, entry method, times, and the
+        :class:`WorkflowTaskFailure` that keeps it stuck, if any (read from the run's history only
+        while its workflow task is being retried)."""
+        described = await _translated(self._handle.describe(), self.id, self.run_id)
+        memo = dict(await _translated(described.memo(), self.id, self.run_id))
+        method = memo.pop(METHOD_MEMO_KEY, None)
+        failure = await _translated(last_task_failure(self._client, described), self.id, self.run_id)
+        return WorkflowDescription(
+            workflow_id=described.id,
+            run_id=described.run_id,
+            workflow_type=described.workflow_type,
+            method=method if isinstance(method, str) else None,
+            memo=MappingProxyType(memo),
+            status=WorkflowStatus.from_temporal(described.status),
+            task_queue=described.task_queue,
+            start_time=described.start_time,
+            close_time=described.close_time,
+            history_length=described.history_length,
+            last_task_failure=failure,
+            temporal_description=described,
+        )
 
     async def status(self) -> WorkflowStatus:
         """The execution's current status."""
-        return WorkflowStatus.from_temporal((await self.describe()).status)
+        described = await _translated(self._handle.describe(), self.id, self.run_id)
+        return WorkflowStatus.from_temporal(described.status)
 
-    def _handler(self, kind: MessageKind, name: str) -> MethodSpec | None:
-        """The handler's spec when the workflow class is known (None for a handle by id only)."""
-        return None if self._definition is None else self._definition.handler(kind, name)
+    async def _handler(self, kind: MessageKind, name: str) -> MethodSpec | None:
+        """The handler's spec when the workflow class is known, or can be looked up (None for a run
+        whose workflow type this process does not define)."""
+        definition = self._definition or self._looked_up
+        if definition is None and (self._registry is not None or self._unknown_type is not None):
+            definition = self._looked_up = await self._look_up(kind, name)
+        return None if definition is None else definition.handler(kind, name)
+
+    async def _look_up(self, kind: MessageKind, name: str) -> WorkflowDefinition | None:
+        """The definition of the run's workflow type in the registry; warns (once per handle) and
+        stops looking when this process does not define it."""
+        workflow_type = self._unknown_type
+        if workflow_type is None:
+            described = await _translated(self._handle.describe(), self.id, self.run_id)
+            workflow_type = described.workflow_type
+            found = None if self._registry is None else self._registry.get(workflow_type)
+            if isinstance(found, WorkflowDefinition):
+                self._registry = None
+                return found
+        self._registry = self._unknown_type = None  # one look-up, one warning per handle
+        warnings.warn(
+            f"Workflow {self.id!r} is of type {workflow_type!r}, which this process does not define: "
+            f"{kind} {name!r} is sent unchecked. Import the module that defines the workflow class to "
+            "have names and arguments checked before sending",
+            UserWarning,
+            stacklevel=2,
+            skip_file_prefixes=_sdk_directories(),  # point at the caller's line, not ours
+        )
+        return None
+
+    def _of_unknown_type(self, workflow_type: str) -> MethodHandle[R]:
+        """Mark this by-id handle's run as of ``workflow_type``, which this process does not define:
+        its first signal, query or update warns without looking the type up again."""
+        self._registry, self._unknown_type = None, workflow_type
+        return self
+
+    def _result_type(self, spec: MethodSpec | None) -> Any:
+        """The answer's type: the handler's return type on a typed handle; plain JSON on one by id."""
+        return spec.return_type if spec is not None and self._definition is not None else None
 
     def __repr__(self) -> str:
         return f"<MethodHandle id={self.id!r} run_id={self.run_id!r} method={self._method!r}>"
+
+
+def _sdk_directories() -> tuple[str, ...]:
+    """The directories of temporal-runtime's packages loaded in this process."""
+    files = [
+        getattr(module, "__file__", None)
+        for name, module in list(sys.modules.items())
+        if name.startswith("temporal_runtime") and "." not in name
+    ]
+    return tuple(os.path.dirname(file) + os.sep for file in files if isinstance(file, str))
 
 
 def _bind(spec: MethodSpec | None, args: tuple[Any, ...]) -> list[Any]:

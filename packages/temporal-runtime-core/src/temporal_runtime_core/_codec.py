@@ -85,7 +85,13 @@ class DtoCodec:
             return value
         if type(value) is type_hint:
             return value
-        return self.decode(self.encode(value), type_hint)
+        try:
+            return self.decode(self.encode(value), type_hint)
+        except InvalidArgumentsError as exc:
+            given = _given_instead(value, type_hint)
+            if given is None:
+                raise
+            raise InvalidArgumentsError(f"{given} {exc}") from exc.__cause__
 
     def adapter(self, type_hint: object) -> TypeAdapter[Any]:
         """A cached ``TypeAdapter`` for ``type_hint``."""
@@ -101,6 +107,19 @@ class DtoCodec:
         else:
             self._adapters.move_to_end(type_hint)
         return adapter
+
+
+_PLAIN_JSON_TYPES: Final = (dict, list, tuple, str, int, float, bool, type(None))
+
+
+def _given_instead(value: object, type_hint: object) -> str | None:
+    """``"Got a Payment where Order is expected."`` when ``value`` is an object of another named
+    class (a model or dataclass of the wrong type), so that its failed fields are not the whole story."""
+    given = type(value).__name__
+    if isinstance(value, _PLAIN_JSON_TYPES) or given == type_name(type_hint):
+        return None  # plain JSON values say enough; a same-named class is a look-alike (the sandbox's)
+    article = "an" if given[:1].lower() in "aeiou" else "a"
+    return f"Got {article} {given} where {type_name(type_hint)} is expected."
 
 
 def _model_json(model: BaseModel) -> bytes:

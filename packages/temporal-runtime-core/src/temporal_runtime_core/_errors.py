@@ -118,9 +118,21 @@ class DuplicateNameError(DefinitionError):
         self.new = new
         super().__init__(
             f"Conflicting {kind} name {name!r}: already registered by {existing}, "
-            f"now defined again by {new}. Give one of them a different name "
+            f"now defined again by {new}. {_rename_hint(kind, new)} "
             f"(names must be unique per registry)."
         )
+
+
+def _rename_hint(kind: str, new: str) -> str:
+    """How to give the definition at ``new`` (``module.qualname``) another name, in code."""
+    local = new.rpartition(".")[2]
+    if kind == "workflow":
+        return (
+            f'Give one of them another name in its class statement: class {local}(Workflow, name="new-name")'
+        )
+    if kind == "activity":
+        return f'Give one of them another name: activity_def("new-name", Args=...)({local})'
+    return "Give one of them a different name"
 
 
 class InvalidOptionError(TemporalRuntimeError, ValueError):

@@ -22,6 +22,7 @@ from temporal_runtime_client import (
     MethodHandle,
     StartOptions,
     WorkflowClient,
+    WorkflowDescription,
     WorkflowProxy,
     WorkflowStatus,
 )
@@ -230,7 +231,10 @@ class TemporalEngine:
             client = self._server.client
         else:
             client = await connect(self._connection, plugin)
-        self._client = WorkflowClient(client, self.task_queue, self.workflow_registry)
+        serves = {self.task_queue: [d.name for d in served.workflows]} if self._start_worker else None
+        self._client = WorkflowClient(
+            client, self.task_queue, self.workflow_registry, worker_workflows=serves
+        )
         if self._start_worker:
             try:
                 self._worker = EngineWorker.start(client, self._worker_settings, served)
@@ -397,6 +401,10 @@ class TemporalEngine:
     async def get_status(self, workflow_id: str) -> WorkflowStatus:
         """The status of workflow ``workflow_id``."""
         return await self.client.get_status(workflow_id)
+
+    async def describe(self, workflow_id: str, run_id: str | None = None) -> WorkflowDescription:
+        """Workflow ``workflow_id``'s description; ``last_task_failure`` says why a stuck run is stuck."""
+        return await self.client.describe(workflow_id, run_id)
 
     async def cancel(self, workflow_id: str) -> None:
         """Request cancellation of workflow ``workflow_id``."""

@@ -36,6 +36,12 @@ class MethodSpec:
                     f"{owner}.{name}: *args/**kwargs are not supported in workflow methods; "
                     f"declare each parameter by name (parameter {param.name!r})"
                 )
+            if param.annotation is inspect.Parameter.empty:
+                raise DefinitionError(
+                    f"{owner}.{name}: parameter {param.name!r} has no type annotation, so its value "
+                    f"would not be validated; annotate it (e.g. `{param.name}: MyModel`), or write "
+                    f"`{param.name}: typing.Any` if any JSON value is meant"
+                )
         self.parameters: tuple[inspect.Parameter, ...] = tuple(params)
         # Names that a plain positional call fills in order (None if a parameter is keyword-only).
         self._positional_names: tuple[str, ...] | None = (

@@ -5,7 +5,14 @@ Business code imports everything from here::
     from temporal_runtime import TemporalEngine, Workflow, activity_def, wf_query, wf_signal
 """
 
-from temporal_runtime_client import MethodHandle, StartOptions, WorkflowProxy, WorkflowStatus
+from temporal_runtime_client import (
+    MethodHandle,
+    StartOptions,
+    WorkflowDescription,
+    WorkflowProxy,
+    WorkflowStatus,
+    WorkflowTaskFailure,
+)
 from temporal_runtime_core import (
     ActivityDefinition,
     ActivityFailedError,
@@ -91,12 +98,14 @@ __all__ = [
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelledError",
+    "WorkflowDescription",
     "WorkflowError",
     "WorkflowFailedError",
     "WorkflowNotFoundError",
     "WorkflowProxy",
     "WorkflowRegistry",
     "WorkflowStatus",
+    "WorkflowTaskFailure",
     "WorkflowTerminatedError",
     "WorkflowTimedOutError",
     "__version__",
