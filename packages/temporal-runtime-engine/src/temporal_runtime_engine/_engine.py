@@ -36,7 +36,7 @@ from temporal_runtime_workflow import AnyRetryPolicy, Workflow
 
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
-from ._worker import EngineWorker, WorkerSettings
+from ._worker import EngineWorker, WorkerSettings, exception_types
 
 __all__ = ["TemporalEngine"]
 
@@ -57,6 +57,10 @@ class TemporalEngine:
     standard ``TEMPORAL_*`` environment variables and profile file instead. Connection problems
     (wrong host, wrong namespace, TLS mismatch) raise :class:`EngineConnectionError` within
     ``connect_timeout`` seconds.
+
+    ``workflow_failure_exceptions`` lists exception types that fail a run in every workflow the
+    worker serves; any other exception that is not one of the SDK's errors or ``WorkflowFailure``
+    fails only the workflow task, which Temporal retries (see docs/failures.md).
 
     Use ``async with TemporalEngine(...) as engine:`` or call :meth:`start` / :meth:`stop`.
     Import the modules defining workflows and activities *before* starting: the worker serves what
@@ -88,6 +92,7 @@ class TemporalEngine:
         activity_registry: ActivityRegistry | None = None,
         sandbox_passthrough: Iterable[str] = (),
         max_concurrent_activities: int | None = None,
+        workflow_failure_exceptions: Iterable[type[Exception]] = (),
     ) -> None:
         self._worker_settings = WorkerSettings(
             _require_name("task_queue", task_queue),
@@ -95,6 +100,7 @@ class TemporalEngine:
             default_activity_registry if activity_registry is None else activity_registry,
             tuple(sandbox_passthrough),
             max_concurrent_activities,
+            exception_types(workflow_failure_exceptions),
         )
         self._connection = ConnectionSettings.from_options(
             url,

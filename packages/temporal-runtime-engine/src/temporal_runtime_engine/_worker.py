@@ -11,14 +11,20 @@ from typing import Any
 import temporalio.client
 import temporalio.worker
 
-from temporal_runtime_core import ActivityDefinition, ActivityRegistry, EngineError, WorkflowRegistry
+from temporal_runtime_core import (
+    ActivityDefinition,
+    ActivityRegistry,
+    EngineError,
+    InvalidOptionError,
+    WorkflowRegistry,
+)
 from temporal_runtime_workflow import WorkflowDefinition, register_worker_activities
 
 from ._activities import temporal_activity
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
 
-__all__ = ["EngineWorker", "Served", "WorkerSettings"]
+__all__ = ["EngineWorker", "Served", "WorkerSettings", "exception_types"]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -40,6 +46,8 @@ class WorkerSettings:
     activity_registry: ActivityRegistry
     sandbox_passthrough: tuple[str, ...] = ()
     max_concurrent_activities: int | None = None
+    workflow_failure_exceptions: tuple[type[Exception], ...] = ()
+    """Exception types that fail a run instead of its workflow task, in every workflow served."""
 
     def served(self) -> Served:
         """What the registries hold right now (modules imported later are not served)."""
@@ -74,13 +82,15 @@ class EngineWorker:
                 "start_worker=True but no workflows or activities are registered. Import the modules "
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
             )
-        with sandbox_errors_explained():
+        with sandbox_errors_explained(served.workflows):
             worker = temporalio.worker.Worker(
                 client,
                 task_queue=settings.task_queue,
                 workflows=[d.adapter_class for d in served.workflows],
                 activities=[temporal_activity(a) for a in served.activities],
                 max_concurrent_activities=settings.max_concurrent_activities,
+                # temporalio re-imports these inside the sandbox, by module and name
+                workflow_failure_exception_types=settings.workflow_failure_exceptions,
             )
         register_worker_activities(settings.task_queue, _names(served.activities))
         task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {settings.task_queue}")
@@ -101,6 +111,27 @@ class EngineWorker:
             await self._task
         except Exception:
             log.exception("temporal-runtime: worker stopped with an error")
+
+
+def exception_types(value: Iterable[object]) -> tuple[type[Exception], ...]:
+    """``TemporalEngine(workflow_failure_exceptions=...)`` checked: exception classes defined at
+    module level (temporalio imports each again inside the workflow sandbox by module and name)."""
+    if isinstance(value, type):
+        value = (value,)
+    types: list[type[Exception]] = []
+    for item in value:
+        if not (isinstance(item, type) and issubclass(item, Exception)):
+            raise InvalidOptionError(
+                "TemporalEngine(workflow_failure_exceptions=...) takes exception classes, e.g. "
+                f"workflow_failure_exceptions=[OrderRejected], got {item!r}"
+            )
+        if "<locals>" in item.__qualname__:
+            raise InvalidOptionError(
+                f"TemporalEngine(workflow_failure_exceptions=...): {item.__qualname__} is defined inside a "
+                "function; define it at module level: the workflow sandbox imports it by module and name"
+            )
+        types.append(item)
+    return tuple(types)
 
 
 def _names(activities: Iterable[ActivityDefinition[Any, Any]]) -> frozenset[str]:
