@@ -73,6 +73,9 @@ class OrderWorkflow(Workflow, failure_exceptions=(OrderRejected,)):
             return self.misspeled  # type: ignore[attr-defined,no-any-return]  # the bug
         return f"repaired {repair.key}"
 
+    async def impatient(self, order: Order) -> None:
+        await self.wait_until(lambda: self.closed, timeout=0.2)
+
     async def noting(self, order: Order) -> list[str]:
         await self.wait_until(lambda: self.closed)
         return self.notes
@@ -153,6 +156,13 @@ async def test_a_workflow_failure_fails_the_run_with_its_type_and_details(engine
     assert info.value.details == ({"available": 100},)
     assert "OutOfStock: only 100 left for o-2" in str(info.value)
     assert await handle.status() is WorkflowStatus.FAILED
+
+
+async def test_a_timeout_fails_the_run_as_in_temporalio(engine: TemporalEngine) -> None:
+    handle = await engine.start(OrderWorkflow.impatient, Order(order_id="o-8"))
+    with pytest.raises(WorkflowFailedError, match=r"TimeoutError: wait_until\(\) condition not met") as info:
+        await handle.result(timeout=10)
+    assert info.value.error_type == "TimeoutError"
 
 
 @pytest.fixture

@@ -144,3 +144,22 @@ async def test_a_restricted_import_in_a_workflow_module_stops_the_worker_start_w
     async with fixed:
         workflow = sandbox_httpx_workflow.HttpxImportingWorkflow
         assert await fixed.execute(workflow.run) == "httpx"
+
+
+def test_other_import_time_errors_keep_their_cause_and_read_as_one_sentence() -> None:
+    from temporal_runtime_engine._sandbox import sandbox_errors_explained
+
+    def validate() -> None:  # what temporalio's worker raises when importing a workflow module fails
+        try:
+            raise ValueError("settings file missing.")
+        except ValueError as exc:
+            raise RuntimeError("Failed validating workflow Reports") from exc
+
+    with pytest.raises(DefinitionError) as info, sandbox_errors_explained():
+        validate()
+    assert str(info.value).startswith(
+        "Cannot serve workflow 'Reports': importing its module again inside Temporal's workflow sandbox "
+        "raised ValueError: settings file missing. Workflow modules must be safe to import more than once"
+    )
+    assert ".." not in str(info.value)
+    assert isinstance(info.value.__cause__, RuntimeError)

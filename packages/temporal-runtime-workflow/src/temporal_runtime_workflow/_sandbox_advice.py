@@ -46,7 +46,8 @@ def explain_sandbox_violation(
     if module is not None:
         message = (
             f"{workflow} imports {module}, which uses {call} at import time: Temporal's workflow sandbox "
-            f"forbids that, because workflow code must be deterministic. {_passthrough_advice(module)}"
+            "forbids that, because workflow code must be deterministic. "
+            f"{_passthrough_advice(module, workflow_modules)}"
         )
     elif at_import:
         message = (
@@ -106,25 +107,39 @@ def _planned(member: str, what: str) -> str:
     return f"pass the value in as an argument (a deterministic self.{member}() is coming)"
 
 
-def _passthrough_advice(module: str) -> str:
-    top = module.split(".", 1)[0]
+def _passthrough_advice(module: str, workflow_modules: Collection[str]) -> str:
+    top = _top(module)
     if top in sys.stdlib_module_names:
         return f"Import {module} only in activity modules and use it from an activity."
+    # The sandbox passes a module's submodules through with it: name the whole package unless it
+    # holds workflow modules, whose isolation is the point of the sandbox.
+    shared = module if top in {_top(m) for m in workflow_modules} else top
     return (
-        f"If {top} is safe to share with workflow code (no I/O, threads or global state that "
+        f"If {shared} is safe to share with workflow code (no I/O, threads or global state that "
         "workflow code relies on), let it through the sandbox: "
-        f'TemporalEngine(sandbox_passthrough=["{top}"]). Otherwise import it only in activity modules '
-        "and use it from an activity."
+        f'TemporalEngine(sandbox_passthrough=["{shared}"]). Otherwise import it only in activity '
+        "modules and use it from an activity."
     )
 
 
+def _top(module: str) -> str:
+    return module.split(".", 1)[0]
+
+
 def _imported_module(exc: BaseException, workflow_modules: Collection[str]) -> str | None:
-    """The module whose import made the violation, when it is not a workflow module: the outermost
-    module-level frame of the traceback that belongs to another module."""
+    """The module whose import made the violation, when it is not a workflow module: of the modules
+    being imported when it happened (the traceback's module-level frames, outermost first), the first
+    from another package than the workflows' (a third-party library), else the first that is not a
+    workflow module."""
+    importing: list[str] = []
     for frame, _ in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code.co_name != "<module>":
-            continue
         name = frame.f_globals.get("__name__")
-        if isinstance(name, str) and name not in workflow_modules and not name.startswith("temporalio"):
-            return name
-    return None
+        if (
+            frame.f_code.co_name == "<module>"
+            and isinstance(name, str)
+            and name not in workflow_modules
+            and not name.startswith("temporalio")
+        ):
+            importing.append(name)
+    tops = {_top(m) for m in workflow_modules}
+    return next((m for m in importing if _top(m) not in tops), importing[0] if importing else None)

@@ -63,4 +63,5 @@ def report_task_failure(exc: BaseException, *, workflow: str, where: str) -> Non
 
 def forget_task_failure() -> None:
     """The current run got past its failure (a fixed deploy): report a later one again."""
-    _reported.pop(temporalio.workflow.info().run_id, None)
+    if _reported:  # nearly always empty: no per-run cost
+        _reported.pop(temporalio.workflow.info().run_id, None)
