@@ -58,9 +58,8 @@ class TemporalEngine:
     (wrong host, wrong namespace, TLS mismatch) raise :class:`EngineConnectionError` within
     ``connect_timeout`` seconds.
 
-    ``workflow_failure_exceptions`` lists exception types that fail a run in every workflow the
-    worker serves; any other exception that is not one of the SDK's errors or ``WorkflowFailure``
-    fails only the workflow task, which Temporal retries (see docs/failures.md).
+    ``workflow_failure_exceptions`` lists exception types that fail the run (not only the workflow
+    task) in every workflow served; see docs/failures.md.
 
     Use ``async with TemporalEngine(...) as engine:`` or call :meth:`start` / :meth:`stop`.
     Import the modules defining workflows and activities *before* starting: the worker serves what
