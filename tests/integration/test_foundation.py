@@ -17,6 +17,7 @@ from temporal_runtime import (
     UnknownMethodError,
     Workflow,
     WorkflowFailedError,
+    WorkflowFailure,
     activity_def,
 )
 
@@ -60,6 +61,10 @@ async def explode(args: Greeting) -> None:
     raise ValueError(f"cannot greet {args.name}")
 
 
+class Refused(WorkflowFailure):
+    """A business outcome: raising it fails the run (other exceptions fail only the workflow task)."""
+
+
 class FoundationWorkflow(Workflow):
     async def hello(self, who: Greeting) -> Greeted:
         return await self.exec(greet, who, timeout=10)
@@ -83,7 +88,7 @@ class FoundationWorkflow(Workflow):
         )
 
     async def raise_in_workflow(self, who: Greeting) -> None:
-        raise ValueError(f"workflow refuses {who.name}")
+        raise Refused(f"workflow refuses {who.name}")
 
 
 async def test_immediate_call_returns_typed_result(engine: TemporalEngine) -> None:
@@ -149,11 +154,11 @@ async def test_activity_exception_type_and_message_reach_the_caller(engine: Temp
     assert ATTEMPTS[name] == 2  # the retry policy was applied
 
 
-async def test_workflow_exception_fails_the_workflow_not_the_task(engine: TemporalEngine) -> None:
+async def test_a_workflow_failure_fails_the_workflow_not_the_task(engine: TemporalEngine) -> None:
     wf = FoundationWorkflow.client(engine)
     with pytest.raises(WorkflowFailedError) as info:
         await asyncio.wait_for(wf.raise_in_workflow(Greeting(name="Bob")), 20)
-    assert info.value.error_type == "ValueError"
+    assert info.value.error_type == "Refused"
     assert "workflow refuses Bob" in str(info.value)
 
 
@@ -172,11 +177,11 @@ async def test_engine_used_before_start_raises() -> None:
         ({"method": "no_such_method", "kwargs": {}}, "UnknownMethodError", "no_such_method"),
         ({"method": "hello"}, "InvalidArgumentsError", "missing required argument 'who'"),
         ({"method": "hello", "kwargs": {"who": {"name": "x"}, "extra": 1}}, "InvalidArgumentsError", "extra"),
-        ({"method": 7, "kwargs": {}}, "InvalidArgumentsError", "payload"),
-        ("not an envelope", "InvalidArgumentsError", "payload"),
-        (["method", "hello"], "InvalidArgumentsError", "got list"),
-        (None, "InvalidArgumentsError", "got NoneType"),  # binary/null, not JSON
-        (b"\x00binary", "InvalidArgumentsError", "got bytes"),  # binary/plain, not JSON
+        ({"method": 7, "kwargs": {}}, "InvalidArgumentsError", 'whose "method" is a number (7)'),
+        ("not an envelope", "InvalidArgumentsError", "got a string ('not an envelope')"),
+        (["method", "hello"], "InvalidArgumentsError", "got a JSON list of 2 items"),
+        (None, "InvalidArgumentsError", "got null"),  # binary/null, not JSON
+        (b"\x00binary", "InvalidArgumentsError", "got binary data (7 bytes)"),  # binary/plain, not JSON
     ],
 )
 async def test_worker_rejects_bad_payloads_without_retrying(

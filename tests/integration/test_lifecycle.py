@@ -25,6 +25,7 @@ from temporal_runtime import (
     WorkflowAlreadyStartedError,
     WorkflowCancelledError,
     WorkflowFailedError,
+    WorkflowFailure,
     WorkflowNotFoundError,
     WorkflowStatus,
     WorkflowTerminatedError,
@@ -295,7 +296,7 @@ class FlakyWorkflow(Workflow):
     async def attempt(self, key: str) -> int:
         run = await self.exec(count_run, FlakyKey(key=key), timeout=5)
         if run < 2:
-            raise RuntimeError("first run fails")
+            raise WorkflowFailure("first run fails")  # fails the run; its retry policy starts another
         return run
 
 

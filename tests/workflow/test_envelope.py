@@ -117,11 +117,54 @@ def test_unknown_methods_list_the_entry_methods() -> None:
         _read(b'{"method": "nope", "kwargs": {}}')
 
 
-@pytest.mark.parametrize("data", [b"[1, 2]", b'"text"', b'{"method": 1}', b"{}"])
-def test_payloads_that_are_not_calls_fail_without_retrying(data: bytes) -> None:
-    with pytest.raises(temporalio.exceptions.ApplicationError, match="expects a payload") as info:
+@pytest.mark.parametrize(
+    ("data", "got"),
+    [
+        (b"[1, 2]", "got a JSON list of 2 items."),
+        (b'"text"', "got a string ('text')."),
+        (
+            b'{"method": 1}',
+            'got a JSON object with keys method whose "method" is a number (1), not a string.',
+        ),
+        (b"{}", "got an empty JSON object."),
+        (b'{"customer_id": 1, "email": "a@b.c"}', "got a JSON object with keys customer_id, email."),
+        (b"null", "got null."),
+        (b"true", "got a boolean (true)."),
+    ],
+)
+def test_payloads_that_are_not_calls_say_what_they_are_and_show_the_envelope(data: bytes, got: str) -> None:
+    with pytest.raises(InvalidArgumentsError) as info:
         _read(data)
-    assert info.value.non_retryable
+    message = str(info.value)
+    assert message.startswith(
+        "Workflow 'EnvelopeWorkflow' takes one input, the call envelope "
+        '{"method": <entry method>, "kwargs": {<parameter>: <value>, ...}}, but '
+    )
+    assert got in message
+    # an example with the workflow's real entry methods and a placeholder per required parameter
+    assert 'Send e.g. {"method": "greet", "kwargs": {"who": {...}}} ' in message
+    assert "(entry methods: greet(who, times, loud), stamp(stamp, note), bounded(value, tags))" in message
+
+
+def test_the_example_call_has_a_placeholder_per_required_parameter() -> None:
+    assert envelope.example_call(definition_of(PlaceholderWorkflow)) == (
+        '{"method": "call", "kwargs": {"name": "...", "count": 0, "ratio": 0, "flag": true, '
+        '"tags": [...], "person": {...}, "mapping": {...}, "bounded": 0, "anything": ...}}'
+    )
+
+
+def test_wrong_input_counts_name_what_came_and_the_cli_form() -> None:
+    defn = definition_of(SingleMethodWorkflow)
+    none = str(envelope.wrong_input_count(defn, ()))
+    assert none.startswith(
+        "Workflow 'SingleMethodWorkflow' was started with no input, but it takes exactly one"
+    )
+    assert (
+        "With the Temporal CLI: temporal workflow start --type SingleMethodWorkflow --input "
+        """'{"method": "only", "kwargs": {"who": {...}}}'.""" in none
+    )
+    two = str(envelope.wrong_input_count(defn, ({"method": "only"}, "extra")))
+    assert "was started with 2 inputs (a JSON object with keys method; a string ('extra'))" in two
 
 
 def test_malformed_json_is_an_invalid_argument() -> None:
@@ -132,6 +175,23 @@ def test_malformed_json_is_an_invalid_argument() -> None:
 class SingleMethodWorkflow(Workflow):
     async def only(self, who: Person, times: int = 1) -> str:
         return ""
+
+
+class PlaceholderWorkflow(Workflow):
+    async def call(  # type: ignore[no-untyped-def]  # anything: unannotated
+        self,
+        name: str,
+        count: int,
+        ratio: float,
+        flag: bool,
+        tags: list[str],
+        person: Person,
+        mapping: dict[str, int],
+        bounded: Annotated[int, Field(gt=0)],
+        anything,
+        optional: int = 1,
+    ) -> None:
+        return None
 
 
 def test_a_workflow_with_one_entry_method_still_checks_the_method_name() -> None:

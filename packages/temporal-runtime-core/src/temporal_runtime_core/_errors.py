@@ -14,6 +14,8 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     ├── NotInWorkflowError (RuntimeError)
     ├── NotInActivityError (RuntimeError)
     ├── QueryWaitError (RuntimeError)
+    ├── SandboxViolationError (RuntimeError)
+    ├── WorkflowFailure
     ├── EngineError
     │   ├── EngineNotStartedError
     │   ├── EngineConnectionError (ConnectionError)
@@ -63,6 +65,7 @@ __all__ = [
     "QueryWaitError",
     "ReplayError",
     "ReplayFailure",
+    "SandboxViolationError",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
@@ -70,6 +73,7 @@ __all__ = [
     "WorkflowCancelledError",
     "WorkflowError",
     "WorkflowFailedError",
+    "WorkflowFailure",
     "WorkflowNotFoundError",
     "WorkflowTerminatedError",
     "WorkflowTesterError",
@@ -171,6 +175,35 @@ class NotInActivityError(TemporalRuntimeError, RuntimeError):
 class QueryWaitError(TemporalRuntimeError, RuntimeError):
     """A query handler tried to wait (``exec``, ``sleep``, ``wait_until`` or another ``await`` that
     suspends). Queries are answered at once and may only read workflow state."""
+
+
+class SandboxViolationError(TemporalRuntimeError, RuntimeError):
+    """Workflow code did something Temporal's workflow sandbox forbids: a non-deterministic call
+    (the clock, randomness, I/O) or an import of a module that makes one.
+
+    The message names the call and its deterministic replacement. It is a bug in the workflow's
+    code, so it fails the workflow *task*, which Temporal retries: deploying the fix lets the run go on.
+    """
+
+
+class WorkflowFailure(TemporalRuntimeError):
+    """Raise it in workflow code to fail the run on purpose (a business outcome, not a bug).
+
+    The caller's ``result()`` raises :class:`WorkflowFailedError` with this message, ``error_type``
+    the class name (subclass it to name the outcome: ``class OrderRejected(WorkflowFailure)``) and
+    ``details`` as given (JSON-serialisable values). ``non_retryable=True`` stops a workflow retry
+    policy, if the run was started with one, from starting the workflow again.
+
+    Any other exception raised in workflow code fails only the workflow *task*, which Temporal
+    retries until a fixed deploy lets the run go on, unless its type is listed in
+    ``class W(Workflow, failure_exceptions=(...))`` or ``TemporalEngine(workflow_failure_exceptions=...)``.
+    """
+
+    def __init__(self, message: str, *, details: Sequence[object] = (), non_retryable: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = tuple(details)
+        self.non_retryable = non_retryable
 
 
 # --- engine ------------------------------------------------------------------------------------

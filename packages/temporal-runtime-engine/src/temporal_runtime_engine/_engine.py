@@ -40,7 +40,7 @@ from temporal_runtime_workflow import AnyRetryPolicy, Workflow
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._serving import ready_line, serve_until_signalled
-from ._worker import EngineWorker, WorkerSettings, shutdown_timeout
+from ._worker import EngineWorker, WorkerSettings, exception_types, shutdown_timeout
 
 __all__ = ["TemporalEngine"]
 
@@ -68,6 +68,8 @@ class TemporalEngine:
     process) :meth:`serve`. Import the modules defining workflows and activities *before* starting:
     the worker serves what is registered at that moment. ``graceful_shutdown_timeout``: see
     :meth:`stop`; ``runtime``: the temporalio Runtime (default: the engine's, see ``_core_logging``).
+    ``workflow_failure_exceptions`` lists exception types that fail the run (not only the workflow
+    task) in every workflow served; see docs/failures.md.
     """
 
     def __init__(
@@ -97,6 +99,7 @@ class TemporalEngine:
         max_concurrent_activities: int | None = None,
         graceful_shutdown_timeout: Duration = 10,
         runtime: temporalio.runtime.Runtime | None = None,
+        workflow_failure_exceptions: Iterable[type[Exception]] = (),
     ) -> None:
         self._worker_settings = WorkerSettings(
             _require_name("task_queue", task_queue),
@@ -104,6 +107,7 @@ class TemporalEngine:
             default_activity_registry if activity_registry is None else activity_registry,
             tuple(sandbox_passthrough),
             max_concurrent_activities,
+            workflow_failure_exceptions=exception_types(workflow_failure_exceptions),
             graceful_shutdown_timeout=shutdown_timeout(graceful_shutdown_timeout),
         )
         self._connection = ConnectionSettings.from_options(

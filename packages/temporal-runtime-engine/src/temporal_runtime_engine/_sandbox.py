@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from temporal_runtime_core import ActivityDefinition, DefinitionError
-from temporal_runtime_workflow import WorkflowDefinition
+from temporal_runtime_workflow import WorkflowDefinition, explain_sandbox_violation, is_sandbox_violation
 
 __all__ = [
     "SDK_PASSTHROUGH",
@@ -109,18 +109,35 @@ def check_reimportable(defn: WorkflowDefinition) -> None:
 
 
 @contextmanager
-def sandbox_errors_explained() -> Iterator[None]:
+def sandbox_errors_explained(workflows: Iterable[WorkflowDefinition] = ()) -> Iterator[None]:
     """Turn temporalio's bare "Failed validating workflow X" into a :class:`DefinitionError` that
-    names the import-time cause and the fix."""
+    names the import-time cause and the fix (``workflows`` are those the worker is built for)."""
     try:
         yield
     except RuntimeError as exc:
         cause = exc.__cause__
         if cause is None or not str(exc).startswith("Failed validating workflow"):
             raise
+        workflow_list = list(workflows)
+        name = str(exc).removeprefix("Failed validating workflow").strip()
+        defn = next((d for d in workflow_list if d.name == name), None)
+        culprit = f"workflow {name!r}" + (f" ({defn.origin})" if defn is not None else "")
+        if is_sandbox_violation(cause):
+            module = defn.workflow_class.__module__ if defn is not None else "module"
+            advice = explain_sandbox_violation(
+                cause,
+                workflow=f"its module {module}",
+                workflow_modules={d.workflow_class.__module__ for d in workflow_list},
+                at_import=True,
+            )
+            # from None: temporalio's own advice in the chain is not ours; the traceback of the
+            # violation (the imports that led to it) is kept.
+            raise DefinitionError(f"Cannot serve {culprit}: {advice}").with_traceback(
+                cause.__traceback__
+            ) from None
         raise DefinitionError(
-            f"{exc}: re-importing its module inside Temporal's workflow sandbox raised "
-            f"{type(cause).__name__}: {cause}. Workflow modules must be safe to import: keep "
-            "side effects such as asyncio.run(main()) under `if __name__ == '__main__':`, and "
-            "avoid I/O, threads or non-deterministic calls at import time."
+            f"Cannot serve {culprit}: importing its module again inside Temporal's workflow "
+            f"sandbox raised {type(cause).__name__}: {str(cause).rstrip('.')}. Workflow modules must be "
+            "safe to import more than once: keep side effects such as asyncio.run(main()) under "
+            "`if __name__ == '__main__':`, and avoid I/O, threads or non-deterministic calls at import time."
         ) from exc

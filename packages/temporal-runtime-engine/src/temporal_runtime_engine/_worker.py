@@ -17,6 +17,7 @@ from temporal_runtime_core import (
     ActivityRegistry,
     Duration,
     EngineError,
+    InvalidOptionError,
     WorkflowRegistry,
     to_timedelta,
 )
@@ -26,7 +27,14 @@ from ._activities import temporal_activity
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
 
-__all__ = ["DEFAULT_GRACEFUL_SHUTDOWN", "EngineWorker", "Served", "WorkerSettings", "shutdown_timeout"]
+__all__ = [
+    "DEFAULT_GRACEFUL_SHUTDOWN",
+    "EngineWorker",
+    "Served",
+    "WorkerSettings",
+    "exception_types",
+    "shutdown_timeout",
+]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -59,6 +67,8 @@ class WorkerSettings:
     sandbox_passthrough: tuple[str, ...] = ()
     max_concurrent_activities: int | None = None
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN
+    workflow_failure_exceptions: tuple[type[Exception], ...] = ()
+    """Exception types that fail a run instead of its workflow task, in every workflow served."""
 
     def served(self) -> Served:
         """What the registries hold right now (modules imported later are not served)."""
@@ -93,7 +103,7 @@ class EngineWorker:
                 "start_worker=True but no workflows or activities are registered. Import the modules "
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
             )
-        with sandbox_errors_explained():
+        with sandbox_errors_explained(served.workflows):
             worker = temporalio.worker.Worker(
                 client,
                 task_queue=settings.task_queue,
@@ -101,6 +111,8 @@ class EngineWorker:
                 activities=[temporal_activity(a) for a in served.activities],
                 max_concurrent_activities=settings.max_concurrent_activities,
                 graceful_shutdown_timeout=settings.graceful_shutdown_timeout,
+                # temporalio re-imports these inside the sandbox, by module and name
+                workflow_failure_exception_types=settings.workflow_failure_exceptions,
             )
         register_worker_activities(settings.task_queue, _names(served.activities))
         task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {settings.task_queue}")
@@ -122,6 +134,27 @@ class EngineWorker:
             await self._task
         except Exception:
             log.exception("temporal-runtime: worker stopped with an error")
+
+
+def exception_types(value: Iterable[object]) -> tuple[type[Exception], ...]:
+    """``TemporalEngine(workflow_failure_exceptions=...)`` checked: exception classes defined at
+    module level (temporalio imports each again inside the workflow sandbox by module and name)."""
+    if isinstance(value, type):
+        value = (value,)
+    types: list[type[Exception]] = []
+    for item in value:
+        if not (isinstance(item, type) and issubclass(item, Exception)):
+            raise InvalidOptionError(
+                "TemporalEngine(workflow_failure_exceptions=...) takes exception classes, e.g. "
+                f"workflow_failure_exceptions=[OrderRejected], got {item!r}"
+            )
+        if "<locals>" in item.__qualname__:
+            raise InvalidOptionError(
+                f"TemporalEngine(workflow_failure_exceptions=...): {item.__qualname__} is defined inside a "
+                "function; define it at module level: the workflow sandbox imports it by module and name"
+            )
+        types.append(item)
+    return tuple(types)
 
 
 def _names(activities: Iterable[ActivityDefinition[Any, Any]]) -> frozenset[str]:

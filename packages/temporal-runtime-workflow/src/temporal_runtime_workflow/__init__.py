@@ -4,9 +4,10 @@ import temporalio.workflow
 
 from temporal_runtime_core import add_registration_guard
 
-from ._adapter import adapter_name, run_without_waiting, to_failure
+from ._adapter import adapter_name, run_without_waiting
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 from ._definition import Handler, WorkflowDefinition
+from ._failure_policy import failure_to_raise, update_failure
 from ._failures import FailureFields, activity_failure_fields, failure_fields
 from ._handlers import HandlerInfo, HandlerKind, MessageKind, handler_info, wf_query, wf_signal, wf_update
 from ._methods import MethodSpec
@@ -20,6 +21,7 @@ from ._runtime import (
     register_worker_activities,
     use_runtime,
 )
+from ._sandbox_advice import explain_sandbox_violation, is_sandbox_violation
 from ._workflow import Workflow, WorkflowClientFactory, definition_of
 
 # Classes and activities re-created inside Temporal's workflow sandbox (which re-imports user
@@ -46,13 +48,16 @@ __all__ = [
     "adapter_name",
     "current_runtime",
     "definition_of",
+    "explain_sandbox_violation",
     "failure_fields",
+    "failure_to_raise",
     "handler_info",
+    "is_sandbox_violation",
     "optional_timedelta",
     "register_worker_activities",
     "run_without_waiting",
-    "to_failure",
     "to_temporal_retry_policy",
+    "update_failure",
     "use_runtime",
     "wf_query",
     "wf_signal",

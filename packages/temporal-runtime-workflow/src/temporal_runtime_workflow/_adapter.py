@@ -2,7 +2,8 @@
 
 The adapter is an ordinary ``@workflow.defn`` class with one ``run(payload)`` method. The payload is
 ``{"method": "<entry method>", "kwargs": {...}}``; ``run`` validates it (see ``_envelope``) and calls
-the user's method.
+the user's method. What an exception raised there fails, the run or only the workflow task, is
+decided in ``_failure_policy``.
 Signal, query and update handlers are attached for every ``@wf_signal``/``@wf_query``/
 ``@wf_update`` method.
 
@@ -10,37 +11,26 @@ Temporal's sandbox re-imports the workflow's module for each run as ``from <modu
 <adapter name>``, so the adapter lives in the user's module under a deterministic name.
 """
 
+import inspect
 import logging
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import temporalio.common
-import temporalio.exceptions
 import temporalio.workflow
 
-from temporal_runtime_core import (
-    ActivityFailedError,
-    InvalidArgumentsError,
-    QueryWaitError,
-    TemporalRuntimeError,
-    UnknownMethodError,
-)
+from temporal_runtime_core import InvalidArgumentsError, QueryWaitError
 
 from ._definition import Handler, WorkflowDefinition
-from ._envelope import read_call, read_call_value
+from ._envelope import read_call, read_call_value, wrong_input_count
+from ._failure_policy import failure_to_raise, update_failure
 from ._methods import MethodSpec
+from ._task_failures import forget_task_failure
 
-__all__ = ["adapter_name", "build_adapter", "run_without_waiting", "to_failure"]
+__all__ = ["adapter_name", "build_adapter", "run_without_waiting"]
 
 _log = logging.getLogger("temporal_runtime.workflow")
-
-_NON_RETRYABLE = (InvalidArgumentsError, UnknownMethodError, TemporalRuntimeError)
-_PASS_THROUGH: tuple[type[BaseException], ...] = (
-    temporalio.exceptions.FailureError,
-    temporalio.workflow.NondeterminismError,
-    temporalio.workflow.ReadOnlyContextError,
-)
 
 
 def adapter_name(workflow_class: type) -> str:
@@ -48,40 +38,27 @@ def adapter_name(workflow_class: type) -> str:
     return f"_TemporalAdapter_{workflow_class.__qualname__.replace('.', '__')}"
 
 
-def to_failure(exc: Exception) -> BaseException:
-    """What to raise from workflow code so that ``exc`` fails the *workflow*, not the task.
-
-    temporalio retries a workflow task forever when workflow code raises anything but a Temporal
-    failure; a user's exception must reach the caller instead. The original exception stays the
-    ``__cause__`` so its traceback is recorded in history.
-    """
-    if isinstance(exc, _PASS_THROUGH) or type(exc).__name__ == "_NotInWorkflowEventLoopError":
-        return exc
-    if isinstance(exc, ActivityFailedError) and isinstance(
-        exc.__cause__, temporalio.exceptions.ActivityError
-    ):
-        return exc.__cause__  # keep Temporal's native activity failure chain
-    failure = temporalio.exceptions.ApplicationError(
-        str(exc) or type(exc).__name__,
-        type=type(exc).__name__,
-        non_retryable=isinstance(exc, _NON_RETRYABLE),
-    )
-    failure.__cause__ = exc
-    return failure
-
-
-async def _dispatch(defn: WorkflowDefinition, instance: object, payload: object) -> Any:
+async def _dispatch(defn: WorkflowDefinition, instance: object, payloads: tuple[object, ...]) -> Any:
+    spec: MethodSpec | None = None
     try:
+        if len(payloads) != 1:
+            raise wrong_input_count(defn, payloads)
+        [payload] = payloads
         if isinstance(payload, temporalio.common.RawValue):
             spec, kwargs = read_call(defn, payload.payload)
         else:
             spec, kwargs = read_call_value(defn, payload)
-        return await getattr(instance, spec.name)(**kwargs)
+        result = await getattr(instance, spec.name)(**kwargs)
     except Exception as exc:
-        failure = to_failure(exc)
+        where = spec.qualname if spec is not None else f"{defn.origin} (reading its input)"
+        failure = failure_to_raise(exc, defn, where)
         if failure is exc:
             raise
-        raise failure from exc
+        # Keep the cause the failure has: Temporal's activity failure must keep its own.
+        raise failure from failure.__cause__
+    if temporalio.workflow.in_workflow():
+        forget_task_failure()
+    return result
 
 
 def _named[F: Callable[..., Any]](fn: F, owner: str, attr: str, module: str) -> F:
@@ -91,7 +68,7 @@ def _named[F: Callable[..., Any]](fn: F, owner: str, attr: str, module: str) -> 
     return fn
 
 
-def _signal_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, None]]:
+def _signal_handler(defn: WorkflowDefinition, spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, None]]:
     async def handler(self: Any, *args: Any) -> None:
         try:
             values = spec.validate_positional(args)
@@ -105,15 +82,16 @@ def _signal_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, None]
             if spec.is_async:
                 await result
         except Exception as exc:
-            failure = to_failure(exc)
+            # As in an entry method: a business failure fails the run, a bug the workflow task.
+            failure = failure_to_raise(exc, defn, spec.qualname)
             if failure is exc:
                 raise
-            raise failure from exc
+            raise failure from failure.__cause__
 
     return handler
 
 
-def _update_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, Any]]:
+def _update_handler(defn: WorkflowDefinition, spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, Any]]:
     async def handler(self: Any, *args: Any) -> Any:
         try:
             values = spec.validate_positional(args)
@@ -121,12 +99,10 @@ def _update_handler(spec: MethodSpec) -> Callable[..., Coroutine[Any, Any, Any]]
             return (await result) if spec.is_async else result
         except Exception as exc:
             # Any exception fails this update for its caller; the workflow itself carries on.
-            failure = to_failure(exc)
-            if isinstance(failure, temporalio.exceptions.ApplicationError) and failure is not exc:
-                raise temporalio.exceptions.ApplicationError(
-                    failure.message, type=failure.type, non_retryable=True
-                ) from exc
-            raise
+            failure = update_failure(exc, defn)
+            if failure is exc:
+                raise
+            raise failure from failure.__cause__
 
     return handler
 
@@ -162,20 +138,22 @@ def run_without_waiting(coro: Coroutine[Any, Any, Any], spec: MethodSpec) -> Any
     )
 
 
-def _temporal_handler(handler: Handler, owner: str, module: str) -> tuple[str, Any] | None:
+def _temporal_handler(
+    defn: WorkflowDefinition, handler: Handler, owner: str, module: str
+) -> tuple[str, Any] | None:
     """The adapter attribute that serves ``handler`` to Temporal, and its name (None for an entry
     method: those are reached through ``run``)."""
     spec = handler.spec
     attr = f"{handler.kind}__{spec.name}"
     match handler.kind:
         case "signal":
-            fn: Callable[..., Any] = _signal_handler(spec)
+            fn: Callable[..., Any] = _signal_handler(defn, spec)
             decorate: Callable[[Callable[..., Any]], Any] = temporalio.workflow.signal(name=handler.name)
         case "query":
             fn = _query_handler(spec)
             decorate = temporalio.workflow.query(name=handler.name)
         case "update":
-            fn = _update_handler(spec)
+            fn = _update_handler(defn, spec)
             decorate = temporalio.workflow.update(name=handler.name)
         case "entry":
             return None
@@ -191,13 +169,23 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     def __init__(self: Any) -> None:
         self._wf = user_cls()
 
-    # The raw payload: read_call validates its bytes straight into the entry method's types.
-    async def run(self: Any, payload: temporalio.common.RawValue) -> Any:
-        return await _dispatch(defn, self._wf, payload)
+    async def run(self: Any, *payloads: Any) -> Any:
+        return await _dispatch(defn, self._wf, payloads)
 
-    # temporalio takes the payload types from the run method's annotations and skips `self` only
-    # when it is unannotated: otherwise it would decode the payload as `Any` (JSON values).
-    del run.__annotations__["self"]
+    # temporalio reads the payload types off the run method's signature. It is told of one
+    # parameter, the raw payload (read_call validates its bytes straight into the entry method's
+    # types; temporalio still decodes other encodings), while the function takes any number: a run
+    # started with none or several (temporalio then passes the decoded values) fails with our message
+    # instead of a TypeError that would fail its workflow task forever. `self` must stay unannotated.
+    run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(
+                "payload", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=temporalio.common.RawValue
+            ),
+        ]
+    )
+    run.__annotations__ = {"payload": temporalio.common.RawValue, "return": Any}
 
     namespace: dict[str, Any] = {
         "__init__": _named(__init__, name, "__init__", module_name),
@@ -207,13 +195,15 @@ def build_adapter(defn: WorkflowDefinition) -> type:
         "__doc__": f"Temporal adapter generated by temporal-runtime for {defn.origin}.",
     }
     for handler in defn.handlers():
-        served = _temporal_handler(handler, name, module_name)
+        served = _temporal_handler(defn, handler, name, module_name)
         if served is not None:
             attr, method = served
             namespace[attr] = method
 
     adapter = type(name, (), namespace)
-    adapter = temporalio.workflow.defn(name=defn.name)(adapter)
+    # temporalio fails the run, not the task, for the listed exception types (see _failure_policy).
+    decorate = temporalio.workflow.defn(name=defn.name, failure_exception_types=defn.failure_exceptions)
+    adapter = decorate(adapter)
     module = sys.modules.get(module_name)
     if module is not None:
         setattr(module, name, adapter)

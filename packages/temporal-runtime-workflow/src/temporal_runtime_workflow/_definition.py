@@ -25,6 +25,7 @@ __all__ = [
     "WorkflowDefinition",
     "collect_methods",
     "definition_problems",
+    "failure_exception_types",
     "reserved_name_problems",
 ]
 
@@ -47,9 +48,18 @@ class WorkflowDefinition:
     of it by kind.
     """
 
-    def __init__(self, name: str, workflow_class: type, handlers: Iterable[Handler]) -> None:
+    def __init__(
+        self,
+        name: str,
+        workflow_class: type,
+        handlers: Iterable[Handler],
+        failure_exceptions: tuple[type[BaseException], ...] = (),
+    ) -> None:
         self.name = name
         self.workflow_class = workflow_class
+        self.failure_exceptions = failure_exceptions
+        """Exception types that fail a run of this workflow instead of its workflow task (besides
+        the SDK's errors and ``WorkflowFailure``): the class keyword ``failure_exceptions=``."""
         self.adapter_class: type = type  # set by the metaclass once the adapter is built
         tables: dict[HandlerKind, dict[str, MethodSpec]] = {kind: {} for kind in HANDLER_KINDS}
         for handler in handlers:
@@ -252,3 +262,23 @@ def definition_problems(cls: type) -> list[str]:
             "no arguments, so pass inputs to the entry method instead"
         )
     return problems
+
+
+def failure_exception_types(
+    value: object, bases: Iterable[type], problems: list[str]
+) -> tuple[type[BaseException], ...]:
+    """The class keyword ``failure_exceptions=`` (exception classes, one or a tuple) joined with those
+    of ``bases``; what is not an exception class is added to ``problems``."""
+    inherited: list[type[BaseException]] = [
+        t for base in bases for t in getattr(base, "__workflow_failure_exceptions__", ())
+    ]
+    given = value if isinstance(value, tuple | list) else () if value is None else (value,)
+    for item in given:
+        if isinstance(item, type) and issubclass(item, Exception):
+            inherited.append(item)
+        else:
+            problems.append(
+                f"failure_exceptions= takes exception classes, e.g. failure_exceptions=(OrderRejected,), "
+                f"got {item!r}"
+            )
+    return tuple(dict.fromkeys(inherited))

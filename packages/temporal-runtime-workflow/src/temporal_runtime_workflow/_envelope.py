@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Final, Literal, NotRequired, TypedDict
+import typing
+from collections.abc import Sequence
+from typing import Any, Final, Literal, NotRequired, TypedDict, is_typeddict
 
 import pydantic
 import pydantic_core
 import temporalio.api.common.v1
-import temporalio.exceptions
 import temporalio.workflow
 
-from temporal_runtime_core import default_codec
+from temporal_runtime_core import InvalidArgumentsError, default_codec
 
 from ._definition import WorkflowDefinition
 from ._methods import MethodSpec
 
-__all__ = ["read_call", "read_call_value"]
+__all__ = ["describe_value", "example_call", "read_call", "read_call_value", "wrong_input_count"]
 
 _JSON: Final = b"json/plain"
 _ANY_HINTS: Final = (None, Any, object)
@@ -47,14 +48,98 @@ def read_call(
 def read_call_value(defn: WorkflowDefinition, value: object) -> tuple[MethodSpec, dict[str, Any]]:
     """As :func:`read_call`, for a payload already parsed into plain JSON values."""
     if not isinstance(value, dict) or not isinstance(value.get("method"), str):
-        raise temporalio.exceptions.ApplicationError(
-            f"Workflow {defn.name!r} expects a payload {{'method': <name>, 'kwargs': {{...}}}}, got "
-            f"{type(value).__name__}. Start it through temporal-runtime's client or engine.",
-            type="InvalidArgumentsError",
-            non_retryable=True,
+        raise InvalidArgumentsError(
+            f"Workflow {defn.name!r} takes one input, the call {_ENVELOPE}, but got "
+            f"{describe_value(value)}. {_send(defn)}"
         )
     spec = defn.entry(value["method"])
     return spec, spec.validate_received(value.get("kwargs", {}))
+
+
+def wrong_input_count(defn: WorkflowDefinition, values: Sequence[object]) -> InvalidArgumentsError:
+    """The error for a run started with no input or with several payloads (it takes exactly one)."""
+    got = f"{len(values)} inputs ({'; '.join(describe_value(v) for v in values)})" if values else "no input"
+    return InvalidArgumentsError(
+        f"Workflow {defn.name!r} was started with {got}, but it takes exactly one, the call "
+        f"{_ENVELOPE}. {_send(defn)} With the Temporal CLI: temporal workflow start --type "
+        f"{defn.name} --input '{example_call(defn)}'."
+    )
+
+
+_ENVELOPE: Final = 'envelope {"method": <entry method>, "kwargs": {<parameter>: <value>, ...}}'
+
+
+def _send(defn: WorkflowDefinition) -> str:
+    methods = ", ".join(
+        f"{name}({', '.join(p.name for p in spec.parameters)})" for name, spec in defn.entry_methods.items()
+    )
+    return (
+        f"Send e.g. {example_call(defn)} (entry methods: {methods}), or start runs through "
+        "temporal-runtime's client or engine, which build the envelope."
+    )
+
+
+def example_call(defn: WorkflowDefinition) -> str:
+    """An envelope calling the first entry method of ``defn``, with a placeholder per required
+    parameter: ``{"method": "process", "kwargs": {"order": {...}}}``."""
+    name, spec = next(iter(defn.entry_methods.items()))
+    hints = spec.hints
+    kwargs = ", ".join(
+        f'"{p.name}": {_placeholder(hints.get(p.name))}'
+        for p in spec.parameters
+        if p.default is inspect.Parameter.empty
+    )
+    return f'{{"method": "{name}", "kwargs": {{{kwargs}}}}}'
+
+
+def _placeholder(hint: object) -> str:
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        return _placeholder(typing.get_args(hint)[0])
+    kind = origin if isinstance(origin, type) else hint
+    if isinstance(kind, type):
+        if issubclass(kind, str):
+            return '"..."'
+        if issubclass(kind, bool):
+            return "true"
+        if issubclass(kind, int | float):
+            return "0"
+        if issubclass(kind, list | tuple | set | frozenset):
+            return "[...]"
+        if issubclass(kind, dict | pydantic.BaseModel) or is_typeddict(kind):
+            return "{...}"
+    return "..."
+
+
+def describe_value(value: object) -> str:
+    """What a received input is, in JSON terms: "a JSON object with keys customer_id, email",
+    "a JSON list of 2 items", "a string ('hello')", "null"."""
+    match value:
+        case None:
+            return "null"
+        case bool():
+            return f"a boolean ({'true' if value else 'false'})"
+        case int() | float():
+            return f"a number ({value!r})"
+        case str():
+            text = value if len(value) <= 40 else f"{value[:37]}..."
+            return f"a string ({text!r})"
+        case bytes():
+            return f"binary data ({len(value)} bytes)"
+        case dict() if not value:
+            return "an empty JSON object"
+        case dict():
+            keys = [str(k) for k in value]
+            shown = ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "")
+            method = value.get("method")
+            if "method" in value and not isinstance(method, str):
+                method_is = describe_value(method)
+                return f'a JSON object with keys {shown} whose "method" is {method_is}, not a string'
+            return f"a JSON object with keys {shown}"
+        case list():
+            return f"a JSON list of {len(value)} item{'' if len(value) == 1 else 's'}"
+        case _:
+            return f"a {type(value).__name__}"
 
 
 def _read_json(defn: WorkflowDefinition, data: bytes) -> tuple[MethodSpec, dict[str, Any]] | None:

@@ -8,6 +8,7 @@ Test tools can install another :class:`WorkflowRuntime` for the current context 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -114,6 +115,11 @@ class TemporalRuntime:
                 retry_policy=to_temporal_retry_policy(call.retry_policy),
             )
         except temporalio.exceptions.ActivityError as exc:
+            if isinstance(exc.cause, temporalio.exceptions.CancelledError):
+                # The activity was cancelled because this await was (the workflow was cancelled,
+                # or a task wrapping the call): the workflow sees asyncio's CancelledError at its
+                # current await, as with a timer and as under WorkflowTester, and may clean up.
+                raise asyncio.CancelledError(f"Activity {name!r} was cancelled") from exc
             raise activity_failed(exc, name) from exc
 
     async def sleep(self, duration: timedelta) -> None:

@@ -17,7 +17,13 @@ from temporal_runtime_core import (
 from . import _runtime
 from ._adapter import build_adapter
 from ._convert import AnyRetryPolicy
-from ._definition import WorkflowDefinition, collect_methods, definition_problems, reserved_name_problems
+from ._definition import (
+    WorkflowDefinition,
+    collect_methods,
+    definition_problems,
+    failure_exception_types,
+    reserved_name_problems,
+)
 
 __all__ = ["Workflow", "WorkflowClientFactory", "definition_of"]
 
@@ -32,12 +38,15 @@ class _WorkflowMeta(type):
     """Registers each ``Workflow`` subclass and generates its hidden Temporal adapter.
 
     Class keywords: ``name=`` (the Temporal workflow type, default the class name), ``registry=``
-    (default: the process-wide registry) and ``abstract=True`` for base classes that are not
-    workflows themselves. Abstract classes are checked only for names that shadow a member of
-    ``Workflow`` or of the client proxy (see ``_reserved``).
+    (default: the process-wide registry), ``failure_exceptions=`` (exception types that fail the
+    run instead of the workflow task, added to those of the base classes; see ``_failure_policy``)
+    and ``abstract=True`` for base classes that are not workflows themselves. Abstract classes are
+    checked only for names that shadow a member of ``Workflow`` or of the client proxy (see
+    ``_reserved``).
     """
 
     __workflow_definition__: WorkflowDefinition | None
+    __workflow_failure_exceptions__: tuple[type[BaseException], ...]
 
     def __new__(
         mcs,
@@ -49,18 +58,22 @@ class _WorkflowMeta(type):
         name: str | None = None,
         registry: WorkflowRegistry | None = None,
         abstract: bool = False,
+        failure_exceptions: type[Exception] | tuple[type[Exception], ...] = (),
     ) -> _WorkflowMeta:
         cls = super().__new__(mcs, cls_name, bases, namespace)
         if not any(isinstance(base, _WorkflowMeta) for base in bases):
             return cls  # the Workflow base class itself
         cls.__workflow_definition__ = None
+        problems: list[str] = []
+        cls.__workflow_failure_exceptions__ = failure_exception_types(failure_exceptions, bases, problems)
         if abstract:
-            _raise_if_invalid(cls, reserved_name_problems(cls, Workflow))
+            _raise_if_invalid(cls, [*problems, *reserved_name_problems(cls, Workflow)])
             return cls
         _define(
             cls,
             name if name is not None else cls_name,
             registry if registry is not None else default_workflow_registry,
+            problems,
         )
         return cls
 
@@ -68,8 +81,8 @@ class _WorkflowMeta(type):
         super().__init__(cls_name, bases, namespace)
 
 
-def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
-    problems = definition_problems(cls)
+def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry, problems: list[str]) -> None:
+    problems = [*problems, *definition_problems(cls)]
     if not isinstance(name, str) or not name.strip():
         problems.append(f"name= must be a non-empty string, got {name!r}")
     methods = collect_methods(cls, Workflow)
@@ -80,7 +93,7 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry) -> None:
             "pass abstract=True in the class statement for a base class that is not a workflow"
         )
     _raise_if_invalid(cls, problems)
-    defn = WorkflowDefinition(name, cls, methods.handlers)
+    defn = WorkflowDefinition(name, cls, methods.handlers, cls.__workflow_failure_exceptions__)
     defn.adapter_class = build_adapter(defn)
     registry.register(defn)
     cls.__workflow_definition__ = defn

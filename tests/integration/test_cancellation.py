@@ -1,0 +1,144 @@
+"""Cancelling a run ends it CANCELED wherever it waits: an activity, a timer, an update handler; and a
+workflow may catch the cancellation, clean up with an activity and re-raise."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+
+import pytest
+from pydantic import BaseModel
+
+from temporal_runtime import (
+    TemporalEngine,
+    UpdateFailedError,
+    Workflow,
+    WorkflowCancelledError,
+    WorkflowStatus,
+    activity_def,
+    heartbeat,
+    wf_query,
+    wf_update,
+)
+
+pytestmark = pytest.mark.integration
+
+
+class Job(BaseModel):
+    job_id: str
+
+
+STARTED: defaultdict[str, asyncio.Event] = defaultdict(asyncio.Event)
+CLEANED: list[str] = []
+
+
+@activity_def("cx_heartbeat_forever", Args=Job)
+async def heartbeat_forever(job: Job) -> None:
+    STARTED[job.job_id].set()
+    while True:  # until cancelled: a heartbeat is how the worker learns of the cancellation
+        heartbeat()
+        await asyncio.sleep(0.2)
+
+
+@activity_def("cx_clean_up", Args=Job)
+async def clean_up(job: Job) -> None:
+    CLEANED.append(job.job_id)
+
+
+class LongJobWorkflow(Workflow):
+    def __init__(self) -> None:
+        self.updating = False
+
+    async def on_activity(self, job: Job) -> None:
+        await self.exec(heartbeat_forever, job, timeout=60, heartbeat_timeout=2)
+
+    async def on_timer(self, job: Job) -> None:
+        await self.sleep(3600)
+
+    async def cleaning_up(self, job: Job) -> None:
+        try:
+            await self.exec(heartbeat_forever, job, timeout=60, heartbeat_timeout=2)
+        except asyncio.CancelledError:
+            await self.exec(clean_up, job, timeout=10)
+            raise
+
+    async def cleaning_up_after_timer(self, job: Job) -> None:
+        try:
+            await self.sleep(3600)
+        except asyncio.CancelledError:
+            await self.exec(clean_up, job, timeout=10)
+            raise
+
+    async def serving_updates(self, job: Job) -> None:
+        await self.wait_until(lambda: False)
+
+    @wf_update("work")
+    async def work(self, job: Job) -> str:
+        self.updating = True
+        await self.exec(heartbeat_forever, job, timeout=60, heartbeat_timeout=2)
+        return "done"
+
+    @wf_query("updating")
+    def is_updating(self) -> bool:
+        return self.updating
+
+
+def _job() -> Job:
+    return Job(job_id=f"job-{uuid.uuid4().hex[:8]}")
+
+
+async def _until_started(job: Job) -> None:
+    await asyncio.wait_for(STARTED[job.job_id].wait(), 20)
+
+
+async def test_cancel_while_awaiting_an_activity_ends_the_run_canceled(engine: TemporalEngine) -> None:
+    job = _job()
+    handle = await engine.start(LongJobWorkflow.on_activity, job)
+    await _until_started(job)
+    await asyncio.sleep(1.5)
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=20)
+    assert await handle.status() is WorkflowStatus.CANCELED
+
+
+async def test_cancel_while_awaiting_a_timer_ends_the_run_canceled(engine: TemporalEngine) -> None:
+    handle = await engine.start(LongJobWorkflow.on_timer, _job())
+    await asyncio.sleep(1.5)
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=20)
+    assert await handle.status() is WorkflowStatus.CANCELED
+
+
+@pytest.mark.parametrize("method", [LongJobWorkflow.cleaning_up, LongJobWorkflow.cleaning_up_after_timer])
+async def test_a_workflow_may_catch_the_cancellation_clean_up_and_re_raise(
+    engine: TemporalEngine, method: object
+) -> None:
+    job = _job()
+    handle = await engine.start(method, job)  # type: ignore[call-overload]
+    if method is LongJobWorkflow.cleaning_up:
+        await _until_started(job)
+    await asyncio.sleep(1.5)
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=20)
+    assert await handle.status() is WorkflowStatus.CANCELED
+    assert CLEANED.count(job.job_id) == 1  # the clean-up activity ran, once
+
+
+@pytest.mark.filterwarnings("ignore::temporalio.workflow.UnfinishedUpdateHandlersWarning")
+async def test_cancel_while_an_update_handler_runs_ends_the_run_canceled(engine: TemporalEngine) -> None:
+    job = _job()
+    handle = await engine.start(LongJobWorkflow.serving_updates, job)
+    update = asyncio.create_task(handle.update("work", job))
+    await _until_started(job)
+    assert await handle.query("updating") is True
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=20)
+    assert await handle.status() is WorkflowStatus.CANCELED
+    # the update's caller learns that the run ended before the update finished
+    with pytest.raises(UpdateFailedError, match="completed before the Update completed"):
+        await asyncio.wait_for(update, 20)
