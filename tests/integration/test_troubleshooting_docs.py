@@ -305,7 +305,8 @@ def test_a_workflow_module_with_side_effects_at_import(temporal_address: str, tm
     ]
     assert len(errors) == 1, proc.stderr
     assert_quoted(
-        "DefinitionError: Failed validating workflow X: re-importing its module inside Temporal's workflow "
-        "sandbox raised RuntimeError: asyncio.run() cannot be called from a running event loop.",
+        "DefinitionError: Cannot serve workflow 'X' (__main__.X): importing its module again inside "
+        "Temporal's workflow sandbox raised RuntimeError: asyncio.run() cannot be called from a running "
+        "event loop.",
         errors[0].removeprefix("temporal_runtime."),
     )
