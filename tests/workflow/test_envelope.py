@@ -178,7 +178,7 @@ class SingleMethodWorkflow(Workflow):
 
 
 class PlaceholderWorkflow(Workflow):
-    async def call(  # type: ignore[no-untyped-def]  # anything: unannotated
+    async def call(
         self,
         name: str,
         count: int,
@@ -188,7 +188,7 @@ class PlaceholderWorkflow(Workflow):
         person: Person,
         mapping: dict[str, int],
         bounded: Annotated[int, Field(gt=0)],
-        anything,
+        anything: Any,
         optional: int = 1,
     ) -> None:
         return None
