@@ -10,7 +10,17 @@ from typing import Any, assert_type
 
 from pydantic import BaseModel
 
-from temporal_runtime import ActivityDefinition, MethodHandle, TemporalEngine, Workflow, activity_def
+from temporal_runtime import (
+    ActivityDefinition,
+    MethodHandle,
+    TemporalEngine,
+    Workflow,
+    WorkflowDescription,
+    WorkflowFailure,
+    WorkflowStatus,
+    WorkflowTaskFailure,
+    activity_def,
+)
 
 
 class Args(BaseModel):
@@ -60,3 +70,25 @@ async def client_side(engine: TemporalEngine) -> None:
 
     started = await wf.async_.run_it(Args(value=3))
     assert_type(started, Any)
+
+
+async def descriptions(engine: TemporalEngine) -> None:
+    description = await engine.describe("some-id")
+    assert_type(description, WorkflowDescription)
+    assert_type(description.status, WorkflowStatus)
+    assert_type(description.method, str | None)
+    failure = description.last_task_failure
+    assert_type(failure, WorkflowTaskFailure | None)
+    if failure is not None:
+        assert_type(failure.attempt, int)
+        assert_type(failure.message, str)
+    handle = await engine.start(TypedWorkflow.run_it, Args(value=2))
+    assert_type(await handle.describe(), WorkflowDescription)
+    description.status = WorkflowStatus.FAILED  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def business_failure() -> WorkflowFailure:
+    failure = WorkflowFailure("order rejected", details=("o-1",), non_retryable=True)
+    assert_type(failure, WorkflowFailure)
+    WorkflowFailure("x", "positional details")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    return failure
