@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 import uuid
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from temporal_runtime import (
     TemporalEngine,
     TemporalRuntimeError,
     Workflow,
+    WorkflowFailedError,
     WorkflowNotFoundError,
     activity_def,
 )
@@ -56,6 +58,16 @@ class ReplayOrder(Workflow, name="rp_ReplayOrder"):
         reserved = await self.exec(reserve, order, timeout=10)
         charged = await self.exec(charge, order, timeout=10)
         return [reserved, charged]
+
+
+class OrderRejected(Exception):
+    """A business outcome listed in the engine's workflow_failure_exceptions: it fails the run."""
+
+
+class RejectingOrder(Workflow, name="rp_RejectingOrder"):
+    async def process(self, order: Order) -> str:
+        await self.exec(reserve, order, timeout=10)
+        raise OrderRejected(f"{order.order_id} rejected")
 
 
 class ReplayOther(Workflow, name="rp_ReplayOther", registry=Registry("workflow")):
@@ -233,3 +245,33 @@ async def test_a_history_missing_its_start_event(recorded: Recorded) -> None:
 def test_a_missing_history_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_history(tmp_path / "nope.json")
+
+
+async def test_a_run_failed_by_an_engine_listed_exception_replays_with_that_list(
+    temporal_address: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    workflow_id = f"rp-reject-{uuid.uuid4().hex[:8]}"
+    async with TemporalEngine(
+        url=temporal_address,
+        task_queue=f"test-{uuid.uuid4().hex[:12]}",
+        workflow_failure_exceptions=[OrderRejected],
+        **own(),
+    ) as engine:
+        handle = await engine.start_method(
+            RejectingOrder, "process", Order(order_id="o-9"), workflow_id=workflow_id
+        )
+        with pytest.raises(WorkflowFailedError) as failed:
+            await asyncio.wait_for(handle.result(), 30)
+        assert failed.value.error_type == "OrderRejected"
+        history = await fetch_history(engine, workflow_id)
+    with caplog.at_level(logging.ERROR, logger="temporal_runtime.workflow"):
+        # As the engine's worker ran it: the listed exception failed the run, which replays.
+        await assert_replays(history, workflows=[RejectingOrder], workflow_failure_exceptions=[OrderRejected])
+        # Without the list the same exception would only have failed the workflow task: a divergence.
+        with pytest.raises(ReplayError, match="rp_RejectingOrder"):
+            await assert_replays(history, workflows=[RejectingOrder])
+    # A replay check is no live run: no "the run stays RUNNING, fix and redeploy" report.
+    assert "Workflow task failed" not in caplog.text
+    not_classes: list[Any] = ["OrderRejected"]
+    with pytest.raises(InvalidOptionError, match="workflow_failure_exceptions"):
+        await assert_replays(history, workflows=[RejectingOrder], workflow_failure_exceptions=not_classes)

@@ -3,6 +3,7 @@ embedded servers."""
 
 from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
+from ._core_logging import engine_runtime
 from ._embedded_server import EmbeddedServer, launch_dev_server
 from ._engine import TemporalEngine
 from ._local_server import (
@@ -26,6 +27,7 @@ __all__ = [
     "TemporalEngine",
     "activity_info",
     "data_converter",
+    "engine_runtime",
     "find_server_binary",
     "find_test_server_binary",
     "free_port",

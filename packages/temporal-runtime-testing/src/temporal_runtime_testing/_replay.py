@@ -33,8 +33,8 @@ from temporal_runtime_core import (
     default_activity_registry,
     default_workflow_registry,
 )
-from temporal_runtime_engine import RuntimePlugin, TemporalEngine, sandbox_errors_explained
-from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
+from temporal_runtime_engine import RuntimePlugin, TemporalEngine, engine_runtime, sandbox_errors_explained
+from temporal_runtime_workflow import REPLAY_THREAD_PREFIX, Workflow, WorkflowDefinition, definition_of
 
 __all__ = [
     "HistorySource",
@@ -153,6 +153,7 @@ async def assert_replays(
     registry: WorkflowRegistry | None = None,
     activity_registry: ActivityRegistry | None = None,
     sandbox_passthrough: Iterable[str] = (),
+    workflow_failure_exceptions: Iterable[type[Exception]] = (),
 ) -> None:
     """Replay recorded histories on the current workflow code; :class:`ReplayError` if any diverges.
 
@@ -162,7 +163,8 @@ async def assert_replays(
     (default: every workflow of the default registry). The replay uses what the engine's worker
     uses: the generated adapter classes, the data converter, and the sandboxed runner with the
     same passthrough modules (``activity_registry`` and ``sandbox_passthrough`` as given to the
-    engine, if it was given any).
+    engine, if it was given any), and the engine's ``workflow_failure_exceptions`` (give the same
+    list as to the engine: a run that failed with such an exception replays only with it).
     """
     histories = _as_histories(history_or_histories)
     if not histories:
@@ -184,14 +186,24 @@ async def assert_replays(
             f"{', '.join(repr(n) for n in sorted(available)) or 'no workflows'}. Import the module "
             "defining it, or pass workflows=[TheWorkflowClass]."
         )
+    failure_types = tuple(workflow_failure_exceptions)
+    for item in failure_types:
+        if not (isinstance(item, type) and issubclass(item, Exception)):
+            raise InvalidOptionError(
+                "assert_replays(workflow_failure_exceptions=...) takes exception classes (the engine's "
+                f"workflow_failure_exceptions), got {item!r}"
+            )
     activities = list(activity_registry if activity_registry is not None else default_activity_registry)
     plugin = RuntimePlugin(chosen.values(), activities, sandbox_passthrough)
     failures: list[ReplayFailure] = []
-    with ThreadPoolExecutor(thread_name_prefix="temporal-runtime-replay") as executor:
+    # The thread name tells the workflow layer that a failure here is a replay check's, not a live run's.
+    with ThreadPoolExecutor(thread_name_prefix=REPLAY_THREAD_PREFIX) as executor:
         replayer = temporalio.worker.Replayer(
             workflows=[d.adapter_class for d in chosen.values()],
             plugins=[plugin],
             workflow_task_executor=executor,
+            workflow_failure_exception_types=failure_types,
+            runtime=engine_runtime(),
         )
         with sandbox_errors_explained():
             async with replayer.workflow_replay_iterator(_iterate(histories)) as results:

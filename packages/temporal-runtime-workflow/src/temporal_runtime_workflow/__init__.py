@@ -22,6 +22,7 @@ from ._runtime import (
     use_runtime,
 )
 from ._sandbox_advice import explain_sandbox_violation, is_sandbox_violation
+from ._task_failures import REPLAY_THREAD_PREFIX
 from ._workflow import Workflow, WorkflowClientFactory, definition_of
 
 # Classes and activities re-created inside Temporal's workflow sandbox (which re-imports user
@@ -29,6 +30,7 @@ from ._workflow import Workflow, WorkflowClientFactory, definition_of
 add_registration_guard(temporalio.workflow.unsafe.in_sandbox)
 
 __all__ = [
+    "REPLAY_THREAD_PREFIX",
     "ActivityCall",
     "FailureFields",
     "AnyRetryPolicy",

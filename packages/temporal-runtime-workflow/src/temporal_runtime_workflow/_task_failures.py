@@ -10,6 +10,7 @@ in a module the sandbox shares with the worker (the engine passes the SDK's laye
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from typing import Final
 
@@ -17,9 +18,13 @@ import temporalio.workflow
 
 from temporal_runtime_core import SandboxViolationError
 
-__all__ = ["forget_task_failure", "report_task_failure"]
+__all__ = ["REPLAY_THREAD_PREFIX", "forget_task_failure", "report_task_failure"]
 
 _log = logging.getLogger("temporal_runtime.workflow")
+
+REPLAY_THREAD_PREFIX: Final = "temporal-runtime-replay"
+"""Threads whose names start with this run replay checks (the testing kit's ``assert_replays``):
+there is no live run to report there, and the advice to fix and redeploy would be wrong."""
 
 _MAX_REMEMBERED: Final = 10_000
 _reported: OrderedDict[str, None] = OrderedDict()  # run ids, oldest first
@@ -28,6 +33,8 @@ _reported: OrderedDict[str, None] = OrderedDict()  # run ids, oldest first
 def report_task_failure(exc: BaseException, *, workflow: str, where: str) -> None:
     """Log that ``exc``, raised in ``where`` (e.g. ``"Orders.process"``) of ``workflow`` (a
     description of the workflow), fails the current run's workflow task; once per run and worker."""
+    if threading.current_thread().name.startswith(REPLAY_THREAD_PREFIX):
+        return  # a replay check: the replayer reports the failure itself
     info = temporalio.workflow.info()
     if info.run_id in _reported:
         return
@@ -62,6 +69,7 @@ def report_task_failure(exc: BaseException, *, workflow: str, where: str) -> Non
 
 
 def forget_task_failure() -> None:
-    """The current run got past its failure (a fixed deploy): report a later one again."""
+    """The current run's entry method returned: drop its record (this only frees memory; a run that
+    got past a failure and fails again later is not reported again while it is remembered)."""
     if _reported:  # nearly always empty: no per-run cost
         _reported.pop(temporalio.workflow.info().run_id, None)
