@@ -22,9 +22,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from temporal_runtime_core import MissingFakeError, ReplayError, ReplayFailure, WorkflowTesterError
+    from temporal_runtime_core import ReplayFailure
 
     from ._activity_tester import ActivityTester
+    from ._errors import MissingFakeError, ReplayError, WorkflowTesterError
     from ._fake_activities import ActivityCallRecord
     from ._pytest_plugin import select_registries
     from ._replay import assert_replays, fetch_history, load_history, save_history
@@ -54,12 +55,12 @@ __all__ = [
 _SOURCES: dict[str, str] = {
     "ActivityCallRecord": "._fake_activities",
     "ActivityTester": "._activity_tester",
-    "MissingFakeError": "temporal_runtime_core",
-    "ReplayError": "temporal_runtime_core",
+    "MissingFakeError": "._errors",
+    "ReplayError": "._errors",
     "ReplayFailure": "temporal_runtime_core",
     "TemporalTestServer": "._servers",
     "WorkflowTester": "._workflow_tester",
-    "WorkflowTesterError": "temporal_runtime_core",
+    "WorkflowTesterError": "._errors",
     "WorkflowTesterHandle": "._tester_handle",
     "assert_replays": "._replay",
     "fetch_history": "._replay",

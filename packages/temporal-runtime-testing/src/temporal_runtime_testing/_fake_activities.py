@@ -23,12 +23,12 @@ from temporal_runtime_core import (
     DefinitionError,
     InvalidArgumentsError,
     InvalidResultError,
-    MissingFakeError,
     default_codec,
     type_name,
 )
 from temporal_runtime_workflow import AnyRetryPolicy
 
+from ._errors import MissingFakeError
 from ._json_round_trip import through_json
 from ._virtual_clock import VirtualClock
 

@@ -26,7 +26,6 @@ import temporalio.workflow
 from temporal_runtime_core import (
     ActivityRegistry,
     InvalidOptionError,
-    ReplayError,
     ReplayFailure,
     WorkflowNotFoundError,
     WorkflowRegistry,
@@ -35,6 +34,8 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_engine import RuntimePlugin, TemporalEngine, engine_runtime, sandbox_errors_explained
 from temporal_runtime_workflow import REPLAY_THREAD_PREFIX, Workflow, WorkflowDefinition, definition_of
+
+from ._errors import ReplayError
 
 __all__ = [
     "HistorySource",

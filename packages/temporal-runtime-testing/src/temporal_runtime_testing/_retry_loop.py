@@ -17,9 +17,12 @@ from typing import Any
 import temporalio.common
 import temporalio.exceptions
 
-from temporal_runtime_core import TemporalRuntimeError, WorkflowTesterError
+from temporal_runtime_core import (
+    TemporalRuntimeError,
+)
 from temporal_runtime_workflow import ActivityCall, activity_failed, to_temporal_retry_policy
 
+from ._errors import WorkflowTesterError
 from ._fake_activities import (
     ActivityCallRecord,
     FakeEntry,

@@ -13,12 +13,12 @@ from temporal_runtime_core import (
     Duration,
     UpdateFailedError,
     WorkflowNotFoundError,
-    WorkflowTesterError,
     describe_failure,
     to_timedelta,
 )
 from temporal_runtime_workflow import MethodSpec, Workflow
 
+from ._errors import WorkflowTesterError
 from ._json_round_trip import convert, through_json
 from ._tester_run import TesterRun
 
