@@ -5,6 +5,7 @@ once, at ERROR, however often its task is retried."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -286,3 +287,46 @@ async def test_a_bug_in_an_update_handler_fails_only_the_update(engine: Temporal
     assert info.value.error_type == "AttributeError"
     await handle.signal("close")
     assert await handle.result(timeout=10) == ["first"]
+
+
+def _reports(caplog: pytest.LogCaptureFixture, workflow_id: str) -> list[logging.LogRecord]:
+    return [
+        r for r in caplog.records if r.name == "temporal_runtime.workflow" and workflow_id in r.getMessage()
+    ]
+
+
+class BrokenConstructorWorkflow(Workflow):
+    """Its constructor has a bug: temporalio builds the instance outside ``run``."""
+
+    def __init__(self) -> None:
+        self.limit = self.misspelt_default  # type: ignore[attr-defined]
+
+    async def process(self, order: Order) -> str:
+        return order.order_id
+
+
+# temporalio leaves its never-started run coroutine behind when the constructor raises; collected here.
+@pytest.mark.filterwarnings("ignore:coroutine .*run_workflow.* was never awaited:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+async def test_a_bug_in_the_constructor_fails_the_task_and_is_logged_once(
+    engine: TemporalEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        handle = await engine.start(BrokenConstructorWorkflow.process, Order(order_id="o-init"))
+        for _ in range(100):  # the first attempt fails within moments; wait for its report
+            if any(
+                handle.id in r.getMessage() for r in caplog.records if r.name == "temporal_runtime.workflow"
+            ):
+                break
+            await asyncio.sleep(0.1)
+        assert await handle.status() is WorkflowStatus.RUNNING
+    await handle.terminate("test over")
+    ours = [
+        r for r in caplog.records if r.name == "temporal_runtime.workflow" and handle.id in r.getMessage()
+    ]
+    assert len(ours) == 1, [r.getMessage() for r in ours]
+    assert ours[0].levelno == logging.ERROR
+    assert ours[0].getMessage().startswith("Workflow task failed in ")
+    assert "BrokenConstructorWorkflow.__init__" in ours[0].getMessage()
+    assert "has no attribute 'misspelt_default'" in ours[0].getMessage()
+    gc.collect()

@@ -167,7 +167,15 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     name = adapter_name(user_cls)
 
     def __init__(self: Any) -> None:
-        self._wf = user_cls()
+        try:
+            self._wf = user_cls()
+        except Exception as exc:
+            # temporalio creates the instance outside `run`, so a constructor that raises fails the
+            # workflow task whatever it raises; the failure policy still reports it once at ERROR.
+            failure = failure_to_raise(exc, defn, f"{defn.origin}.__init__")
+            if failure is exc:
+                raise
+            raise failure from failure.__cause__
 
     async def run(self: Any, *payloads: Any) -> Any:
         return await _dispatch(defn, self._wf, payloads)
