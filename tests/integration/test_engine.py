@@ -252,3 +252,18 @@ async def test_time_skipping_client_gets_the_plugin() -> None:
     async with TemporalEngine(time_skipping=True, start_worker=False) as engine:
         assert engine.temporal_client.data_converter.payload_converter_class is RuntimePayloadConverter
         assert any(isinstance(p, RuntimePlugin) for p in engine.temporal_client.config()["plugins"])
+
+
+async def test_concurrent_starts_make_one_connection_and_one_worker(temporal_address: str) -> None:
+    task_queue = f"concurrent-{uuid.uuid4().hex[:8]}"
+    engine = TemporalEngine(url=temporal_address, task_queue=task_queue, **own())
+    await asyncio.gather(engine.start(), engine.start(), engine.start())
+    try:
+        workers = [t for t in asyncio.all_tasks() if t.get_name() == f"temporal-runtime worker {task_queue}"]
+        assert len(workers) == 1
+        handle = await TicketWorkflow.client(engine).async_.handle(Ticket(ticket_id="T-9"))
+        await handle.signal("close", "ada")
+        assert await handle.result(timeout=20) == "T-9 closed by ada"
+    finally:
+        await engine.stop()
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == f"temporal-runtime worker {task_queue}"]

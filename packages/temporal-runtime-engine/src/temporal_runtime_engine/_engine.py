@@ -6,6 +6,7 @@ Its parts live next to it: connecting in ``_connection``, the embedded servers i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
@@ -129,6 +130,7 @@ class TemporalEngine(RunOperations):
         self._local = LocalServerSettings(db_path, headless, ui_port, server_binary, time_skipping)
         self._start_worker = start_worker
         self._server: EmbeddedServer | None = None
+        self._start_lock = asyncio.Lock()
         self._client: WorkflowClient | None = None
         self._worker: EngineWorker | None = None
         self._ui_url: str | None = None
@@ -215,36 +217,37 @@ class TemporalEngine(RunOperations):
         """
         if method is not None:
             return await self.client.start(method, *args, **kwargs)
-        if self._client is not None:
-            return None
-        served = self._worker_settings.served()
-        plugin = self._worker_settings.plugin(served)
-        if self._connection.url is None:
-            self._server = await start_local_server(
-                self._local,
-                namespace=self._connection.namespace,
-                identity=self._connection.identity,
-                plugin=plugin,
-                runtime=self._connection.runtime,
+        async with self._start_lock:  # two concurrent start() calls: one server, one worker
+            if self._client is not None:
+                return None
+            served = self._worker_settings.served()
+            plugin = self._worker_settings.plugin(served)
+            if self._connection.url is None:
+                self._server = await start_local_server(
+                    self._local,
+                    namespace=self._connection.namespace,
+                    identity=self._connection.identity,
+                    plugin=plugin,
+                    runtime=self._connection.runtime,
+                )
+                self._ui_url = self._server.ui_url
+                client = self._server.client
+            else:
+                client = await connect(self._connection, plugin)
+            serves = {self.task_queue: [d.name for d in served.workflows]} if self._start_worker else None
+            self._client = WorkflowClient(
+                client, self.task_queue, self.workflow_registry, worker_workflows=serves
             )
-            self._ui_url = self._server.ui_url
-            client = self._server.client
-        else:
-            client = await connect(self._connection, plugin)
-        serves = {self.task_queue: [d.name for d in served.workflows]} if self._start_worker else None
-        self._client = WorkflowClient(
-            client, self.task_queue, self.workflow_registry, worker_workflows=serves
-        )
-        if self._start_worker:
-            try:
-                self._worker = EngineWorker.start(client, self._worker_settings, served)
-            except BaseException:
-                await self.stop()
-                self._stopped = False
-                raise
-        self._stopped = False
-        log.info(ready_line(client, self._server, self.namespace, self.task_queue, served, self._worker))
-        return None
+            if self._start_worker:
+                try:
+                    self._worker = EngineWorker.start(client, self._worker_settings, served)
+                except BaseException:
+                    await self.stop()
+                    self._stopped = False
+                    raise
+            self._stopped = False
+            log.info(ready_line(client, self._server, self.namespace, self.task_queue, served, self._worker))
+            return None
 
     async def stop(self) -> None:
         """Stop the worker, then the local server if any. Running activities get

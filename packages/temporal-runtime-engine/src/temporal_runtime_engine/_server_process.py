@@ -136,13 +136,19 @@ class ServerProcess:
         )
         self.pid: int = self._process.pid
         """The server's process id."""
-        self._watchdog = None if tie_by_pdeathsig else self._start_watchdog(popen_options)
-        stream = self._process.stdout if quiet else self._process.stderr
-        assert stream is not None
-        self._reader = threading.Thread(
-            target=self._forward, args=(stream,), name=f"temporal-runtime {name} output", daemon=True
-        )
-        self._reader.start()
+        try:
+            self._watchdog = None if tie_by_pdeathsig else self._start_watchdog(popen_options)
+            stream = self._process.stdout if quiet else self._process.stderr
+            assert stream is not None
+            self._reader = threading.Thread(
+                target=self._forward, args=(stream,), name=f"temporal-runtime {name} output", daemon=True
+            )
+            self._reader.start()
+        except BaseException:
+            # The server is running but nothing would ever stop it: stop it before giving up.
+            self._process.kill()
+            self._process.wait()
+            raise
 
     def _start_watchdog(self, popen_options: dict[str, Any]) -> subprocess.Popen[bytes]:
         options = {k: v for k, v in popen_options.items() if k != "preexec_fn"}
@@ -178,7 +184,8 @@ class ServerProcess:
 
     def last_output(self) -> str:
         """The last lines the process wrote (stdout and stderr), indented, or ``(none)``."""
-        self._reader.join(timeout=1)  # after an exit, let the reader take the final lines
+        if self._process.poll() is not None:
+            self._reader.join(timeout=1)  # it exited: let the reader take the final lines
         return "\n".join(f"    {line}" for line in self._tail) or "    (none)"
 
     async def stop(self, timeout: float = 10) -> None:
@@ -195,8 +202,8 @@ class ServerProcess:
             if self._process.poll() is None:
                 self._process.kill()
                 await asyncio.to_thread(self._process.wait)
-        self._release_watchdog()
-        self._reader.join(timeout=1)
+        await asyncio.to_thread(self._release_watchdog)
+        await asyncio.to_thread(self._reader.join, 1)
 
     def _release_watchdog(self) -> None:
         watchdog, self._watchdog = self._watchdog, None
