@@ -9,6 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
+import temporalio.api.common.v1
+import temporalio.common
 from pydantic import BaseModel
 
 from temporal_runtime import TemporalEngine, Workflow, WorkflowFailedError, WorkflowStatus
@@ -77,3 +79,11 @@ async def test_an_input_of_the_wrong_shape_says_what_it_got(
 ) -> None:
     error = await _failure(engine, arg=value)
     assert f"takes one input, the call envelope {ENVELOPE}, but got {got}. Send e.g. {EXAMPLE}" in str(error)
+
+
+async def test_an_input_no_converter_can_read_fails_at_once(engine: TemporalEngine) -> None:
+    unreadable = temporalio.api.common.v1.Payload(metadata={"encoding": b"binary/custom"}, data=b"\x00\x01")
+    error = await _failure(engine, arg=temporalio.common.RawValue(unreadable))
+    message = str(error)
+    assert "got a payload with encoding 'binary/custom' that cannot be read" in message
+    assert f"Send e.g. {EXAMPLE}" in message

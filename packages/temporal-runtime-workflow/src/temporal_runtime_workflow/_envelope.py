@@ -41,7 +41,15 @@ def read_call(
             return fast
         value = default_codec.decode(payload.data)
     else:
-        [value] = temporalio.workflow.payload_converter().from_payloads([payload])
+        try:
+            [value] = temporalio.workflow.payload_converter().from_payloads([payload])
+        except Exception as exc:  # an encoding no converter reads: the same input fails every retry
+            encoding = payload.metadata.get("encoding", b"").decode("utf-8", "replace") or "none"
+            raise InvalidArgumentsError(
+                f"Workflow {defn.name!r} takes one input, the call {_ENVELOPE} as JSON, but got a payload "
+                f"with encoding {encoding!r} that cannot be read ({type(exc).__name__}: {exc}). "
+                f"{_send(defn)}"
+            ) from exc
     return read_call_value(defn, value)
 
 
