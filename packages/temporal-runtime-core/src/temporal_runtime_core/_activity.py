@@ -77,8 +77,9 @@ class ActivityDefinition[A, R]:
     def result_validation_type(self) -> object | None:
         """The type results are validated into: ``Result=`` if declared, else the implementation's
         return annotation (resolved on first use), else ``None`` (plain JSON, unchanged)."""
-        if self.result_type is not None:
-            return self.result_type
+        declared: object | None = self.result_type
+        if declared is not None:
+            return declared
         if self._inferred_result is _UNRESOLVED:
             self._inferred_result = _return_annotation(self.name, self.fn)
         return self._inferred_result
@@ -133,7 +134,9 @@ class ActivityDefinition[A, R]:
     async def __call__(self, *args: Any) -> R:
         """Run the implementation in-process with input and output validation."""
         if len(args) != (1 if self.takes_args else 0):
-            wanted = f"one argument, its {type_name(self.args_type)} value" if self.takes_args else "no argument"
+            wanted = (
+                f"one argument, its {type_name(self.args_type)} value" if self.takes_args else "no argument"
+            )
             raise InvalidArgumentsError(
                 f"Activity {self.name!r} takes {wanted}; it was called with {len(args)}"
             )
@@ -249,7 +252,7 @@ class _NoArgsInferredDecorator:
 
 
 @overload
-def activity_def[A, R](
+def activity_def[A, R](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
     name: str,
     *,
     Args: type[A],
@@ -259,7 +262,7 @@ def activity_def[A, R](
 
 
 @overload
-def activity_def[A](
+def activity_def[A](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
     name: str,
     *,
     Args: type[A],
@@ -279,7 +282,7 @@ def activity_def(
 
 
 @overload
-def activity_def[R](
+def activity_def[R](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
     name: str,
     *,
     Result: type[R],
@@ -400,6 +403,8 @@ def _define[R](
     except DefinitionError:
         pass
     return registry.register(defn)
+
+
 def _accepts_one_positional(params: list[inspect.Parameter]) -> bool:
     positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     return any(p.kind in positional or p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)
