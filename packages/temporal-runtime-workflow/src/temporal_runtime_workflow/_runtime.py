@@ -105,9 +105,11 @@ class TemporalRuntime:
                 "defines it before engine.start(), or pass task_queue= naming a queue whose worker has it."
             )
         try:
+            # An activity without Args is scheduled with no argument at all.
+            positional = (call.args,) if call.activity.takes_args else ()
             return await temporalio.workflow.execute_activity(
                 name,
-                args=[call.args] if call.activity.takes_args else [],
+                *positional,
                 task_queue=call.task_queue,
                 result_type=call.activity.result_type,
                 start_to_close_timeout=call.start_to_close_timeout,
