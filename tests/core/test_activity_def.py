@@ -119,13 +119,13 @@ def test_invalid_name_rejected(name: object) -> None:
 @pytest.mark.parametrize("args_type", [None, "GreetArgs", 42, GreetArgs(name="x")])
 def test_invalid_args_type_rejected(args_type: object) -> None:
     with pytest.raises(DefinitionError) as info:
-        activity_def("unit.x", Args=args_type, registry=Registry("activity"))  # type: ignore[call-overload]
+        activity_def("unit.x", Args=args_type, registry=Registry("activity"))
     assert "Args" in str(info.value)
 
 
 def test_invalid_result_type_rejected() -> None:
     with pytest.raises(DefinitionError) as info:
-        activity_def("unit.x", Args=GreetArgs, Result="Greeting", registry=Registry("activity"))  # type: ignore[call-overload]
+        activity_def("unit.x", Args=GreetArgs, Result="Greeting", registry=Registry("activity"))
     assert "Result" in str(info.value)
 
 

@@ -153,7 +153,7 @@ def test_activities_without_a_usable_module_are_skipped() -> None:
 
     in_main.__module__ = "__main__"
     without_module.__module__ = None  # type: ignore[assignment]  # as some C-level callables have
-    acts = [
+    acts: list[ActivityDefinition[int, int]] = [
         ActivityDefinition("unit_sandbox.main", in_main, args_type=int, result_type=int),
         ActivityDefinition("unit_sandbox.none", without_module, args_type=int, result_type=int),
     ]

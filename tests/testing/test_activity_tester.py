@@ -160,7 +160,7 @@ async def test_run_rejects_something_that_is_not_an_activity() -> None:
         return None
 
     with pytest.raises(DefinitionError, match="activity_def"):
-        await ActivityTester().run(plain, Work())  # type: ignore[arg-type]
+        await ActivityTester().run(plain, Work())  # type: ignore[call-overload]
 
 
 def test_attempt_must_be_positive() -> None:

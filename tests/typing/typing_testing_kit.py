@@ -81,7 +81,7 @@ async def tester_types() -> None:
     # Negative cases: both checkers must reject them.
     await tester.run(KitWorkflow.compute, 42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     await tester.run(KitOtherWorkflow.other, KitArgs(value=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
-    tester.fake(kit_double, "not a KitOut")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    tester.fake(kit_double, "not a KitOut")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType, reportCallIssue]
 
 
 async def lazy_names_keep_their_types() -> None:

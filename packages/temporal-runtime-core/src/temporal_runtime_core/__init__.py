@@ -3,7 +3,13 @@
 This distribution never imports temporalio; the layers above translate to and from it.
 """
 
-from ._activity import ActivityDefinition, ActivityRegistry, activity_def, default_activity_registry
+from ._activity import (
+    ActivityDefinition,
+    ActivityRegistry,
+    NoArgs,
+    activity_def,
+    default_activity_registry,
+)
 from ._codec import DtoCodec, default_codec, describe_validation_error, type_name
 from ._errors import (
     ActivityFailedError,
@@ -62,6 +68,7 @@ __all__ = [
     "InvalidResultError",
     "LocalServerError",
     "MissingFakeError",
+    "NoArgs",
     "NotInActivityError",
     "NotInWorkflowError",
     "QueryFailedError",

@@ -17,7 +17,7 @@ from ._converter import JSON_ENCODING
 __all__ = ["temporal_activity"]
 
 
-def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awaitable[Any]]:
+def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[..., Awaitable[Any]]:
     """An ``@activity.defn`` function that validates input and output around ``defn``'s impl.
 
     Invalid input or output is a bug no retry can fix, so it fails the activity non-retryably, with
@@ -25,14 +25,8 @@ def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awa
     itself are retried according to the retry policy.
     """
 
-    async def run(args: temporalio.common.RawValue) -> Any:
-        try:
-            value = _read_args(defn, args.payload)
-        except InvalidArgumentsError as exc:
-            raise temporalio.exceptions.ApplicationError(
-                str(exc), type=InvalidArgumentsError.__name__, non_retryable=True
-            ) from None
-        result = await defn.fn(value)
+    async def finish(value: Any) -> Any:
+        result = await defn.run_impl(value)
         try:
             return defn.validate_result(result)
         except InvalidResultError as exc:
@@ -40,6 +34,19 @@ def temporal_activity(defn: ActivityDefinition[Any, Any]) -> Callable[[Any], Awa
                 str(exc), type=InvalidResultError.__name__, non_retryable=True
             ) from None
 
+    async def run_with_args(args: temporalio.common.RawValue) -> Any:
+        try:
+            value = _read_args(defn, args.payload)
+        except InvalidArgumentsError as exc:
+            raise temporalio.exceptions.ApplicationError(
+                str(exc), type=InvalidArgumentsError.__name__, non_retryable=True
+            ) from None
+        return await finish(value)
+
+    async def run_without_args() -> Any:  # an activity without Args: Temporal sends no argument
+        return await finish(None)
+
+    run: Callable[..., Awaitable[Any]] = run_with_args if defn.takes_args else run_without_args
     run.__name__ = run.__qualname__ = f"activity__{defn.name}"
     run.__module__ = getattr(defn.fn, "__module__", __name__)
     run.__doc__ = getattr(defn.fn, "__doc__", None)

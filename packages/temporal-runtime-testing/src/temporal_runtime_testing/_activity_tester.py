@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import temporalio.testing
 
@@ -15,6 +15,7 @@ from temporal_runtime_core import (
     DefinitionError,
     InvalidArgumentsError,
     InvalidOptionError,
+    NoArgs,
 )
 from temporal_runtime_engine import data_converter
 
@@ -87,7 +88,11 @@ class ActivityTester:
         """Whether an activity started by :meth:`run` is still running."""
         return bool(self._running)
 
-    async def run[A, R](self, activity: ActivityDefinition[A, R], args: A | Mapping[str, Any]) -> R:
+    @overload
+    async def run[R](self, activity: ActivityDefinition[NoArgs, R], /) -> R: ...
+    @overload
+    async def run[A, R](self, activity: ActivityDefinition[A, R], args: A | Mapping[str, Any], /) -> R: ...
+    async def run(self, activity: ActivityDefinition[Any, Any], *args: Any) -> Any:
         """Run ``activity`` with ``args`` (its ``Args`` DTO, or the same as a JSON-like dict) and
         return its validated result.
 
@@ -100,11 +105,16 @@ class ActivityTester:
                 "ActivityTester.run() takes an activity handle returned by activity_def(...), "
                 f"got {activity!r}"
             )
-        value = activity.validate_args(args)
+        if len(args) != (1 if activity.takes_args else 0):
+            usage = "run(activity, args)" if activity.takes_args else "run(activity) with no argument"
+            raise InvalidArgumentsError(
+                f"Activity {activity.name!r} was given {len(args)} arguments; call it as {usage}"
+            )
+        value = activity.validate_args(args[0] if args else None)
         env = self._environment(activity)
         self._running.add(env)
         try:
-            result = await env.run(activity.fn, value)
+            result = await (env.run(activity.fn, value) if activity.takes_args else env.run(activity.fn))
         finally:
             self._running.discard(env)
         validated = activity.validate_result(result)

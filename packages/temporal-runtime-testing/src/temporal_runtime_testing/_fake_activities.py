@@ -89,8 +89,14 @@ def check_fake(activity: object, fake: object) -> ActivityDefinition[Any, Any]:
             pass
         else:
             try:
-                signature.bind(None)
+                signature.bind(None) if handle.takes_args else signature.bind()
             except TypeError:
+                if not handle.takes_args:
+                    raise DefinitionError(
+                        f"The fake for activity {handle.name!r} ({fake!r}) must take no argument, "
+                        "as the activity has no Args=; define it as def fake() (or async def), or "
+                        "pass a value or an exception instead"
+                    ) from None
                 raise DefinitionError(
                     f"The fake for activity {handle.name!r} ({fake!r}) must accept one positional "
                     f"argument, the activity's {type_name(handle.args_type)} value; define it as "
@@ -116,7 +122,7 @@ async def call_fake(
         value = activity.validate_args(activity_args_json(activity, args))
         clock.activity_started()
         try:
-            result = fake(value)
+            result = fake(value) if activity.takes_args else fake()
             if inspect.isawaitable(result):
                 result = await result
         finally:

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Concatenate, Self, cast
+from typing import Any, Concatenate, Self, cast, overload
 
 from temporal_runtime_core import (
     ActivityDefinition,
     DefinitionError,
     Duration,
     InvalidOptionError,
+    NoArgs,
     to_timedelta,
 )
 from temporal_runtime_workflow import MethodSpec, Workflow, WorkflowDefinition, definition_of
@@ -113,12 +114,21 @@ class WorkflowTester[W: Workflow]:
 
     # --- fakes and records -----------------------------------------------------------------------
 
+    @overload
+    def fake[R](
+        self,
+        activity: ActivityDefinition[NoArgs, R],
+        fake: Callable[[], Awaitable[R]] | Callable[[], R] | R | BaseException | type[BaseException],
+    ) -> Self: ...
+    @overload
     def fake[A, R](
         self,
         activity: ActivityDefinition[A, R],
         fake: Callable[[A], Awaitable[R]] | Callable[[A], R] | R | BaseException | type[BaseException],
-    ) -> Self:
-        """Add or replace the fake for ``activity`` (typed against its ``Args``/``Result``)."""
+    ) -> Self: ...
+    def fake(self, activity: ActivityDefinition[Any, Any], fake: object) -> Self:
+        """Add or replace the fake for ``activity`` (typed against its ``Args``/``Result``; a fake
+        for an activity without ``Args`` takes no argument)."""
         self._set_fake(activity, fake)
         return self
 

@@ -30,6 +30,7 @@ from temporal_runtime_core import (
     NotInWorkflowError,
     describe_failure,
     to_timedelta,
+    type_name,
 )
 
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
@@ -104,9 +105,11 @@ class TemporalRuntime:
                 "defines it before engine.start(), or pass task_queue= naming a queue whose worker has it."
             )
         try:
+            # An activity without Args is scheduled with no argument at all.
+            positional = (call.args,) if call.activity.takes_args else ()
             return await temporalio.workflow.execute_activity(
                 name,
-                call.args,
+                *positional,
                 task_queue=call.task_queue,
                 result_type=call.activity.result_type,
                 start_to_close_timeout=call.start_to_close_timeout,
@@ -166,25 +169,33 @@ def current_runtime(operation: str) -> WorkflowRuntime:
 # --- the operations Workflow's methods delegate to -------------------------------------------------
 
 
-async def execute_activity[A, R](
-    activity: ActivityDefinition[A, R],
-    args: A,
-    *,
+async def execute_activity(
+    activity: ActivityDefinition[Any, Any],
+    *args: Any,
     timeout: Duration,
     retry_policy: AnyRetryPolicy | None,
     heartbeat_timeout: Duration | None,
     task_queue: str | None,
     schedule_to_close_timeout: Duration | None,
-) -> R:
+) -> Any:
     runtime = current_runtime("exec")
     if not isinstance(activity, ActivityDefinition):
         raise DefinitionError(
             f"Workflow.exec() takes an activity handle returned by activity_def(...), got {activity!r}"
         )
+    if len(args) != (1 if activity.takes_args else 0):
+        usage = (
+            f"exec({activity.name}, args, timeout=...) with one {type_name(activity.args_type)} value"
+            if activity.takes_args
+            else f"exec({activity.name}, timeout=...) with no argument (it has no Args=)"
+        )
+        raise InvalidArgumentsError(
+            f"Activity {activity.name!r} was given {len(args)} arguments; call it as {usage}"
+        )
     try:
         call = ActivityCall(
             activity=activity,
-            args=activity.validate_args(args),
+            args=activity.validate_args(args[0] if args else None),
             start_to_close_timeout=to_timedelta(timeout, "timeout"),
             schedule_to_close_timeout=optional_timedelta(
                 schedule_to_close_timeout, "schedule_to_close_timeout"

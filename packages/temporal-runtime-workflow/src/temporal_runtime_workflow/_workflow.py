@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, overload
 
 from temporal_runtime_core import (
     ActivityDefinition,
     DefinitionError,
     Duration,
+    NoArgs,
     WorkflowRegistry,
     default_workflow_registry,
 )
@@ -176,18 +177,43 @@ class Workflow(metaclass=_WorkflowMeta):
 
     # --- inside a running workflow -------------------------------------------------------------
 
-    async def exec[A, R](
+    @overload
+    async def exec[R](
         self,
-        activity: ActivityDefinition[A, R],
-        args: A,
+        activity: ActivityDefinition[NoArgs, R],
+        /,
         *,
         timeout: Duration,
         retry_policy: AnyRetryPolicy | None = None,
         heartbeat_timeout: Duration | None = None,
         schedule_to_close_timeout: Duration | None = None,
         task_queue: str | None = None,
-    ) -> R:
-        """Run ``activity`` with ``args`` and return its validated result.
+    ) -> R: ...
+    @overload
+    async def exec[A, R](
+        self,
+        activity: ActivityDefinition[A, R],
+        args: A,
+        /,
+        *,
+        timeout: Duration,
+        retry_policy: AnyRetryPolicy | None = None,
+        heartbeat_timeout: Duration | None = None,
+        schedule_to_close_timeout: Duration | None = None,
+        task_queue: str | None = None,
+    ) -> R: ...
+    async def exec(
+        self,
+        activity: ActivityDefinition[Any, Any],
+        *args: Any,
+        timeout: Duration,
+        retry_policy: AnyRetryPolicy | None = None,
+        heartbeat_timeout: Duration | None = None,
+        schedule_to_close_timeout: Duration | None = None,
+        task_queue: str | None = None,
+    ) -> Any:
+        """Run ``activity`` with ``args`` (none for an activity without ``Args``) and return its
+        validated result.
 
         ``timeout`` bounds one attempt (start-to-close); ``retry_policy`` decides about further
         attempts (Temporal's default: retry with backoff, unlimited). An activity failure raises
@@ -195,7 +221,7 @@ class Workflow(metaclass=_WorkflowMeta):
         """
         return await _runtime.execute_activity(
             activity,
-            args,
+            *args,
             timeout=timeout,
             retry_policy=retry_policy,
             heartbeat_timeout=heartbeat_timeout,
