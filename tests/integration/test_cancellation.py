@@ -94,7 +94,7 @@ async def _until_started(job: Job) -> None:
 
 async def test_cancel_while_awaiting_an_activity_ends_the_run_canceled(engine: TemporalEngine) -> None:
     job = _job()
-    handle = await engine.start(LongJobWorkflow.on_activity, job)
+    handle = await engine.start_workflow(LongJobWorkflow.on_activity, job)
     await _until_started(job)
     await asyncio.sleep(1.5)
     await handle.cancel()
@@ -104,7 +104,7 @@ async def test_cancel_while_awaiting_an_activity_ends_the_run_canceled(engine: T
 
 
 async def test_cancel_while_awaiting_a_timer_ends_the_run_canceled(engine: TemporalEngine) -> None:
-    handle = await engine.start(LongJobWorkflow.on_timer, _job())
+    handle = await engine.start_workflow(LongJobWorkflow.on_timer, _job())
     await asyncio.sleep(1.5)
     await handle.cancel()
     with pytest.raises(WorkflowCancelledError):
@@ -131,7 +131,7 @@ async def test_a_workflow_may_catch_the_cancellation_clean_up_and_re_raise(
 @pytest.mark.filterwarnings("ignore::temporalio.workflow.UnfinishedUpdateHandlersWarning")
 async def test_cancel_while_an_update_handler_runs_ends_the_run_canceled(engine: TemporalEngine) -> None:
     job = _job()
-    handle = await engine.start(LongJobWorkflow.serving_updates, job)
+    handle = await engine.start_workflow(LongJobWorkflow.serving_updates, job)
     update = asyncio.create_task(handle.update("work", job))
     await _until_started(job)
     assert await handle.query("updating") is True

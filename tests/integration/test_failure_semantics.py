@@ -150,7 +150,7 @@ async def test_a_listed_exception_type_fails_the_run(
 
 
 async def test_a_workflow_failure_fails_the_run_with_its_type_and_details(engine: TemporalEngine) -> None:
-    handle = await engine.start(OrderWorkflow.place, Order(order_id="o-2", quantity=500))
+    handle = await engine.start_workflow(OrderWorkflow.place, Order(order_id="o-2", quantity=500))
     with pytest.raises(WorkflowFailedError) as info:
         await handle.result(timeout=10)
     assert info.value.error_type == "OutOfStock"
@@ -160,7 +160,7 @@ async def test_a_workflow_failure_fails_the_run_with_its_type_and_details(engine
 
 
 async def test_a_timeout_fails_the_run_as_in_temporalio(engine: TemporalEngine) -> None:
-    handle = await engine.start(OrderWorkflow.impatient, Order(order_id="o-8"))
+    handle = await engine.start_workflow(OrderWorkflow.impatient, Order(order_id="o-8"))
     with pytest.raises(WorkflowFailedError, match=r"TimeoutError: wait_until\(\) condition not met") as info:
         await handle.result(timeout=10)
     assert info.value.error_type == "TimeoutError"
@@ -187,7 +187,7 @@ def _only(*workflows: type[Workflow]) -> WorkflowRegistry:
 
 
 async def test_an_exception_type_the_engine_lists_fails_the_run(listing_engine: TemporalEngine) -> None:
-    handle = await listing_engine.start(OrderWorkflow.place, Order(order_id="o-3", quantity=13))
+    handle = await listing_engine.start_workflow(OrderWorkflow.place, Order(order_id="o-3", quantity=13))
     with pytest.raises(WorkflowFailedError) as info:
         await handle.result(timeout=10)
     assert info.value.error_type == "CreditCheckFailed"
@@ -195,7 +195,7 @@ async def test_an_exception_type_the_engine_lists_fails_the_run(listing_engine: 
 
 
 async def test_the_same_exception_fails_only_the_task_where_nobody_lists_it(engine: TemporalEngine) -> None:
-    handle = await engine.start(OrderWorkflow.place, Order(order_id="o-4", quantity=13))
+    handle = await engine.start_workflow(OrderWorkflow.place, Order(order_id="o-4", quantity=13))
     failure = await _until_task_failed(handle)
     assert failure == "credit check failed for o-4"
     assert await handle.status() is WorkflowStatus.RUNNING
@@ -215,7 +215,7 @@ def test_the_engine_rejects_what_is_not_an_exception_class() -> None:
 async def test_a_bug_leaves_the_run_running_and_a_fixed_deploy_completes_it(engine: TemporalEngine) -> None:
     key = f"typo-{uuid.uuid4().hex[:6]}"
     BROKEN.add(key)
-    handle = await engine.start(OrderWorkflow.repairable, Repair(key=key))
+    handle = await engine.start_workflow(OrderWorkflow.repairable, Repair(key=key))
     await _until_attempts(key, 2)  # failed, and failed again when retried
     assert await _task_failure(handle) == "'OrderWorkflow' object has no attribute 'misspeled'"
     assert await handle.status() is WorkflowStatus.RUNNING
@@ -233,7 +233,7 @@ async def test_a_run_whose_task_keeps_failing_is_logged_once_at_error(
     key = f"logged-{uuid.uuid4().hex[:6]}"
     BROKEN.add(key)
     with caplog.at_level(logging.WARNING):
-        handle = await engine.start(OrderWorkflow.repairable, Repair(key=key))
+        handle = await engine.start_workflow(OrderWorkflow.repairable, Repair(key=key))
         await _until_attempts(key, 3)  # three attempts, each replaying the run in a fresh sandbox
         await asyncio.sleep(0.5)
     await handle.terminate("test over")
@@ -266,21 +266,21 @@ async def test_a_run_whose_task_keeps_failing_is_logged_once_at_error(
 async def test_a_bug_in_a_signal_handler_fails_the_task_and_a_workflow_failure_fails_the_run(
     engine: TemporalEngine,
 ) -> None:
-    buggy = await engine.start(OrderWorkflow.noting, Order(order_id="o-5"))
+    buggy = await engine.start_workflow(OrderWorkflow.noting, Order(order_id="o-5"))
     await buggy.signal("note", "typo")
     failure = await _until_task_failed(buggy)
     assert "'list' object has no attribute 'apend'" in failure
     assert await buggy.status() is WorkflowStatus.RUNNING
     await buggy.terminate("test over")
 
-    refused = await engine.start(OrderWorkflow.noting, Order(order_id="o-6"))
+    refused = await engine.start_workflow(OrderWorkflow.noting, Order(order_id="o-6"))
     await refused.signal("note", "refuse")
     with pytest.raises(WorkflowFailedError, match="WorkflowFailure: notes refused"):
         await refused.result(timeout=10)
 
 
 async def test_a_bug_in_an_update_handler_fails_only_the_update(engine: TemporalEngine) -> None:
-    handle = await engine.start(OrderWorkflow.noting, Order(order_id="o-7"))
+    handle = await engine.start_workflow(OrderWorkflow.noting, Order(order_id="o-7"))
     await handle.signal("note", "first")
     with pytest.raises(UpdateFailedError, match="'str' object has no attribute 'lowercase'") as info:
         await handle.update("count_notes", "f")
@@ -312,7 +312,7 @@ async def test_a_bug_in_the_constructor_fails_the_task_and_is_logged_once(
     engine: TemporalEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        handle = await engine.start(BrokenConstructorWorkflow.process, Order(order_id="o-init"))
+        handle = await engine.start_workflow(BrokenConstructorWorkflow.process, Order(order_id="o-init"))
         for _ in range(100):  # the first attempt fails within moments; wait for its report
             if any(
                 handle.id in r.getMessage() for r in caplog.records if r.name == "temporal_runtime.workflow"

@@ -102,7 +102,7 @@ async def test_a_non_deterministic_call_fails_the_task_with_our_advice(
 ) -> None:
     expected = f"{WHO} {advice.format(forbids=FORBIDS)} {RETRIED}"
     with caplog.at_level(logging.ERROR, logger="temporal_runtime.workflow"):
-        handle = await engine.start(NondeterministicWorkflow.call, what)
+        handle = await engine.start_workflow(NondeterministicWorkflow.call, what)
         message = await _task_failure(handle)
         assert await handle.status() is WorkflowStatus.RUNNING
         await handle.terminate("test over")

@@ -94,7 +94,7 @@ async def _terminate_at_end(engine: TemporalEngine, workflow_id: str) -> None:
 
 @pytest.fixture
 async def stuck_id(engine: TemporalEngine) -> AsyncIterator[str]:
-    handle = await engine.start(Stuck.run, 1)
+    handle = await engine.start_workflow(Stuck.run, 1)
     yield handle.id
     await _terminate_at_end(engine, handle.id)
 
@@ -148,7 +148,7 @@ async def test_describe_and_the_engine_name_the_last_workflow_task_failure(
 
 
 async def test_a_run_that_progresses_has_no_task_failure(engine: TemporalEngine) -> None:
-    handle = await engine.start(Approval.run, "A-1")
+    handle = await engine.start_workflow(Approval.run, "A-1")
     description = await handle.describe()
     assert description.last_task_failure is None
     assert (description.workflow_id, description.run_id) == (handle.id, handle.run_id)
@@ -228,7 +228,7 @@ async def test_a_worker_elsewhere_that_lacks_the_workflow_is_named(temporal_addr
 
 
 async def test_a_misspelt_signal_by_id_lists_the_valid_names(engine: TemporalEngine) -> None:
-    handle = await engine.start(Approval.run, "A-3")
+    handle = await engine.start_workflow(Approval.run, "A-3")
     try:
         with pytest.raises(UnknownMethodError) as info:
             await engine.get_handle(handle.id).signal("aprove")
@@ -246,7 +246,7 @@ async def test_a_misspelt_signal_by_id_lists_the_valid_names(engine: TemporalEng
 
 async def test_the_wrong_dto_for_an_activity_is_named(engine: TemporalEngine) -> None:
     with pytest.raises(WorkflowFailedError) as info:
-        await engine.execute(ShipsThePayment.run, 9.5)
+        await engine.execute_workflow(ShipsThePayment.run, 9.5)
     assert info.value.error_type == "InvalidArgumentsError"
     assert "Activity 'stuck_ship' got invalid arguments. Got a Payment where Order is expected. " in str(
         info.value

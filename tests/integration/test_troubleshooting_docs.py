@@ -229,7 +229,7 @@ async def test_activities_that_fail_or_are_not_served(temporal_address: str) -> 
     queue = f"docs-{uuid.uuid4().hex[:8]}"
     order = Order(order_id="A-1", amount_cents=5)
     async with TemporalEngine(temporal_address, task_queue=queue, workflow_registry=WORKFLOWS) as engine:
-        missing = await raised_async(lambda: engine.execute(DocsCheckout.checkout, order))
+        missing = await raised_async(lambda: engine.execute_workflow(DocsCheckout.checkout, order))
     assert isinstance(missing, WorkflowFailedError)
     assert missing.error_type == "ActivityNotRegisteredError"
     assert_quoted(
@@ -241,7 +241,7 @@ async def test_activities_that_fail_or_are_not_served(temporal_address: str) -> 
     async with TemporalEngine(
         temporal_address, task_queue=queue, workflow_registry=WORKFLOWS, activity_registry=ACTIVITIES
     ) as engine:
-        handle = await engine.start(DocsCheckout.checkout, order)
+        handle = await engine.start_workflow(DocsCheckout.checkout, order)
         failed = await raised_async(handle.result)
     assert isinstance(failed, ActivityFailedError)
     assert_quoted(
@@ -258,7 +258,7 @@ async def test_a_workflow_defined_after_start(temporal_address: str) -> None:
     registry.register(definition_of(DocsApproval))
     async with TemporalEngine(temporal_address, task_queue=queue, workflow_registry=registry) as engine:
         error = await raised_async(
-            lambda: engine.start(DocsCheckout.checkout, Order(order_id="o", amount_cents=1))
+            lambda: engine.start_workflow(DocsCheckout.checkout, Order(order_id="o", amount_cents=1))
         )
     assert isinstance(error, EngineError)
     assert_quoted(

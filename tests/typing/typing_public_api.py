@@ -62,14 +62,15 @@ async def client_side(engine: TemporalEngine) -> None:
     assert_type(result, Out)
     await wf.run_it("not args")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
-    handle = await engine.start(TypedWorkflow.run_it, Args(value=2), factor=3)
-    assert_type(handle, MethodHandle[Out])
+    handle = await engine.start_workflow(TypedWorkflow.run_it, Args(value=2), 3)
+    assert_type(handle, MethodHandle[Out, TypedWorkflow])
     assert_type(await handle.result(), Out)
-    assert_type(await engine.execute(TypedWorkflow.run_it, Args(value=2)), Out)
-    await engine.start(TypedWorkflow.run_it, 42)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    assert_type(await engine.execute_workflow(TypedWorkflow.run_it, Args(value=2)), Out)
+    await engine.start_workflow(TypedWorkflow.run_it, 42)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
 
     started = await wf.async_.run_it(Args(value=3))
-    assert_type(started, Any)
+    assert_type(started, MethodHandle[Any])
+    assert_type(await wf.async_(TypedWorkflow.run_it, Args(value=3)), MethodHandle[Out, TypedWorkflow])
 
 
 async def descriptions(engine: TemporalEngine) -> None:
@@ -82,7 +83,7 @@ async def descriptions(engine: TemporalEngine) -> None:
     if failure is not None:
         assert_type(failure.attempt, int)
         assert_type(failure.message, str)
-    handle = await engine.start(TypedWorkflow.run_it, Args(value=2))
+    handle = await engine.start_workflow(TypedWorkflow.run_it, Args(value=2))
     assert_type(await handle.describe(), WorkflowDescription)
     description.status = WorkflowStatus.FAILED  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
 

@@ -1,23 +1,31 @@
 """temporal-runtime client layer: the workflow client proxy, ``MethodHandle``, run descriptions and
 start options."""
 
-from ._client import WorkflowClient
+from temporal_runtime_workflow import MethodHandle, StartOptionsDict, UpdateHandle
+
+from ._client import WorkflowClient, resolve_entry
 from ._description import WorkflowDescription, WorkflowStatus, WorkflowTaskFailure
 from ._errors import translate_error
-from ._handle import MethodHandle
+from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
+from ._update_handle import RunUpdateHandle
 
 __all__ = [
     "METHOD_MEMO_KEY",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "MethodHandle",
+    "RunHandle",
+    "RunUpdateHandle",
     "StartOptions",
+    "StartOptionsDict",
+    "UpdateHandle",
     "WorkflowClient",
     "WorkflowDescription",
     "WorkflowProxy",
     "WorkflowStatus",
     "WorkflowTaskFailure",
+    "resolve_entry",
     "translate_error",
 ]

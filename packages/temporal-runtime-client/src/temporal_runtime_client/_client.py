@@ -16,19 +16,20 @@ from temporal_runtime_core import (
     DefinitionError,
     Duration,
     EngineError,
+    UnknownMethodError,
     WorkflowRegistry,
     default_workflow_registry,
     to_timedelta,
 )
-from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
+from temporal_runtime_workflow import MethodHandle, Workflow, WorkflowDefinition, definition_of, handler_info
 
 from ._description import WorkflowDescription, WorkflowStatus
 from ._errors import raise_translated
-from ._handle import MethodHandle
+from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
-__all__ = ["WorkflowClient"]
+__all__ = ["WorkflowClient", "resolve_entry"]
 
 _DEFAULT_OPTIONS = StartOptions()
 _NO_KWARGS: Mapping[str, Any] = MappingProxyType({})
@@ -99,7 +100,7 @@ class WorkflowClient:
             )
         except Exception as exc:
             raise_translated(exc, workflow_id=workflow_id)
-        return MethodHandle(handle, defn, method, client=self._client)
+        return RunHandle(handle, defn, method, client=self._client)
 
     def _check_served(self, defn: WorkflowDefinition, task_queue: str) -> None:
         """Raise when this process's worker polls ``task_queue`` but does not serve ``defn``."""
@@ -139,27 +140,19 @@ class WorkflowClient:
         handle = await self.start_method(workflow, method, args, kwargs, options)
         return await handle.result()
 
-    async def start[W: Workflow, **P, R](
+    def get_handle_for[W: Workflow, R](
         self,
-        method: Callable[Concatenate[W, P], Awaitable[R]],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> MethodHandle[R]:
-        """Precisely typed start: ``await client.start(MyWorkflow.process, data)``."""
-        workflow, name = _resolve_method(method)
-        return cast(MethodHandle[R], await self.start_method(workflow, name, args, kwargs))
-
-    async def execute[W: Workflow, **P, R](
-        self,
-        method: Callable[Concatenate[W, P], Awaitable[R]],
-        /,
-        *args: P.args,
-        **kwargs: P.kwargs,
-    ) -> R:
-        """Precisely typed start-and-wait: ``await client.execute(MyWorkflow.process, data)``."""
-        workflow, name = _resolve_method(method)
-        return cast(R, await self.execute_method(workflow, name, args, kwargs))
+        method: Callable[Concatenate[W, ...], Awaitable[R]],
+        workflow_id: str,
+        *,
+        run_id: str | None = None,
+    ) -> MethodHandle[R, W]:
+        """A typed handle for an existing run of ``method`` (no server call is made)."""
+        workflow, name = resolve_entry(method)
+        defn = definition_of(workflow)
+        spec = defn.entry(name)
+        handle = self._client.get_workflow_handle(workflow_id, run_id=run_id, result_type=spec.return_type)
+        return RunHandle(handle, defn, name, client=self._client)
 
     def proxy[W: Workflow](self, workflow: type[W]) -> W:
         """The client proxy for ``workflow`` (what ``Workflow.client(engine)`` returns)."""
@@ -173,7 +166,10 @@ class WorkflowClient:
         Its first signal, query or update looks the run's workflow type up (one ``describe`` call) to
         check the name and arguments when this process defines that workflow, and warns otherwise.
         """
-        return MethodHandle(
+        return self._handle_by_id(workflow_id, run_id)
+
+    def _handle_by_id(self, workflow_id: str, run_id: str | None) -> RunHandle[Any]:
+        return RunHandle(
             self._client.get_workflow_handle(workflow_id, run_id=run_id),
             client=self._client,
             registry=self._registry,
@@ -190,7 +186,7 @@ class WorkflowClient:
             description = await self._client.get_workflow_handle(workflow_id, run_id=run_id).describe()
             found = self._registry.get(description.workflow_type)
             if not isinstance(found, WorkflowDefinition):
-                return self.get_handle(workflow_id, run_id)._of_unknown_type(description.workflow_type)
+                return self._handle_by_id(workflow_id, run_id)._of_unknown_type(description.workflow_type)
             method = await description.memo_value(METHOD_MEMO_KEY, None)
         except Exception as exc:
             raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
@@ -198,7 +194,7 @@ class WorkflowClient:
         handle = self._client.get_workflow_handle(
             workflow_id, run_id=run_id, result_type=spec.return_type if spec is not None else None
         )
-        return MethodHandle(handle, found, spec.name if spec is not None else None, client=self._client)
+        return RunHandle(handle, found, spec.name if spec is not None else None, client=self._client)
 
     async def signal(self, workflow_id: str, name: str, *args: Any) -> None:
         await (await self.get_typed_handle(workflow_id)).signal(name, *args)
@@ -239,8 +235,18 @@ def _encodes_plainly(converter: temporalio.converter.DataConverter) -> bool:
     return converter.payload_codec is None and getattr(converter, "external_storage", None) is None
 
 
-def _resolve_method(method: Callable[..., Any]) -> tuple[type[Workflow], str]:
-    """The workflow class and entry-method name of an unbound method like ``MyWorkflow.process``."""
+def resolve_entry(method: Callable[..., Any]) -> tuple[type[Workflow], str]:
+    """The workflow class and entry-method name of an unbound method like ``MyWorkflow.process``.
+
+    Raises :class:`DefinitionError` for anything else, naming what it is (a signal, query or update
+    handler, a ``Workflow`` helper, a function that is not a method of a workflow class)."""
+    info = handler_info(method)
+    if info is not None:
+        qualname = getattr(method, "__qualname__", repr(method))
+        raise UnknownMethodError(
+            f"{qualname} is a {info.kind} handler, not an entry method: it does not start a run; send it "
+            f"to a running workflow with handle.{info.kind}({qualname}, ...)"
+        )
     qualname = getattr(method, "__qualname__", "")
     owner_path, _, name = qualname.rpartition(".")
     target: Any = sys.modules.get(getattr(method, "__module__", ""), None)
@@ -252,5 +258,10 @@ def _resolve_method(method: Callable[..., Any]) -> tuple[type[Workflow], str]:
             "MyWorkflow.method (the unbound method)"
         )
     defn: WorkflowDefinition = definition_of(target)
-    defn.entry(name)
+    spec = defn.entry(name)
+    if spec.fn is not method:
+        raise UnknownMethodError(
+            f"{qualname} is not the entry method {spec.qualname} of workflow {defn.name!r}; pass the "
+            "workflow class's own method"
+        )
     return target, name

@@ -1,4 +1,4 @@
-"""``MethodHandle``: a started workflow run, typed by its entry method's result."""
+"""``RunHandle``: the :class:`MethodHandle` of a run on a Temporal server, over a temporalio handle."""
 
 from __future__ import annotations
 
@@ -6,21 +6,26 @@ import asyncio
 import os
 import sys
 import warnings
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any, Final, cast
 
 import temporalio.client
+from typing_extensions import TypeVar
 
-from temporal_runtime_core import Duration, WorkflowRegistry, to_timedelta
-from temporal_runtime_workflow import MessageKind, MethodSpec, WorkflowDefinition
+from temporal_runtime_core import Duration, UnknownMethodError, WorkflowRegistry, to_timedelta
+from temporal_runtime_workflow import MessageKind, MethodHandle, MethodSpec, UpdateHandle, WorkflowDefinition
 
 from ._description import WorkflowDescription, WorkflowStatus
 from ._errors import raise_translated
 from ._options import METHOD_MEMO_KEY
 from ._task_failure import last_task_failure, stuck_explanation
+from ._update_handle import RunUpdateHandle
 
-__all__ = ["MethodHandle"]
+__all__ = ["RunHandle"]
+
+R = TypeVar("R", covariant=True)
+W = TypeVar("W", covariant=True, default=Any)
 
 _DIAGNOSIS_TIMEOUT: Final = 5.0
 """Seconds a timed-out ``result()`` may spend finding out why the run is stuck."""
@@ -33,8 +38,8 @@ async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | Non
         raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
 
 
-class MethodHandle[R]:
-    """A workflow run started through temporal-runtime.
+class RunHandle(MethodHandle[R, W]):
+    """A workflow run on a Temporal server, started through temporal-runtime or looked up by id.
 
     ``await handle.result()`` returns the entry method's result, typed ``R``. A handle made from a
     workflow id alone (``engine.get_handle(id)``) knows no workflow class; given ``registry``, its
@@ -119,31 +124,64 @@ class MethodHandle[R]:
         except Exception:
             return None
 
-    async def signal(self, name: str, *args: Any) -> None:
-        """Send signal ``name`` with ``args`` (validated against the handler when the type is known)."""
-        values = _bind(await self._handler("signal", name), args)
+    async def _signal(
+        self,
+        name: str,
+        reference: Callable[..., Any] | None,
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+    ) -> None:
+        values = _bind(await self._handler("signal", name, reference), args, kwargs)
         await _translated(self._handle.signal(name, args=values), self.id, self.run_id)
 
-    async def query(self, name: str, *args: Any) -> Any:
-        """Ask query ``name`` and return its answer (typed by the handler when the type is known)."""
-        spec = await self._handler("query", name)
-        values = _bind(spec, args)
+    async def _query(
+        self,
+        name: str,
+        reference: Callable[..., Any] | None,
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+    ) -> Any:
+        spec = await self._handler("query", name, reference)
+        values = _bind(spec, args, kwargs)
         return await _translated(
             self._handle.query(name, args=values, result_type=self._result_type(spec)), self.id, self.run_id
         )
 
-    async def update(self, name: str, *args: Any) -> Any:
-        """Send update ``name`` with ``args`` and wait for the handler's answer.
-
-        Raises :class:`UpdateFailedError` when the handler raises or the arguments are rejected.
-        """
-        spec = await self._handler("update", name)
-        values = _bind(spec, args)
+    async def _update(
+        self,
+        name: str,
+        reference: Callable[..., Any] | None,
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+    ) -> Any:
+        spec = await self._handler("update", name, reference)
+        values = _bind(spec, args, kwargs)
         return await _translated(
             self._handle.execute_update(name, args=values, result_type=self._result_type(spec)),
             self.id,
             self.run_id,
         )
+
+    async def _start_update(
+        self,
+        name: str,
+        reference: Callable[..., Any] | None,
+        args: tuple[Any, ...],
+        kwargs: Mapping[str, Any],
+    ) -> UpdateHandle[Any]:
+        spec = await self._handler("update", name, reference)
+        values = _bind(spec, args, kwargs)
+        started = await _translated(
+            self._handle.start_update(
+                name,
+                args=values,
+                wait_for_stage=temporalio.client.WorkflowUpdateStage.ACCEPTED,
+                result_type=self._result_type(spec),
+            ),
+            self.id,
+            self.run_id,
+        )
+        return RunUpdateHandle(started, name)
 
     async def cancel(self) -> None:
         """Ask the workflow to cancel (it may clean up before it ends)."""
@@ -181,13 +219,25 @@ class MethodHandle[R]:
         described = await _translated(self._handle.describe(), self.id, self.run_id)
         return WorkflowStatus.from_temporal(described.status)
 
-    async def _handler(self, kind: MessageKind, name: str) -> MethodSpec | None:
+    async def _handler(
+        self, kind: MessageKind, name: str, reference: Callable[..., Any] | None = None
+    ) -> MethodSpec | None:
         """The handler's spec when the workflow class is known, or can be looked up (None for a run
-        whose workflow type this process does not define)."""
+        whose workflow type this process does not define). A handler passed by ``reference`` must be
+        the one the run's workflow class has under ``name``."""
         definition = self._definition or self._looked_up
         if definition is None and (self._registry is not None or self._unknown_type is not None):
             definition = self._looked_up = await self._look_up(kind, name)
-        return None if definition is None else definition.handler(kind, name)
+        if definition is None:
+            return None
+        spec = definition.handler(kind, name)
+        if reference is not None and spec.fn is not reference:
+            raise UnknownMethodError(
+                f"{getattr(reference, '__qualname__', reference)} is not a handler of workflow "
+                f"{definition.name!r} ({definition.origin}), which this run executes: its {kind} "
+                f"{name!r} is {spec.qualname}. Pass a handler of {definition.workflow_class.__name__}"
+            )
+        return spec
 
     async def _look_up(self, kind: MessageKind, name: str) -> WorkflowDefinition | None:
         """The definition of the run's workflow type in the registry; warns (once per handle) and
@@ -211,7 +261,7 @@ class MethodHandle[R]:
         )
         return None
 
-    def _of_unknown_type(self, workflow_type: str) -> MethodHandle[R]:
+    def _of_unknown_type(self, workflow_type: str) -> RunHandle[R, W]:
         """Mark this by-id handle's run as of ``workflow_type``, which this process does not define:
         its first signal, query or update warns without looking the type up again."""
         self._registry, self._unknown_type = None, workflow_type
@@ -235,6 +285,14 @@ def _sdk_directories() -> tuple[str, ...]:
     return tuple(os.path.dirname(file) + os.sep for file in files if isinstance(file, str))
 
 
-def _bind(spec: MethodSpec | None, args: tuple[Any, ...]) -> list[Any]:
-    """Validate signal/query/update arguments against ``spec`` (as given when it is unknown)."""
-    return list(args) if spec is None else list(spec.bind_positional(args).values())
+def _bind(spec: MethodSpec | None, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> list[Any]:
+    """Validate signal/query/update arguments against ``spec``; they are sent positionally (as given
+    when the handler is unknown, where keyword arguments cannot be placed)."""
+    if spec is not None:
+        return list(spec.bind(args, kwargs).values())
+    if kwargs:
+        raise UnknownMethodError(
+            f"Keyword arguments ({', '.join(kwargs)}) need the handler's signature, which this process "
+            "does not know (the run's workflow class is not defined here): pass the arguments positionally"
+        )
+    return list(args)

@@ -9,15 +9,18 @@ from typing import Any
 import temporalio.common
 
 from temporal_runtime_core import Duration, IdConflictPolicy, IdReusePolicy, InvalidOptionError
-from temporal_runtime_workflow import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
+from temporal_runtime_workflow import (
+    AnyIdConflictPolicy,
+    AnyIdReusePolicy,
+    AnyRetryPolicy,
+    optional_timedelta,
+    to_temporal_retry_policy,
+)
 
 __all__ = ["METHOD_MEMO_KEY", "AnyIdConflictPolicy", "AnyIdReusePolicy", "StartOptions"]
 
 METHOD_MEMO_KEY = "temporal_runtime.method"
 """Memo key holding the entry method a run executes."""
-
-type AnyIdConflictPolicy = IdConflictPolicy | temporalio.common.WorkflowIDConflictPolicy
-type AnyIdReusePolicy = IdReusePolicy | temporalio.common.WorkflowIDReusePolicy
 
 
 def _conflict(value: AnyIdConflictPolicy | None) -> temporalio.common.WorkflowIDConflictPolicy:

@@ -1,19 +1,27 @@
 """The client proxy returned by ``Workflow.client(engine)``.
 
 It exposes the workflow's entry methods. Calling one starts a run and waits for the result;
-``proxy.async_.method(...)`` returns a :class:`MethodHandle` instead; ``proxy.after(delay)``
-delays the start; ``proxy.options(...)`` sets per-call start options.
+``proxy.async_(Wf.method, ...)`` (or ``proxy.async_.method(...)``) returns a :class:`MethodHandle`
+instead; ``proxy.after(delay)`` delays the start; ``proxy.options(...)`` sets per-call start options.
+Signal, query and update handlers are not entry methods: the proxy refuses them and names
+``handle.signal(...)`` and its siblings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from temporal_runtime_core import Duration, UnknownMethodError, to_timedelta
-from temporal_runtime_workflow import RESERVED_NAMES, Workflow, definition_of
+from temporal_runtime_workflow import (
+    RESERVED_NAMES,
+    MethodHandle,
+    StartOptionsDict,
+    Workflow,
+    definition_of,
+    handler_info,
+)
 
-from ._handle import MethodHandle
 from ._options import StartOptions
 
 if TYPE_CHECKING:
@@ -36,6 +44,14 @@ class _ProxyBase:
         if name.startswith("__"):
             raise AttributeError(name)
         defn = definition_of(self._workflow)
+        info = handler_info(getattr(self._workflow, name, None))
+        if info is not None:
+            owner = defn.workflow_class.__name__
+            raise UnknownMethodError(
+                f"{owner}.{name} is a {info.kind} handler, not an entry method: a client proxy only "
+                f"starts runs. Send it to a running workflow with handle.{info.kind}({owner}.{name}, ...) "
+                "on the handle of that run (proxy.async_(...) or engine.get_handle_for(...) returns one)"
+            )
         reserved = RESERVED_NAMES.get(name)
         if reserved is not None:  # a Workflow helper (exec, sleep, ...): never an entry method
             raise UnknownMethodError(
@@ -54,9 +70,34 @@ class _ProxyBase:
 
 
 class _StartingProxy(_ProxyBase):
-    """``proxy.async_`` and ``proxy.after(...)``: methods return a handle once the run started."""
+    """``proxy.async_`` and ``proxy.after(...)`` (typed as ``StartingView``): called with an entry
+    method, or through its attribute of the method's name, they return a handle once the run started."""
 
     __slots__ = ()
+
+    async def __call__(
+        self, method: Callable[..., Awaitable[Any]], /, *args: Any, **kwargs: Any
+    ) -> MethodHandle[Any]:
+        name = self._entry_of(method)
+        return await self._get_client().start_method(self._workflow, name, args, kwargs, self._options)
+
+    def _entry_of(self, method: object) -> str:
+        """The name of entry method ``method`` (e.g. ``OrderWorkflow.process``) of the proxy's class."""
+        name = getattr(method, "__name__", None)
+        if not isinstance(name, str) or not callable(method):
+            raise UnknownMethodError(
+                f"proxy.async_(...) takes an entry method such as {self._workflow.__name__}.method, "
+                f"got {method!r}"
+            )
+        self._entry(name)
+        spec = definition_of(self._workflow).entry(name)
+        if spec.fn is not method:
+            raise UnknownMethodError(
+                f"{getattr(method, '__qualname__', name)} is not an entry method of "
+                f"{self._workflow.__name__} (its {name!r} is {spec.qualname}): a proxy starts runs of its "
+                f"own workflow class; use {self._workflow.__name__}.{name}, or the proxy of the other class"
+            )
+        return name
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[MethodHandle[Any]]]:
         method = self._entry(name)
@@ -98,15 +139,16 @@ class WorkflowProxy(_ProxyBase):
 
     @property
     def async_(self) -> _StartingProxy:
-        """Start without waiting: ``handle = await proxy.async_.method(args)``."""
+        """Start without waiting: ``handle = await proxy.async_(Wf.method, args)`` (typed) or
+        ``await proxy.async_.method(args)``."""
         return _StartingProxy(self._get_client, self._workflow, self._options)
 
     def after(self, delay: Duration) -> _StartingProxy:
-        """Start after ``delay`` (seconds or timedelta): ``await proxy.after(3600).method(args)``."""
+        """Start after ``delay`` (seconds or timedelta): ``await proxy.after(3600)(Wf.method, args)``."""
         to_timedelta(delay, "after() delay")
         return _StartingProxy(self._get_client, self._workflow, self._options.merge(start_delay=delay))
 
-    def options(self, **options: Any) -> WorkflowProxy:
+    def options(self, **options: Unpack[StartOptionsDict]) -> WorkflowProxy:
         """A proxy whose calls use these start options (``id=``, ``execution_timeout=``, ...)."""
         return WorkflowProxy(self._get_client, self._workflow, self._options.merge(**options))
 

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Concatenate, Self, cast, overload
+from typing import Any, Never, Self, cast
 
 import temporalio.client
 import temporalio.runtime
 import temporalio.service
 
 from temporal_runtime_client import (
-    MethodHandle,
     WorkflowClient,
     WorkflowProxy,
 )
 from temporal_runtime_core import (
     ActivityRegistry,
     Duration,
+    EngineError,
     EngineNotStartedError,
     InvalidOptionError,
     WorkflowRegistry,
@@ -199,24 +199,16 @@ class TemporalEngine(RunOperations):
     def started(self) -> bool:
         return self._client is not None
 
-    @overload
-    async def start(self, /) -> None: ...
+    async def start(self, *misused: Never) -> None:
+        """Connect (or start the embedded local server) and start the worker; idempotent.
 
-    @overload
-    async def start[W: Workflow, **P, R](
-        self, method: Callable[Concatenate[W, P], Awaitable[R]], /, *args: P.args, **kwargs: P.kwargs
-    ) -> MethodHandle[R]: ...
-
-    async def start(
-        self, method: Callable[..., Awaitable[Any]] | None = None, /, *args: Any, **kwargs: Any
-    ) -> Any:
-        """``await engine.start()`` connects (or starts the local server) and starts the worker.
-
-        ``await engine.start(MyWorkflow.process, data)`` instead starts a workflow run and returns
-        its ``MethodHandle[R]``, typed from the method (wrong arguments are type errors).
+        It starts the engine only: a run starts with ``engine.start_workflow(Wf.method, arg)``.
         """
-        if method is not None:
-            return await self.client.start(method, *args, **kwargs)
+        if misused:
+            raise EngineError(
+                "engine.start() starts the engine and takes no arguments; to start a workflow run use "
+                "`await engine.start_workflow(MyWorkflow.method, arg, ...)` (it returns the run's handle)"
+            )
         async with self._start_lock:  # two concurrent start() calls: one server, one worker
             if self._client is not None:
                 return None

@@ -6,11 +6,29 @@ from datetime import timedelta
 
 import temporalio.common
 
-from temporal_runtime_core import Duration, InvalidOptionError, RetryPolicy, to_timedelta
+from temporal_runtime_core import (
+    Duration,
+    IdConflictPolicy,
+    IdReusePolicy,
+    InvalidOptionError,
+    RetryPolicy,
+    to_timedelta,
+)
 
-__all__ = ["AnyRetryPolicy", "optional_timedelta", "to_temporal_retry_policy"]
+__all__ = [
+    "AnyIdConflictPolicy",
+    "AnyIdReusePolicy",
+    "AnyRetryPolicy",
+    "optional_timedelta",
+    "to_temporal_retry_policy",
+]
 
 type AnyRetryPolicy = RetryPolicy | temporalio.common.RetryPolicy
+"""Our :class:`RetryPolicy`, or temporalio's."""
+type AnyIdConflictPolicy = IdConflictPolicy | temporalio.common.WorkflowIDConflictPolicy
+"""Our :class:`IdConflictPolicy`, or temporalio's ``WorkflowIDConflictPolicy``."""
+type AnyIdReusePolicy = IdReusePolicy | temporalio.common.WorkflowIDReusePolicy
+"""Our :class:`IdReusePolicy`, or temporalio's ``WorkflowIDReusePolicy``."""
 
 
 def to_temporal_retry_policy(policy: AnyRetryPolicy | None) -> temporalio.common.RetryPolicy | None:

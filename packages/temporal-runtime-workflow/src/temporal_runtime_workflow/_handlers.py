@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Concatenate, Literal, cast, overload
 
-from temporal_runtime_core import DefinitionError
+from temporal_runtime_core import DefinitionError, UnknownMethodError
+
+from ._handler_methods import QueryMethod, SignalMethod, UpdateMethod
 
 __all__ = [
     "HANDLER_KINDS",
@@ -14,6 +16,7 @@ __all__ = [
     "HandlerKind",
     "MessageKind",
     "handler_info",
+    "message_target",
     "wf_query",
     "wf_signal",
     "wf_update",
@@ -40,55 +43,134 @@ class HandlerInfo:
     name: str
 
 
-def _marker[F: Callable[..., Any]](kind: MessageKind, name: str | None, decorator: str) -> Callable[[F], F]:
+def _mark(kind: MessageKind, name: str | None, decorator: str, fn: object) -> Any:
+    """Record the handler marker on ``fn`` and return it unchanged (typed by the caller)."""
+    if not callable(fn):
+        raise DefinitionError(f"@{decorator} decorates a workflow method, got {fn!r}")
+    existing = getattr(fn, _ATTR, None)
+    if existing is not None:
+        raise DefinitionError(
+            f"{getattr(fn, '__qualname__', fn)} is already a {existing.kind} handler; "
+            f"a method can be only one of signal, query or update"
+        )
+    setattr(fn, _ATTR, HandlerInfo(kind, name if name is not None else getattr(fn, "__name__", "")))
+    setattr(fn, f"__wf_{kind}__", True)  # the marker member of SignalMethod/QueryMethod/UpdateMethod
+    return fn
+
+
+def _check_name(name: object, decorator: str) -> str | None:
     if callable(name):
         raise DefinitionError(
             f'Use @{decorator}("name") or @{decorator}() with parentheses, not bare @{decorator}'
         )
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise DefinitionError(f"@{decorator} needs a non-empty name string, got {name!r}")
-
-    def mark(fn: F) -> F:
-        if not callable(fn):
-            raise DefinitionError(f"@{decorator} decorates a workflow method, got {fn!r}")
-        existing = getattr(fn, _ATTR, None)
-        if existing is not None:
-            raise DefinitionError(
-                f"{getattr(fn, '__qualname__', fn)} is already a {existing.kind} handler; "
-                f"a method can be only one of signal, query or update"
-            )
-        setattr(fn, _ATTR, HandlerInfo(kind, name if name is not None else fn.__name__))
-        return fn
-
-    return mark
+    return name
 
 
-def wf_signal[F: Callable[..., Any]](name: str | None = None) -> Callable[[F], F]:
+class _SignalDecorator:
+    """What ``wf_signal(name)`` returns: it accepts only methods that return None."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    @overload
+    def __call__[W, **P](self, fn: Callable[Concatenate[W, P], None], /) -> SignalMethod[W, P, None]: ...
+    @overload
+    def __call__[W, **P](
+        self, fn: Callable[Concatenate[W, P], Coroutine[Any, Any, None]], /
+    ) -> SignalMethod[W, P, Coroutine[Any, Any, None]]: ...
+    def __call__(self, fn: Callable[..., Any], /) -> Any:
+        return _mark("signal", self._name, "wf_signal", fn)
+
+
+class _QueryDecorator:
+    """What ``wf_query(name)`` returns."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    def __call__[W, **P, C](self, fn: Callable[Concatenate[W, P], C], /) -> QueryMethod[W, P, C]:
+        result: QueryMethod[W, P, C] = _mark("query", self._name, "wf_query", fn)
+        return result
+
+
+class _UpdateDecorator:
+    """What ``wf_update(name)`` returns."""
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    def __call__[W, **P, C](self, fn: Callable[Concatenate[W, P], C], /) -> UpdateMethod[W, P, C]:
+        result: UpdateMethod[W, P, C] = _mark("update", self._name, "wf_update", fn)
+        return result
+
+
+def wf_signal(name: str | None = None) -> _SignalDecorator:
     """Make a workflow method the handler of signal ``name`` (default: the method's name).
 
-    The method may be ``def`` or ``async def``; its parameters are validated like entry-method
-    parameters, and its return value is ignored.
+    The method may be ``def`` or ``async def`` and must return None (a signal has no answer: one that
+    returns a value is a type error; use ``@wf_update`` for a message with an answer). Its
+    parameters are validated like entry-method parameters.
     """
-    return _marker("signal", name, "wf_signal")
+    return _SignalDecorator(_check_name(name, "wf_signal"))
 
 
-def wf_query[F: Callable[..., Any]](name: str | None = None) -> Callable[[F], F]:
+def wf_query(name: str | None = None) -> _QueryDecorator:
     """Make a workflow method the handler of query ``name`` (default: the method's name).
 
     The method may be ``def`` or ``async def``; an ``async def`` query must not wait on anything
     (queries are read-only and answered immediately).
     """
-    return _marker("query", name, "wf_query")
+    return _QueryDecorator(_check_name(name, "wf_query"))
 
 
-def wf_update[F: Callable[..., Any]](name: str | None = None) -> Callable[[F], F]:
+def wf_update(name: str | None = None) -> _UpdateDecorator:
     """Make a workflow method the handler of update ``name`` (default: the method's name).
 
     An update is a request the workflow answers: it may change state, wait (``async def``), and
     its return value goes back to the caller, who waits for it. Arguments are validated like
     entry-method arguments; an exception fails the update (the caller gets it), not the workflow.
     """
-    return _marker("update", name, "wf_update")
+    return _UpdateDecorator(_check_name(name, "wf_update"))
+
+
+_SENDERS: dict[MessageKind, str] = {
+    "signal": "handle.signal",
+    "query": "handle.query",
+    "update": "handle.update",
+}
+
+
+def message_target(kind: MessageKind, target: object) -> tuple[str, Callable[..., Any] | None]:
+    """The registered name of the ``kind`` handler ``target`` (a name, or a handler method such as
+    ``Order.approve``) and the method itself (None for a name).
+
+    Raises :class:`UnknownMethodError` for a method that is not a ``kind`` handler, naming what it is.
+    """
+    if isinstance(target, str):
+        if not target:
+            raise UnknownMethodError(f"A {kind} name must be a non-empty string")
+        return target, None
+    info = handler_info(target)
+    qualname = getattr(target, "__qualname__", repr(target))
+    if info is None:
+        raise UnknownMethodError(
+            f"{qualname} is not a @wf_{kind} handler: pass a {kind} handler of the workflow class "
+            f"(e.g. MyWorkflow.my_{kind}) or its registered name"
+        )
+    if info.kind != kind:
+        raise UnknownMethodError(
+            f"{qualname} is a {info.kind} handler, not a {kind} handler: send it with "
+            f"{_SENDERS[info.kind]}({qualname}, ...)"
+        )
+    return info.name, cast(Callable[..., Any], target)
 
 
 def handler_info(fn: object) -> HandlerInfo | None:

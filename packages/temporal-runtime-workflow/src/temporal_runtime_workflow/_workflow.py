@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, Unpack, overload
 
 from temporal_runtime_core import (
     ActivityDefinition,
@@ -25,6 +25,8 @@ from ._definition import (
     failure_exception_types,
     reserved_name_problems,
 )
+from ._start_options import StartOptionsDict
+from ._starting_view import StartingView
 
 __all__ = ["Workflow", "WorkflowClientFactory", "definition_of"]
 
@@ -145,14 +147,21 @@ class Workflow(metaclass=_WorkflowMeta):
         return engine.workflow_client(cls)
 
     if TYPE_CHECKING:
-        # On a client proxy these give the handle-returning and delayed-start styles. They are
-        # typed loosely on purpose; engine.start(Workflow.method, ...) is the precisely typed form.
+        # What a client proxy offers besides the entry methods (a workflow instance has none of it).
+
         @property
-        def async_(self) -> Any: ...
+        def async_(self) -> StartingView[Self]:
+            """Start without waiting: ``handle = await proxy.async_(Wf.method, args)`` returns a
+            ``MethodHandle[R, Wf]``; ``proxy.async_.method(args)`` works too, typed ``MethodHandle[Any]``."""
+            ...
 
-        def after(self, delay: Duration) -> Any: ...
+        def after(self, delay: Duration) -> StartingView[Self]:
+            """Start after ``delay`` (seconds or timedelta): ``await proxy.after(3600)(Wf.method, args)``."""
+            ...
 
-        def options(self, **options: Any) -> Self: ...
+        def options(self, **options: Unpack[StartOptionsDict]) -> Self:
+            """A proxy whose calls use these start options (``id=``, ``execution_timeout=``, ...)."""
+            ...
 
     else:
 
