@@ -1,8 +1,15 @@
 """temporal-runtime client layer: the workflow client proxy, ``MethodHandle``, run descriptions and
 start options."""
 
+from temporal_runtime_core import (
+    PendingActivity,
+    PendingActivityState,
+    WorkflowDescription,
+    WorkflowStatus,
+    WorkflowTaskFailure,
+)
+
 from ._client import WorkflowClient
-from ._description import WorkflowDescription, WorkflowStatus, WorkflowTaskFailure
 from ._errors import translate_error
 from ._handle import MethodHandle
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
@@ -13,6 +20,8 @@ __all__ = [
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "MethodHandle",
+    "PendingActivity",
+    "PendingActivityState",
     "StartOptions",
     "WorkflowClient",
     "WorkflowDescription",

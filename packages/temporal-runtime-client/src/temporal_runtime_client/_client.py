@@ -16,13 +16,14 @@ from temporal_runtime_core import (
     DefinitionError,
     Duration,
     EngineError,
+    WorkflowDescription,
     WorkflowRegistry,
+    WorkflowStatus,
     default_workflow_registry,
     to_timedelta,
 )
 from temporal_runtime_workflow import Workflow, WorkflowDefinition, definition_of
 
-from ._description import WorkflowDescription, WorkflowStatus
 from ._errors import raise_translated
 from ._handle import MethodHandle
 from ._options import METHOD_MEMO_KEY, StartOptions

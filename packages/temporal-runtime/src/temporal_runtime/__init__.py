@@ -7,6 +7,8 @@ Business code imports everything from here::
 
 from temporal_runtime_client import (
     MethodHandle,
+    PendingActivity,
+    PendingActivityState,
     StartOptions,
     WorkflowDescription,
     WorkflowProxy,
@@ -90,6 +92,8 @@ __all__ = [
     "NoArgs",
     "NotInActivityError",
     "NotInWorkflowError",
+    "PendingActivity",
+    "PendingActivityState",
     "QueryFailedError",
     "QueryWaitError",
     "Registry",
