@@ -25,7 +25,7 @@ import temporalio.exceptions
 import temporalio.service
 from pydantic import BaseModel
 
-from temporal_runtime_client import MethodHandle, WorkflowStatus
+from temporal_runtime_client import MethodHandle, RunHandle, WorkflowStatus
 from temporal_runtime_core import (
     InvalidArgumentsError,
     InvalidOptionError,
@@ -120,8 +120,8 @@ def _handle(
 ) -> MethodHandle[Any]:
     temporal = cast("temporalio.client.WorkflowHandle[Any, Any]", recording)
     if not typed:
-        return MethodHandle(temporal, registry=registry)
-    return MethodHandle(temporal, definition_of(HandleCart), "checkout")
+        return RunHandle(temporal, registry=registry)
+    return RunHandle(temporal, definition_of(HandleCart), "checkout")
 
 
 def _description(

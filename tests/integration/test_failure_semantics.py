@@ -141,7 +141,7 @@ async def _until_attempts(key: str, attempts: int) -> None:
 async def test_a_listed_exception_type_fails_the_run(
     engine: TemporalEngine, workflow: type[OrderWorkflow]
 ) -> None:
-    handle = await engine.start(workflow.place, Order(order_id="o-1", quantity=0))
+    handle = await engine.start_workflow(workflow.place, Order(order_id="o-1", quantity=0))
     with pytest.raises(WorkflowFailedError) as info:
         await handle.result(timeout=10)
     assert info.value.error_type == "OrderRejected"

@@ -143,7 +143,7 @@ async def test_a_restricted_import_in_a_workflow_module_stops_the_worker_start_w
     )
     async with fixed:
         workflow = sandbox_httpx_workflow.HttpxImportingWorkflow
-        assert await fixed.execute(workflow.run) == "httpx"
+        assert await fixed.execute_workflow(workflow.run) == "httpx"
 
 
 def test_other_import_time_errors_keep_their_cause_and_read_as_one_sentence() -> None:

@@ -185,7 +185,7 @@ async def test_starting_a_workflow_the_worker_lacks_raises_at_once(temporal_addr
         late = importlib.import_module("tests.integration.late_workflow")
         registry.register(definition_of(late.LateWorkflow))  # defined after start: not served
         with pytest.raises(EngineError) as info:
-            await engine.start(late.LateWorkflow.run, 1)
+            await engine.start_workflow(late.LateWorkflow.run, 1)
         assert str(info.value).startswith(
             f"Workflow 'LateWorkflow' (tests.integration.late_workflow.LateWorkflow) is not served by this "
             f"engine's worker on task queue {queue!r}, which serves Approval: the worker serves what was "
@@ -210,7 +210,7 @@ async def test_a_worker_elsewhere_that_lacks_the_workflow_is_named(temporal_addr
         TemporalEngine(temporal_address, task_queue=queue, workflow_registry=registry),
         TemporalEngine(temporal_address, task_queue=queue, start_worker=False) as client_only,
     ):
-        handle = await client_only.start(late.LateWorkflow.run, 1)
+        handle = await client_only.start_workflow(late.LateWorkflow.run, 1)
         try:
             await _until_the_task_failed(client_only, handle.id)
             with pytest.raises(TimeoutError) as info:

@@ -93,7 +93,9 @@ async def proxy_styles(engine: TemporalEngine, order: Order) -> None:
     assert_type(handle, MethodHandle[Receipt, OrderWorkflow])
     assert_type(await handle.result(), Receipt)
     assert_type(await handle.result(timeout=5), Receipt)
-    assert_type(await proxy.async_(OrderWorkflow.process, order, rush=True), MethodHandle[Receipt, OrderWorkflow])
+    assert_type(
+        await proxy.async_(OrderWorkflow.process, order, rush=True), MethodHandle[Receipt, OrderWorkflow]
+    )
     assert_type(await proxy.async_(OrderWorkflow.audit), MethodHandle[None, OrderWorkflow])
     delayed = await proxy.after(timedelta(hours=1))(OrderWorkflow.process, order)
     assert_type(delayed, MethodHandle[Receipt, OrderWorkflow])
@@ -132,19 +134,23 @@ async def proxy_styles(engine: TemporalEngine, order: Order) -> None:
 async def by_reference(engine: TemporalEngine, order: Order) -> None:
     handle = await engine.start_workflow(OrderWorkflow.process, order, id="order-7")
     assert_type(handle, MethodHandle[Receipt, OrderWorkflow])
-    assert_type(await engine.start_workflow(OrderWorkflow.process, order, True), MethodHandle[Receipt, OrderWorkflow])
+    assert_type(
+        await engine.start_workflow(OrderWorkflow.process, order, True), MethodHandle[Receipt, OrderWorkflow]
+    )
     assert_type(await engine.start_workflow(OrderWorkflow.audit), MethodHandle[None, OrderWorkflow])
     assert_type(await engine.execute_workflow(OrderWorkflow.process, order, execution_timeout=60), Receipt)
     assert_type(await engine.execute_workflow(OtherWorkflow.run, 3), int)
     assert_type(engine.get_handle_for(OrderWorkflow.process, "order-7"), MethodHandle[Receipt, OrderWorkflow])
     assert_type(engine.get_handle_for(OtherWorkflow.run, "x", run_id="r"), MethodHandle[int, OtherWorkflow])
-    assert_type(await engine.start_method(OrderWorkflow, "process", order, workflow_id="o"), MethodHandle[Any])
+    assert_type(
+        await engine.start_method(OrderWorkflow, "process", order, workflow_id="o"), MethodHandle[Any]
+    )
     assert_type(await engine.execute_method(OrderWorkflow, "process", order, task_queue="q"), Any)
 
-    await engine.start_workflow(OrderWorkflow.process, 42)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
-    await engine.start_workflow(OrderWorkflow.process)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
+    await engine.start_workflow(OrderWorkflow.process, 42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    await engine.start_workflow(OrderWorkflow.process)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     await engine.start_workflow(OrderWorkflow.process, order, idd="typo")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue]
-    await engine.execute_workflow(OtherWorkflow.run, "one")  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    await engine.execute_workflow(OtherWorkflow.run, "one")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     await engine.start_method(OrderWorkflow, "process", order, run_timeout="soon")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     await engine.start(OrderWorkflow.process, order)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
@@ -173,6 +179,8 @@ async def messages(engine: TemporalEngine, order: Order) -> None:
     assert_type(await engine.start_update("order-7", OrderWorkflow.set_limit, 9), UpdateHandle[int])
     assert_type(await engine.query("order-7", "is_approved"), Any)
 
+    # By id the engine cannot know the run's class statically: another class's handler type-checks
+    # there, and the run time check (the handler must be the run's class's) catches it.
     # A handle of an unknown class (MethodHandle[R]) accepts any class's handlers.
     untyped: MethodHandle[Receipt] = handle
     assert_type(await untyped.query(OtherWorkflow.is_approved), bool)
@@ -180,12 +188,11 @@ async def messages(engine: TemporalEngine, order: Order) -> None:
     await handle.signal(OtherWorkflow.approve, "eve")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.query(OtherWorkflow.is_approved)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.query(OrderWorkflow.approve, "x")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
-    await handle.signal(OrderWorkflow.is_approved)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    await handle.signal(OrderWorkflow.is_approved)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.update(OrderWorkflow.approve, "x")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.signal(OrderWorkflow.approve, 3)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.update(OrderWorkflow.set_limit, "five")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.query(OrderWorkflow.process)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
-    await engine.query("order-7", OtherWorkflow.is_approved)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 
 
 def handlers_stay_methods() -> None:
@@ -208,6 +215,6 @@ class SignalWithAnswer(Workflow):
     async def run(self) -> None:
         return None
 
-    @wf_signal()  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    @wf_signal()  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType, reportUntypedFunctionDecorator]
     def answer(self) -> int:
         return 1

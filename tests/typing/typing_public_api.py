@@ -66,7 +66,7 @@ async def client_side(engine: TemporalEngine) -> None:
     assert_type(handle, MethodHandle[Out, TypedWorkflow])
     assert_type(await handle.result(), Out)
     assert_type(await engine.execute_workflow(TypedWorkflow.run_it, Args(value=2)), Out)
-    await engine.start_workflow(TypedWorkflow.run_it, 42)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
+    await engine.start_workflow(TypedWorkflow.run_it, 42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
     started = await wf.async_.run_it(Args(value=3))
     assert_type(started, MethodHandle[Any])

@@ -1,10 +1,16 @@
 """temporal-runtime client layer: the workflow client proxy, ``MethodHandle``, run descriptions and
 start options."""
 
+from temporal_runtime_core import (
+    PendingActivity,
+    PendingActivityState,
+    WorkflowDescription,
+    WorkflowStatus,
+    WorkflowTaskFailure,
+)
 from temporal_runtime_workflow import MethodHandle, StartOptionsDict, UpdateHandle
 
 from ._client import WorkflowClient, resolve_entry
-from ._description import WorkflowDescription, WorkflowStatus, WorkflowTaskFailure
 from ._errors import translate_error
 from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
@@ -16,6 +22,8 @@ __all__ = [
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "MethodHandle",
+    "PendingActivity",
+    "PendingActivityState",
     "RunHandle",
     "RunUpdateHandle",
     "StartOptions",

@@ -17,13 +17,14 @@ from temporal_runtime_core import (
     Duration,
     EngineError,
     UnknownMethodError,
+    WorkflowDescription,
     WorkflowRegistry,
+    WorkflowStatus,
     default_workflow_registry,
     to_timedelta,
 )
 from temporal_runtime_workflow import MethodHandle, Workflow, WorkflowDefinition, definition_of, handler_info
 
-from ._description import WorkflowDescription, WorkflowStatus
 from ._errors import raise_translated
 from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, StartOptions

@@ -7,18 +7,23 @@ import os
 import sys
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
-from types import MappingProxyType
 from typing import Any, Final, cast
 
 import temporalio.client
 from typing_extensions import TypeVar
 
-from temporal_runtime_core import Duration, UnknownMethodError, WorkflowRegistry, to_timedelta
+from temporal_runtime_core import (
+    Duration,
+    UnknownMethodError,
+    WorkflowDescription,
+    WorkflowRegistry,
+    WorkflowStatus,
+    to_timedelta,
+)
 from temporal_runtime_workflow import MessageKind, MethodHandle, MethodSpec, UpdateHandle, WorkflowDefinition
 
-from ._description import WorkflowDescription, WorkflowStatus
+from ._describe import describe_run, run_status
 from ._errors import raise_translated
-from ._options import METHOD_MEMO_KEY
 from ._task_failure import last_task_failure, stuck_explanation
 from ._update_handle import RunUpdateHandle
 
@@ -192,32 +197,14 @@ class RunHandle(MethodHandle[R, W]):
         await _translated(self._handle.terminate(reason=reason), self.id, self.run_id)
 
     async def describe(self) -> WorkflowDescription:
-        """What the server knows about this run: status, type, entry method, times, and the
-        :class:`WorkflowTaskFailure` that keeps it stuck, if any (read from the run's history only
-        while its workflow task is being retried)."""
-        described = await _translated(self._handle.describe(), self.id, self.run_id)
-        memo = dict(await _translated(described.memo(), self.id, self.run_id))
-        method = memo.pop(METHOD_MEMO_KEY, None)
-        failure = await _translated(last_task_failure(self._client, described), self.id, self.run_id)
-        return WorkflowDescription(
-            workflow_id=described.id,
-            run_id=described.run_id,
-            workflow_type=described.workflow_type,
-            method=method if isinstance(method, str) else None,
-            memo=MappingProxyType(memo),
-            status=WorkflowStatus.from_temporal(described.status),
-            task_queue=described.task_queue,
-            start_time=described.start_time,
-            close_time=described.close_time,
-            history_length=described.history_length,
-            last_task_failure=failure,
-            temporal_description=described,
-        )
+        """What the server knows about this run: status, type, entry method, times, memo, search
+        attributes, pending activities, and the :class:`WorkflowTaskFailure` that keeps it stuck, if
+        any (read from the run's history only while its workflow task is being retried)."""
+        return await describe_run(self._handle, self._client)
 
     async def status(self) -> WorkflowStatus:
         """The execution's current status."""
-        described = await _translated(self._handle.describe(), self.id, self.run_id)
-        return WorkflowStatus.from_temporal(described.status)
+        return await run_status(self._handle)
 
     async def _handler(
         self, kind: MessageKind, name: str, reference: Callable[..., Any] | None = None

@@ -15,10 +15,8 @@ import temporalio.api.workflowservice.v1
 import temporalio.client
 import temporalio.converter
 
-from temporal_runtime_core import describe_failure
+from temporal_runtime_core import WorkflowTaskFailure, describe_failure
 from temporal_runtime_workflow import failure_fields
-
-from ._description import WorkflowTaskFailure
 
 __all__ = ["last_task_failure", "stuck_explanation"]
 

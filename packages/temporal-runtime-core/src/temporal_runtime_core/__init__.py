@@ -1,4 +1,5 @@
-"""temporal-runtime core: registries, the DTO codec, option types and the error hierarchy.
+"""temporal-runtime core: registries, the DTO codec, option types, run descriptions and the error
+hierarchy.
 
 This distribution never imports temporalio; the layers above translate to and from it.
 """
@@ -11,6 +12,13 @@ from ._activity import (
     default_activity_registry,
 )
 from ._codec import DtoCodec, default_codec, describe_validation_error, type_name
+from ._description import (
+    PendingActivity,
+    PendingActivityState,
+    WorkflowDescription,
+    WorkflowStatus,
+    WorkflowTaskFailure,
+)
 from ._errors import (
     ActivityFailedError,
     ActivityNotRegisteredError,
@@ -71,6 +79,8 @@ __all__ = [
     "NoArgs",
     "NotInActivityError",
     "NotInWorkflowError",
+    "PendingActivity",
+    "PendingActivityState",
     "QueryFailedError",
     "QueryWaitError",
     "Registrable",
@@ -84,12 +94,15 @@ __all__ = [
     "UpdateFailedError",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelledError",
+    "WorkflowDescription",
     "WorkflowError",
     "WorkflowFailedError",
     "WorkflowFailure",
     "WorkflowNotFoundError",
     "WorkflowRegistry",
     "WorkflowSpec",
+    "WorkflowStatus",
+    "WorkflowTaskFailure",
     "WorkflowTerminatedError",
     "WorkflowTesterError",
     "WorkflowTimedOutError",

@@ -7,6 +7,8 @@ Business code imports everything from here::
 
 from temporal_runtime_client import (
     MethodHandle,
+    PendingActivity,
+    PendingActivityState,
     StartOptions,
     WorkflowDescription,
     WorkflowProxy,
@@ -62,7 +64,18 @@ from temporal_runtime_engine import (
     heartbeat,
     is_cancelled,
 )
-from temporal_runtime_workflow import Workflow, wf_query, wf_signal, wf_update
+from temporal_runtime_workflow import (
+    QueryMethod,
+    SignalMethod,
+    StartingView,
+    StartOptionsDict,
+    UpdateHandle,
+    UpdateMethod,
+    Workflow,
+    wf_query,
+    wf_signal,
+    wf_update,
+)
 
 # The one place the version is written (a literal: importlib.metadata would slow the import down).
 from ._version import __version__
@@ -90,16 +103,24 @@ __all__ = [
     "NoArgs",
     "NotInActivityError",
     "NotInWorkflowError",
+    "PendingActivity",
+    "PendingActivityState",
     "QueryFailedError",
     "QueryWaitError",
+    "QueryMethod",
     "Registry",
     "RetryPolicy",
     "SandboxViolationError",
+    "SignalMethod",
     "StartOptions",
+    "StartOptionsDict",
+    "StartingView",
     "TemporalEngine",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
+    "UpdateHandle",
+    "UpdateMethod",
     "Workflow",
     "WorkflowAlreadyStartedError",
     "WorkflowCancelledError",
