@@ -89,13 +89,20 @@ class _StartingProxy(_ProxyBase):
                 f"proxy.async_(...) takes an entry method such as {self._workflow.__name__}.method, "
                 f"got {method!r}"
             )
-        self._entry(name)
-        spec = definition_of(self._workflow).entry(name)
-        if spec.fn is not method:
+        defn = definition_of(self._workflow)
+        spec = defn.entry_methods.get(name)
+        if spec is None or spec.fn is not method:
+            qualname = getattr(method, "__qualname__", name)
+            info = handler_info(method)
+            what = f"a {info.kind} handler, " if info is not None else ""
+            hint = (
+                f"; send it to a running workflow with handle.{info.kind}({qualname}, ...)"
+                if info is not None
+                else ""
+            )
             raise UnknownMethodError(
-                f"{getattr(method, '__qualname__', name)} is not an entry method of "
-                f"{self._workflow.__name__} (its {name!r} is {spec.qualname}): a proxy starts runs of its "
-                f"own workflow class; use {self._workflow.__name__}.{name}, or the proxy of the other class"
+                f"{qualname} is {what}not an entry method of {self._workflow.__name__}{hint}. A proxy "
+                f"starts runs of its own class's entry methods: {', '.join(sorted(defn.entry_methods))}"
             )
         return name
 
