@@ -608,6 +608,20 @@ async def test_signals_and_queries_while_the_workflow_runs() -> None:
     assert handle.method == "process"
 
 
+async def test_messages_by_method_reference_are_typed_and_checked() -> None:
+    tester = WorkflowTester(WtApprovalWorkflow, activities={notify: lambda note: None})
+    handle = await tester.start(WtApprovalWorkflow.process, ApprovalRequest(request_id="PR-9"))
+    assert handle.query(WtApprovalWorkflow.is_approved) is False  # an async def query, answered at once
+    assert handle.query(WtApprovalWorkflow.decision) == "pending"
+    with pytest.raises(UnknownMethodError, match=r"is a signal handler, not a query handler.*handle\.signal"):
+        handle.query(WtApprovalWorkflow.approve, "x")  # type: ignore[call-overload]
+    with pytest.raises(UnknownMethodError, match=r"is not a @wf_signal handler"):
+        await handle.signal(WtApprovalWorkflow.process)  # type: ignore[call-overload]
+    await handle.signal(WtApprovalWorkflow.approve, approver="boss@example.com")  # keywords bind too
+    assert handle.query(WtApprovalWorkflow.is_approved) is True
+    assert (await handle.result()).decided_by == "boss@example.com"
+
+
 async def test_sync_signal_handler_and_timeout_path() -> None:
     tester = WorkflowTester(WtApprovalWorkflow, activities={notify: None})
     handle = await tester.start(WtApprovalWorkflow.process, ApprovalRequest(request_id="PR-2"))

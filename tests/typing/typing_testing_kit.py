@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 import temporal_runtime.testing as kit_facade
 import temporal_runtime_testing as kit
-from temporal_runtime import Workflow, activity_def
+from temporal_runtime import Workflow, activity_def, wf_query, wf_signal, wf_update
 from temporal_runtime.testing import ActivityCallRecord, WorkflowTester, WorkflowTesterHandle
 from temporal_runtime_testing import ActivityTester, assert_replays, start_dev_server
 
@@ -41,6 +41,19 @@ class KitWorkflow(Workflow):
 
     async def label(self) -> str:
         return "kit"
+
+    @wf_signal()
+    def bump(self, by: int) -> None:
+        self.seen += by
+
+    @wf_query()
+    def seen_so_far(self) -> int:
+        return self.seen
+
+    @wf_update()
+    async def reset(self) -> bool:
+        self.seen = 0
+        return True
 
 
 class KitOtherWorkflow(Workflow):
@@ -72,6 +85,11 @@ async def tester_types() -> None:
     assert_type(handle.instance.seen, int)
     assert_type(handle.done, bool)
     assert_type(handle.query("anything"), Any)
+    await handle.signal(KitWorkflow.bump, 2)
+    assert_type(handle.query(KitWorkflow.seen_so_far), int)
+    assert_type(await handle.update(KitWorkflow.reset), bool)
+    await handle.signal(KitWorkflow.bump, "two")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    handle.query(KitWorkflow.bump, 1)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
 
     tester.fake(kit_double, _async_fake).fake(kit_double, KitOut(doubled=1)).fake(kit_double, ValueError)
     assert_type(tester.calls_to(kit_double), list[ActivityCallRecord[KitArgs]])

@@ -1,22 +1,32 @@
 """``WorkflowTesterHandle``: a run started by :meth:`WorkflowTester.start`, driven from the test.
 
-Signals, queries and updates are validated through the same method specs the client uses, sent
-through JSON, and delivered to the running workflow object; ``result()`` drives the virtual clock
-until the workflow finishes.
+Signals, queries and updates (by method reference, typed, or by name) are validated through the
+same method specs the client uses, sent through JSON, and delivered to the running workflow object;
+``result()`` drives the virtual clock until the workflow finishes.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Coroutine
+from typing import Any, cast, overload
 
 from temporal_runtime_core import (
     Duration,
+    UnknownMethodError,
     UpdateFailedError,
     WorkflowNotFoundError,
     describe_failure,
     to_timedelta,
 )
-from temporal_runtime_workflow import MethodSpec, Workflow
+from temporal_runtime_workflow import (
+    MessageKind,
+    MethodSpec,
+    QueryMethod,
+    SignalMethod,
+    UpdateMethod,
+    Workflow,
+    message_target,
+)
 
 from ._errors import WorkflowTesterError
 from ._json_round_trip import convert, through_json
@@ -77,38 +87,65 @@ class WorkflowTesterHandle[W: Workflow, R]:
             )
         return cast(R, run.outcome())
 
-    async def signal(self, name: str, *args: Any) -> None:
-        """Send signal ``name``: validate ``args`` like the client, run the handler, let it settle.
+    @overload
+    async def signal[**P](
+        self, signal: SignalMethod[W, P, Any], /, *args: P.args, **kwargs: P.kwargs
+    ) -> None: ...
+    @overload
+    async def signal(self, signal: str, /, *args: Any) -> None: ...
+    async def signal(self, signal: object, /, *args: Any, **kwargs: Any) -> None:
+        """Send a signal (``Wf.approve`` or its name): validate the arguments like the client, run the
+        handler, let it settle.
 
         Raises :class:`UnknownMethodError` for an unknown signal, :class:`InvalidArgumentsError` for
         arguments that do not fit, :class:`WorkflowNotFoundError` when the run already finished. An
         exception raised by the handler fails the run (``result()`` raises it), as on a worker.
         """
         run = self._run
-        spec = run.definition.handler("signal", name)
-        values = _received_positional(spec, args)
+        name, spec = self._spec("signal", signal)
+        values = _received(spec, args, kwargs)
         self._ensure_running(f"signal {name!r}")
         run.start_signal(spec, values)
         await run.clock.settle()
 
-    def query(self, name: str, *args: Any) -> Any:
-        """Ask query ``name`` and return its answer at once (converted through JSON like a worker's).
+    @overload
+    def query[**P, A](
+        self, query: QueryMethod[W, P, Coroutine[Any, Any, A]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> A: ...
+    @overload
+    def query[**P, A](self, query: QueryMethod[W, P, A], /, *args: P.args, **kwargs: P.kwargs) -> A: ...
+    @overload
+    def query(self, query: str, /, *args: Any) -> Any: ...
+    def query(self, query: object, /, *args: Any, **kwargs: Any) -> Any:
+        """Ask a query (``Wf.status`` or its name) and return its answer at once (converted through
+        JSON like a worker's). Unlike on a server handle this is not awaited: the answer is there.
 
         ``async def`` queries may not wait: one that calls ``exec``/``sleep``/``wait_until`` or awaits
         anything that suspends raises :class:`QueryWaitError`, as on a worker.
         """
-        spec = self._run.definition.handler("query", name)
-        answer = self._run.ask(spec, _received_positional(spec, args))
+        _, spec = self._spec("query", query)
+        answer = self._run.ask(spec, _received(spec, args, kwargs))
         return convert(answer, spec.return_type, f"the answer of query {spec.qualname}")
 
-    async def update(self, name: str, *args: Any) -> Any:
-        """Send update ``name`` and drive the workflow (and the virtual clock) until it is answered.
+    @overload
+    async def update[**P, A](
+        self, update: UpdateMethod[W, P, Coroutine[Any, Any, A]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> A: ...
+    @overload
+    async def update[**P, A](
+        self, update: UpdateMethod[W, P, A], /, *args: P.args, **kwargs: P.kwargs
+    ) -> A: ...
+    @overload
+    async def update(self, update: str, /, *args: Any) -> Any: ...
+    async def update(self, update: object, /, *args: Any, **kwargs: Any) -> Any:
+        """Send an update (``Wf.set_limit`` or its name) and drive the workflow (and the virtual
+        clock) until it is answered.
 
         The handler's exception raises :class:`UpdateFailedError` here; the workflow carries on.
         """
         run = self._run
-        spec = run.definition.handler("update", name)
-        values = _received_positional(spec, args)
+        name, spec = self._spec("update", update)
+        values = _received(spec, args, kwargs)
         self._ensure_running(f"update {name!r}")
         task = run.start_update(spec, values)
         try:
@@ -154,6 +191,19 @@ class WorkflowTesterHandle[W: Workflow, R]:
         if self._run.cancel():
             await self._run.clock.settle()
 
+    def _spec(self, kind: MessageKind, target: object) -> tuple[str, MethodSpec]:
+        """The registered name and spec of handler ``target`` (a handler method or a name) of the
+        run's workflow class."""
+        name, reference = message_target(kind, target)
+        definition = self._run.definition
+        spec = definition.handler(kind, name)
+        if reference is not None and spec.fn is not reference:
+            raise UnknownMethodError(
+                f"{getattr(reference, '__qualname__', reference)} is not a handler of workflow "
+                f"{definition.name!r} ({definition.origin}): its {kind} {name!r} is {spec.qualname}"
+            )
+        return name, spec
+
     def _ensure_running(self, what: str) -> None:
         if self._run.done:
             raise WorkflowNotFoundError(
@@ -166,7 +216,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
         return f"<WorkflowTesterHandle {self._run.name} id={self.id!r} {state}>"
 
 
-def _received_positional(spec: MethodSpec, args: tuple[Any, ...]) -> list[Any]:
-    """Validate ``args`` like the client, send them through JSON, validate them like the worker."""
-    sent = list(spec.bind_positional(args).values())
+def _received(spec: MethodSpec, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """Validate the arguments like the client, send them through JSON, validate them like the worker."""
+    sent = list(spec.bind(args, kwargs).values())
     return spec.validate_positional(through_json(sent, f"the arguments of {spec.qualname}"))
