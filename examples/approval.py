@@ -6,9 +6,11 @@ What it shows:
   ``@wf_query("is_approved")`` (async) plus a ``@wf_query("decision")`` (plain ``def``) that read it;
 * ``await self.wait_until(lambda: ..., timeout=...)``: the workflow sleeps durably until a signal
   arrives, and gives up with ``TimeoutError`` when nobody decides in time;
-* idempotent submission: ``engine.start_method(..., workflow_id=..., id_conflict_policy=
-  IdConflictPolicy.USE_EXISTING)`` returns the already running request instead of starting a second;
-* sending signals and queries through the ``MethodHandle`` and through the engine by workflow id.
+* idempotent submission: ``engine.start_workflow(ApprovalWorkflow.process, request, id=...,
+  id_conflict_policy=IdConflictPolicy.USE_EXISTING)`` returns the already running request instead
+  of starting a second;
+* sending signals and queries by method reference (typed) through the ``MethodHandle`` and through
+  the engine by workflow id.
 
 Three requests are run: one approved, one rejected and one that nobody answers (it times out).
 
@@ -151,35 +153,34 @@ async def run_scenarios(engine: TemporalEngine) -> ApprovalOutcomes:
         description="New laptop",
         amount_cents=150_000,
     )
-    handle = await engine.start_method(
-        ApprovalWorkflow,
-        "process",
+    handle = await engine.start_workflow(
+        ApprovalWorkflow.process,
         request,
-        workflow_id=f"approval-{request.request_id}",
+        id=f"approval-{request.request_id}",
         id_conflict_policy=IdConflictPolicy.USE_EXISTING,
     )
-    again = await engine.start_method(
-        ApprovalWorkflow,
-        "process",
+    again = await engine.start_workflow(
+        ApprovalWorkflow.process,
         request,
-        workflow_id=f"approval-{request.request_id}",
+        id=f"approval-{request.request_id}",
         id_conflict_policy=IdConflictPolicy.USE_EXISTING,
     )
     same_run = again.run_id == handle.run_id
-    before = bool(await handle.query("is_approved"))
-    await handle.signal("approve", "manager@example.com")
-    approved = ApprovalResult.model_validate(await handle.result(timeout=30))
-    after = bool(await handle.query("is_approved"))  # completed workflows still answer queries
+    before = await handle.query(ApprovalWorkflow.is_approved)
+    await handle.signal(ApprovalWorkflow.approve, "manager@example.com")
+    approved = await handle.result(timeout=30)
+    after = await handle.query(ApprovalWorkflow.is_approved)  # completed workflows still answer queries
     print(f"approved:  {approved.model_dump_json()}")
 
     # 2) Rejected, with the signal sent through the engine by workflow id.
-    rejected_handle = await approvals.async_.process(
+    rejected_handle = await approvals.async_(
+        ApprovalWorkflow.process,
         ApprovalRequest(
             request_id=f"PR-{suffix}-2", requester="bob@example.com", description="Yacht", amount_cents=10**9
-        )
+        ),
     )
-    await engine.signal(rejected_handle.id, "reject", "cfo@example.com", "Over budget")
-    rejected = ApprovalResult.model_validate(await rejected_handle.result(timeout=30))
+    await engine.signal(rejected_handle.id, ApprovalWorkflow.reject, "cfo@example.com", "Over budget")
+    rejected = await rejected_handle.result(timeout=30)
     print(f"rejected:  {rejected.model_dump_json()}")
 
     # 3) Nobody decides: wait_until(timeout=...) gives up after 1.5 seconds.

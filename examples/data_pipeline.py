@@ -8,8 +8,9 @@ What it shows (the design's "Define Activities", "Define Workflows", "Execute Wo
 * ``await self.exec(process_data, ..., timeout=..., retry_policy=RetryPolicy(...))``: Temporal retries
   the failed attempts with backoff, and the workflow only sees the successful result;
 * the three ways of running a workflow: immediate (``await pipeline.run_pipeline(...)``), async
-  (``handle = await pipeline.async_.run_pipeline(...)`` then ``await handle.result(timeout=...)``)
-  and delayed (``await pipeline.after(seconds).run_pipeline(...)``).
+  (``handle = await pipeline.async_(DataPipelineWorkflow.run_pipeline, ...)`` then
+  ``await handle.result(timeout=...)``, typed) and delayed
+  (``await pipeline.after(seconds)(DataPipelineWorkflow.run_pipeline, ...)``).
 
     python examples/data_pipeline.py
 """
@@ -112,18 +113,20 @@ async def run_pipelines(engine: TemporalEngine, delay_seconds: float = 1.0) -> P
     print(f"immediate: {immediate.summary}: {immediate.output.result}")
 
     # Async: start, get a handle, wait later.
-    handle = await pipeline.async_.run_pipeline(
-        ProcessDataInput(data_id=f"{suffix}-456", parameters={"mode": "batch"})
+    handle = await pipeline.async_(
+        DataPipelineWorkflow.run_pipeline,
+        ProcessDataInput(data_id=f"{suffix}-456", parameters={"mode": "batch"}),
     )
-    asynchronous = PipelineResult.model_validate(await handle.result(timeout=60.0))
+    asynchronous = await handle.result(timeout=60.0)
     print(f"async:     {asynchronous.summary}: {asynchronous.output.result} (workflow id {handle.id})")
 
     # Delayed: the run starts only after the delay.
     started = time.monotonic()
-    delayed_handle = await pipeline.after(delay_seconds).run_pipeline(
-        ProcessDataInput(data_id=f"{suffix}-789", parameters={"mode": "scheduled"})
+    delayed_handle = await pipeline.after(delay_seconds)(
+        DataPipelineWorkflow.run_pipeline,
+        ProcessDataInput(data_id=f"{suffix}-789", parameters={"mode": "scheduled"}),
     )
-    delayed = PipelineResult.model_validate(await delayed_handle.result(timeout=60.0))
+    delayed = await delayed_handle.result(timeout=60.0)
     elapsed = time.monotonic() - started
     print(f"delayed:   {delayed.summary}: {delayed.output.result} (after {elapsed:.1f} s)")
 

@@ -6,7 +6,7 @@ What it shows (the design's "Initialize the Engine" with FastAPI):
   startup and ``engine.stop()`` at shutdown (the modules defining workflows and activities are
   imported before that, here simply by being this module);
 * ``POST /campaigns`` starts an ``EmailCampaignWorkflow`` without waiting
-  (``proxy.async_.send_campaign(...)``) and answers with its workflow id at once;
+  (``proxy.async_(EmailCampaignWorkflow.send_campaign, ...)``) and answers with its workflow id at once;
 * ``GET /campaigns/{id}`` reports the execution status (``engine.get_status``) and the workflow's
   ``progress`` query (``engine.query``); ``GET /campaigns/{id}/result`` waits for the result
   (``engine.get_result``); unknown ids give 404;
@@ -175,31 +175,31 @@ def create_app(engine: TemporalEngine) -> FastAPI:
 
     @app.post("/campaigns", status_code=202)
     async def start_campaign(request: CampaignRequest) -> CampaignStarted:
-        handle = await campaigns.async_.send_campaign(request)
+        handle = await campaigns.async_(EmailCampaignWorkflow.send_campaign, request)
         return CampaignStarted(workflow_id=handle.id)
 
     @app.get("/campaigns/{workflow_id}")
     async def campaign_state(workflow_id: str) -> CampaignState:
         try:
             status = await engine.get_status(workflow_id)
-            progress = await engine.query(workflow_id, "progress")
+            progress = await engine.query(workflow_id, EmailCampaignWorkflow.progress)
         except WorkflowNotFoundError:
             raise HTTPException(status_code=404, detail=f"No campaign {workflow_id!r}") from None
-        return CampaignState(
-            workflow_id=workflow_id, status=status, progress=CampaignProgress.model_validate(progress)
-        )
+        return CampaignState(workflow_id=workflow_id, status=status, progress=progress)
 
     @app.get("/campaigns/{workflow_id}/result")
     async def campaign_result(workflow_id: str, wait_seconds: float = 30) -> CampaignResult:
         if not 0 < wait_seconds <= 300:
             raise HTTPException(status_code=422, detail="wait_seconds must be in (0, 300]")
         try:
-            result = await engine.get_result(workflow_id, timeout_seconds=wait_seconds)
+            result = await engine.get_handle_for(EmailCampaignWorkflow.send_campaign, workflow_id).result(
+                timeout=wait_seconds
+            )
         except WorkflowNotFoundError:
             raise HTTPException(status_code=404, detail=f"No campaign {workflow_id!r}") from None
         except TimeoutError:
             raise HTTPException(status_code=409, detail="The campaign is still running") from None
-        return CampaignResult.model_validate(result)
+        return result
 
     return app
 

@@ -7,8 +7,8 @@ What it shows (the design's "Multiple Methods per Workflow"):
 * each method has its own pair of pydantic DTOs, and the client proxy keeps the signatures, so
   ``await wf.method_a(InputA(...))`` is typed ``OutputA``;
 * three styles of calling: immediate (``wf.method_a``), with per-call start options
-  (``wf.options(id=..., execution_timeout=...).method_b``) and async (``wf.async_.method_c``, which
-  returns a handle).
+  (``wf.options(id=..., execution_timeout=...).method_b``) and async
+  (``wf.async_(MultiMethodWorkflow.method_c, ...)``, which returns a ``MethodHandle[OutputC, ...]``).
 
     python examples/multi_method.py
 """
@@ -113,8 +113,10 @@ async def run_methods(engine: TemporalEngine) -> MultiMethodResults:
     )
     print(f"method_b: {result_b.model_dump_json()} (workflow id {id_b})")
 
-    handle_c = await wf.async_.method_c(InputC(names=["Ada", "Grace"], greeting="Welcome"))
-    result_c = OutputC.model_validate(await handle_c.result(timeout=30))
+    handle_c = await wf.async_(
+        MultiMethodWorkflow.method_c, InputC(names=["Ada", "Grace"], greeting="Welcome")
+    )
+    result_c = await handle_c.result(timeout=30)
     status_c = await handle_c.status()
     print(f"method_c: {result_c.model_dump_json()} (workflow id {handle_c.id}, {status_c.value})")
 

@@ -6,8 +6,9 @@ What it shows (the design's Usage Guide, "Signals & Queries", and "Lifecycle Man
 * ``@wf_query`` handlers ``status`` and ``progress`` that read it while the workflow runs;
 * ``await self.wait_until(...)`` inside the item loop, so a paused order makes no progress until it
   is resumed;
-* signalling and querying both through the ``MethodHandle`` (``handle.signal``/``handle.query``) and
-  through the engine by workflow id (``engine.signal``/``engine.query``);
+* signalling and querying by method reference (``handle.signal(OrderProcessingWorkflow.pause)``,
+  ``handle.query(OrderProcessingWorkflow.progress)``, typed by the handler) both through the
+  ``MethodHandle`` and through the engine by workflow id (``engine.signal``/``engine.query``);
 * lifecycle calls by workflow id: ``engine.get_status``, ``engine.get_result(timeout_seconds=...)``,
   ``engine.cancel`` (graceful, Temporal-level) and ``engine.terminate`` (immediate).
 
@@ -152,7 +153,7 @@ async def _progress_until(
 
     async def poll() -> dict[str, int | str]:
         while True:
-            progress: dict[str, int | str] = await engine.query(workflow_id, "progress")
+            progress = await engine.query(workflow_id, OrderProcessingWorkflow.progress)
             if int(progress["items_processed"]) >= done:
                 return progress
             await asyncio.sleep(0.05)
@@ -167,25 +168,27 @@ async def run_scenario(engine: TemporalEngine) -> OrderScenario:
 
     # Start without waiting, then pause at once. The item in flight (if any) still finishes, but no
     # new item starts while paused.
-    handle = await orders.options(id=f"order-{order.order_id}").async_.process_order(order)
-    await handle.signal("pause")
-    paused_at = await handle.query("progress")
+    handle = await orders.options(id=f"order-{order.order_id}").async_(
+        OrderProcessingWorkflow.process_order, order
+    )
+    await handle.signal(OrderProcessingWorkflow.pause)
+    paused_at = await handle.query(OrderProcessingWorkflow.progress)
     print(f"paused:               {paused_at}")
     await asyncio.sleep(3 * ITEM_PROCESSING_SECONDS)  # let an item that was in flight finish
-    settled = await handle.query("progress")
+    settled = await handle.query(OrderProcessingWorkflow.progress)
     await asyncio.sleep(1.0)  # several items' worth of time: nothing happens while paused
-    still_paused = await handle.query("progress")
+    still_paused = await handle.query(OrderProcessingWorkflow.progress)
     print(f"still paused (+1 s):  {still_paused}")
 
-    await handle.signal("resume")
+    await handle.signal(OrderProcessingWorkflow.resume)
     after_resume = await _progress_until(engine, handle.id, int(still_paused["items_processed"]) + 1)
     print(f"resumed:              {after_resume}")
 
     # Business-level cancel, through the engine by workflow id.
-    await engine.signal(handle.id, "cancel", "Customer request")
-    final = await engine.query(handle.id, "status")
+    await engine.signal(handle.id, OrderProcessingWorkflow.cancel, "Customer request")
+    final = await engine.query(handle.id, OrderProcessingWorkflow.status)
     print(f"status after cancel:  {final}")
-    result = OrderResult.model_validate(await handle.result(timeout=30))
+    result = await handle.result(timeout=30)
     print(f"result:               {result.model_dump_json()}")
     workflow_status = await engine.get_status(handle.id)  # it returned normally: COMPLETED
 
@@ -194,8 +197,10 @@ async def run_scenario(engine: TemporalEngine) -> OrderScenario:
     print(f"small order:          {completed.model_dump_json()}")
 
     # Lifecycle management by id: cancel the execution itself (graceful) ...
-    paused_order = await orders.async_.process_order(make_order(f"ORD-{suffix}-c", 3))
-    await paused_order.signal("pause")
+    paused_order = await orders.async_(
+        OrderProcessingWorkflow.process_order, make_order(f"ORD-{suffix}-c", 3)
+    )
+    await paused_order.signal(OrderProcessingWorkflow.pause)
     try:
         await engine.get_result(paused_order.id, timeout_seconds=0.5)
     except TimeoutError as exc:
@@ -210,8 +215,8 @@ async def run_scenario(engine: TemporalEngine) -> OrderScenario:
     print(f"engine.cancel:        {cancelled_status.value} ({cancel_error})")
 
     # ... or terminate it (immediate; no workflow code runs).
-    stuck_order = await orders.async_.process_order(make_order(f"ORD-{suffix}-t", 3))
-    await stuck_order.signal("pause")
+    stuck_order = await orders.async_(OrderProcessingWorkflow.process_order, make_order(f"ORD-{suffix}-t", 3))
+    await stuck_order.signal(OrderProcessingWorkflow.pause)
     await asyncio.sleep(3 * ITEM_PROCESSING_SECONDS)  # let the item in flight finish first
     await engine.terminate(stuck_order.id, "Stuck in warehouse")
     try:
