@@ -46,7 +46,13 @@ _STATES: Final = {
     if name.removeprefix("PENDING_ACTIVITY_STATE_") in PendingActivityState.__members__
 }
 """Our state for each of Temporal's (UNSPECIFIED, and a value newer than temporalio, are UNKNOWN)."""
-type _TimeField = Literal["scheduled_time", "last_started_time", "last_heartbeat_time"]
+type _TimeField = Literal[
+    "scheduled_time",
+    "last_started_time",
+    "last_attempt_complete_time",
+    "next_attempt_schedule_time",
+    "last_heartbeat_time",
+]
 
 
 def status_from_temporal(status: temporalio.client.WorkflowExecutionStatus | None) -> WorkflowStatus:
@@ -144,6 +150,8 @@ async def _pending_activity(
         ),
         scheduled_time=_time(info, "scheduled_time"),
         last_started_time=_time(info, "last_started_time"),
+        last_attempt_complete_time=_time(info, "last_attempt_complete_time"),
+        next_attempt_schedule_time=_time(info, "next_attempt_schedule_time"),
         last_heartbeat_time=_time(info, "last_heartbeat_time"),
         heartbeat_details=details,
     )
