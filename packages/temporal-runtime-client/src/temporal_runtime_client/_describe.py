@@ -88,10 +88,10 @@ async def describe_run(
 
 async def from_temporal_description(
     described: temporalio.client.WorkflowExecutionDescription,
-    last_task_failure: WorkflowTaskFailure | None = None,
+    task_failure: WorkflowTaskFailure | None = None,
 ) -> WorkflowDescription:
     """Our description of ``described``, decoding its memo, heartbeat details and failures with the
-    description's data converter (so a payload codec applies). ``last_task_failure`` is the run's
+    description's data converter (so a payload codec applies). ``task_failure`` is the run's
     :class:`WorkflowTaskFailure`, if any."""
     memo = dict(await described.memo())
     method = memo.pop(METHOD_MEMO_KEY, None)
@@ -107,7 +107,7 @@ async def from_temporal_description(
         start_time=described.start_time,
         close_time=described.close_time,
         history_length=described.history_length,
-        last_task_failure=last_task_failure,
+        last_task_failure=task_failure,
         search_attributes=search_attribute_values(described.typed_search_attributes),
         pending_activities=tuple(
             [
