@@ -115,12 +115,14 @@ class DescribingHandle:
 
 async def test_a_description_carries_memo_search_attributes_and_pending_activities() -> None:
     charge = _activity("1", "charge_card", _ActivityState.PENDING_ACTIVITY_STATE_SCHEDULED, 3)
+    ship = _activity("2", "ship", _ActivityState.PENDING_ACTIVITY_STATE_STARTED, 1, maximum_attempts=5)
     charge.last_failure.CopyFrom(
         await _failure(temporalio.exceptions.ApplicationError("card declined", type="PaymentError"))
     )
     charge.scheduled_time.FromDatetime(_STARTED + timedelta(seconds=30))
-    charge.last_started_time.FromDatetime(_STARTED + timedelta(seconds=20))
-    ship = _activity("2", "ship", _ActivityState.PENDING_ACTIVITY_STATE_STARTED, 1, maximum_attempts=5)
+    charge.last_attempt_complete_time.FromDatetime(_STARTED + timedelta(seconds=20))
+    charge.next_attempt_schedule_time.FromDatetime(_STARTED + timedelta(seconds=30))
+    ship.last_started_time.FromDatetime(_STARTED + timedelta(seconds=35))
     ship.last_heartbeat_time.FromDatetime(_STARTED + timedelta(seconds=40))
     ship.heartbeat_details.payloads.extend(await _CONVERTER.encode([{"packed": 2}, "box-7"]))
     due = datetime(2025, 4, 1, 9, 30, tzinfo=UTC)
@@ -161,7 +163,8 @@ async def test_a_description_carries_memo_search_attributes_and_pending_activiti
                 maximum_attempts=None,
                 last_failure="PaymentError: card declined",
                 scheduled_time=_STARTED + timedelta(seconds=30),
-                last_started_time=_STARTED + timedelta(seconds=20),
+                last_attempt_complete_time=_STARTED + timedelta(seconds=20),
+                next_attempt_schedule_time=_STARTED + timedelta(seconds=30),
             ),
             PendingActivity(
                 activity_id="2",
@@ -170,6 +173,7 @@ async def test_a_description_carries_memo_search_attributes_and_pending_activiti
                 attempt=1,
                 maximum_attempts=5,
                 last_failure=None,
+                last_started_time=_STARTED + timedelta(seconds=35),
                 last_heartbeat_time=_STARTED + timedelta(seconds=40),
                 heartbeat_details=({"packed": 2}, "box-7"),
             ),

@@ -6,6 +6,8 @@ negative cases that must stay errors (mypy's warn_unused_ignores reports them if
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, assert_type
 
 from pydantic import BaseModel
@@ -13,6 +15,8 @@ from pydantic import BaseModel
 from temporal_runtime import (
     ActivityDefinition,
     MethodHandle,
+    PendingActivity,
+    PendingActivityState,
     TemporalEngine,
     Workflow,
     WorkflowDescription,
@@ -83,6 +87,17 @@ async def descriptions(engine: TemporalEngine) -> None:
     if failure is not None:
         assert_type(failure.attempt, int)
         assert_type(failure.message, str)
+    assert_type(description.search_attributes, Mapping[str, object])
+    assert_type(description.pending_activities, tuple[PendingActivity, ...])
+    for activity in description.pending_activities:
+        assert_type(activity.activity_name, str)
+        assert_type(activity.attempt, int)
+        assert_type(activity.state, PendingActivityState)
+        assert_type(activity.last_failure, str | None)
+        assert_type(activity.last_heartbeat_time, datetime | None)
+        assert_type(activity.heartbeat_details, tuple[object, ...])
+        activity.attempt = 3  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    description.search_attributes["CustomerId"] = "c-2"  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
     handle = await engine.start_workflow(TypedWorkflow.run_it, Args(value=2))
     assert_type(await handle.describe(), WorkflowDescription)
     description.status = WorkflowStatus.FAILED  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]

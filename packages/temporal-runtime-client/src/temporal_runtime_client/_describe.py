@@ -46,7 +46,13 @@ _STATES: Final = {
     if name.removeprefix("PENDING_ACTIVITY_STATE_") in PendingActivityState.__members__
 }
 """Our state for each of Temporal's (UNSPECIFIED, and a value newer than temporalio, are UNKNOWN)."""
-type _TimeField = Literal["scheduled_time", "last_started_time", "last_heartbeat_time"]
+type _TimeField = Literal[
+    "scheduled_time",
+    "last_started_time",
+    "last_attempt_complete_time",
+    "next_attempt_schedule_time",
+    "last_heartbeat_time",
+]
 
 
 def status_from_temporal(status: temporalio.client.WorkflowExecutionStatus | None) -> WorkflowStatus:
@@ -82,10 +88,10 @@ async def describe_run(
 
 async def from_temporal_description(
     described: temporalio.client.WorkflowExecutionDescription,
-    last_task_failure: WorkflowTaskFailure | None = None,
+    task_failure: WorkflowTaskFailure | None = None,
 ) -> WorkflowDescription:
     """Our description of ``described``, decoding its memo, heartbeat details and failures with the
-    description's data converter (so a payload codec applies). ``last_task_failure`` is the run's
+    description's data converter (so a payload codec applies). ``task_failure`` is the run's
     :class:`WorkflowTaskFailure`, if any."""
     memo = dict(await described.memo())
     method = memo.pop(METHOD_MEMO_KEY, None)
@@ -101,7 +107,7 @@ async def from_temporal_description(
         start_time=described.start_time,
         close_time=described.close_time,
         history_length=described.history_length,
-        last_task_failure=last_task_failure,
+        last_task_failure=task_failure,
         search_attributes=search_attribute_values(described.typed_search_attributes),
         pending_activities=tuple(
             [
@@ -144,6 +150,8 @@ async def _pending_activity(
         ),
         scheduled_time=_time(info, "scheduled_time"),
         last_started_time=_time(info, "last_started_time"),
+        last_attempt_complete_time=_time(info, "last_attempt_complete_time"),
+        next_attempt_schedule_time=_time(info, "next_attempt_schedule_time"),
         last_heartbeat_time=_time(info, "last_heartbeat_time"),
         heartbeat_details=details,
     )

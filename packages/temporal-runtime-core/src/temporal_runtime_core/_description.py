@@ -70,9 +70,13 @@ class PendingActivity:
     last_failure: str | None
     """Why the last attempt failed, as ``"ValueError: card declined"`` (None before any failure)."""
     scheduled_time: datetime | None = None
-    """When the current attempt was scheduled."""
+    """When the current attempt was scheduled (during a retry's backoff: when it will be)."""
     last_started_time: datetime | None = None
-    """When a worker last started an attempt."""
+    """When a worker started the current attempt (None while the attempt waits for one)."""
+    last_attempt_complete_time: datetime | None = None
+    """When the last failed attempt ended (None before any)."""
+    next_attempt_schedule_time: datetime | None = None
+    """During a retry's backoff, when the next attempt is scheduled (None otherwise)."""
     last_heartbeat_time: datetime | None = None
     """When the activity last heartbeated (None if it never did)."""
     heartbeat_details: tuple[object, ...] = ()
@@ -141,4 +145,5 @@ class WorkflowDescription:
     """The run's search attributes by name: ``str``, ``int``, ``float``, ``bool``, ``datetime``
     (aware, UTC) values, and a tuple of ``str`` for a keyword list."""
     pending_activities: tuple[PendingActivity, ...]
-    """The activities the run waits on, in the order the server lists them (empty once it ended)."""
+    """The activities the run waits on, in the order the server lists them; for a run that has ended,
+    those it waited on when it ended (what a timed-out or terminated run was stuck on)."""
