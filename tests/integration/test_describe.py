@@ -19,7 +19,6 @@ from temporal_runtime import (
     PendingActivity,
     PendingActivityState,
     RetryPolicy,
-    StartOptions,
     TemporalEngine,
     Workflow,
     WorkflowDescription,
@@ -71,8 +70,9 @@ async def checkout(engine: TemporalEngine) -> AsyncIterator[MethodHandle[str]]:
             temporalio.common.SearchAttributePair(_ITEMS, 3),
         ]
     )
-    options = StartOptions(memo={"channel": "web"}, extra={"search_attributes": attributes})
-    handle = await engine.client.start_method(Checkout, "pay", ("4242",), None, options)
+    handle = await engine.start_workflow(
+        Checkout.pay, "4242", memo={"channel": "web"}, extra={"search_attributes": attributes}
+    )
     yield handle
     with contextlib.suppress(WorkflowNotFoundError):
         await handle.terminate("test over")
