@@ -86,7 +86,7 @@ class WorkflowClient:
         task_queue = opts.task_queue or self.task_queue
         self._check_served(defn, task_queue)
         workflow_id = opts.id or f"{defn.name}.{method}-{uuid.uuid4().hex}"
-        start_kwargs = opts.to_temporal(method)
+        start_kwargs: dict[str, Any] = opts.to_temporal(method)
         memo_payload = self._method_memo_payload(method)
         if memo_payload is not None:
             start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
@@ -187,7 +187,7 @@ class WorkflowClient:
             description = await self._client.get_workflow_handle(workflow_id, run_id=run_id).describe()
             found = self._registry.get(description.workflow_type)
             if not isinstance(found, WorkflowDefinition):
-                return self._handle_by_id(workflow_id, run_id)._of_unknown_type(description.workflow_type)
+                return self._handle_by_id(workflow_id, run_id).of_unknown_type(description.workflow_type)
             method = await description.memo_value(METHOD_MEMO_KEY, None)
         except Exception as exc:
             raise_translated(exc, workflow_id=workflow_id, run_id=run_id)

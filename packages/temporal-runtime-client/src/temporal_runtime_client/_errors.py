@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import NoReturn, TypedDict
 
 import temporalio.client
 import temporalio.exceptions
@@ -27,11 +27,18 @@ from temporal_runtime_workflow import activity_failure_fields, failure_fields
 __all__ = ["raise_translated", "translate_error"]
 
 
+class _RunIds(TypedDict):
+    """The run an error is about, passed on to every error class."""
+
+    workflow_id: str | None
+    run_id: str | None
+
+
 def _from_workflow_failure(
     exc: temporalio.client.WorkflowFailureError, workflow_id: str | None, run_id: str | None
 ) -> WorkflowError:
     cause = exc.cause
-    ids = {"workflow_id": workflow_id, "run_id": run_id}
+    ids = _RunIds(workflow_id=workflow_id, run_id=run_id)
     where = f"Workflow {workflow_id!r}" if workflow_id else "Workflow"
     if isinstance(cause, temporalio.exceptions.CancelledError):
         return WorkflowCancelledError(f"{where} was cancelled", **ids)
@@ -52,7 +59,7 @@ def _from_workflow_failure(
             details=details,
             **ids,
         )
-    if cause is None:
+    if cause is None:  # pyright: ignore[reportUnnecessaryComparison]  # typed, not always set
         return WorkflowFailedError(f"{where} failed: {exc}", **ids)
     error_type, message, details = failure_fields(cause)
     return WorkflowFailedError(
@@ -87,7 +94,9 @@ def translate_error(
         )
     if isinstance(exc, temporalio.client.WorkflowUpdateFailedError):
         error_type, message, details = (
-            failure_fields(exc.cause) if exc.cause is not None else (None, str(exc), ())
+            failure_fields(exc.cause)
+            if exc.cause is not None  # pyright: ignore[reportUnnecessaryComparison]  # typed, not always set
+            else (None, str(exc), ())
         )
         return UpdateFailedError(
             f"Update on workflow {workflow_id!r} failed: {describe_failure(error_type, message)}",

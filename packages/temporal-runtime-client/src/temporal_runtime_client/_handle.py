@@ -162,7 +162,12 @@ class RunHandle(MethodHandle[R, W]):
         spec = await self._handler("update", name, reference)
         values = _bind(spec, args, kwargs)
         return await _translated(
-            self._handle.execute_update(name, args=values, result_type=self._result_type(spec)),
+            cast(
+                Awaitable[Any],
+                self._handle.execute_update(  # pyright: ignore[reportUnknownMemberType]
+                    name, args=values, result_type=self._result_type(spec)
+                ),
+            ),
             self.id,
             self.run_id,
         )
@@ -176,12 +181,15 @@ class RunHandle(MethodHandle[R, W]):
     ) -> UpdateHandle[Any]:
         spec = await self._handler("update", name, reference)
         values = _bind(spec, args, kwargs)
-        started = await _translated(
-            self._handle.start_update(
-                name,
-                args=values,
-                wait_for_stage=temporalio.client.WorkflowUpdateStage.ACCEPTED,
-                result_type=self._result_type(spec),
+        started: temporalio.client.WorkflowUpdateHandle[Any] = await _translated(
+            cast(
+                Awaitable[temporalio.client.WorkflowUpdateHandle[Any]],
+                self._handle.start_update(  # pyright: ignore[reportUnknownMemberType]
+                    name,
+                    args=values,
+                    wait_for_stage=temporalio.client.WorkflowUpdateStage.ACCEPTED,
+                    result_type=self._result_type(spec),
+                ),
             ),
             self.id,
             self.run_id,
@@ -248,7 +256,7 @@ class RunHandle(MethodHandle[R, W]):
         )
         return None
 
-    def _of_unknown_type(self, workflow_type: str) -> RunHandle[R, W]:
+    def of_unknown_type(self, workflow_type: str) -> RunHandle[R, W]:
         """Mark this by-id handle's run as of ``workflow_type``, which this process does not define:
         its first signal, query or update warns without looking the type up again."""
         self._registry, self._unknown_type = None, workflow_type

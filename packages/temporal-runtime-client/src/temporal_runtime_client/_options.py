@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, cast
 
 import temporalio.common
 
@@ -28,7 +28,7 @@ def _conflict(value: AnyIdConflictPolicy | None) -> temporalio.common.WorkflowID
         return temporalio.common.WorkflowIDConflictPolicy.UNSPECIFIED
     if isinstance(value, temporalio.common.WorkflowIDConflictPolicy):
         return value
-    if isinstance(value, IdConflictPolicy):
+    if isinstance(value, IdConflictPolicy):  # pyright: ignore[reportUnnecessaryIsInstance]
         return temporalio.common.WorkflowIDConflictPolicy[value.value]
     raise InvalidOptionError(f"id_conflict_policy must be an IdConflictPolicy, got {value!r}")
 
@@ -38,7 +38,7 @@ def _reuse(value: AnyIdReusePolicy | None) -> temporalio.common.WorkflowIDReuseP
         return temporalio.common.WorkflowIDReusePolicy.ALLOW_DUPLICATE
     if isinstance(value, temporalio.common.WorkflowIDReusePolicy):
         return value
-    if isinstance(value, IdReusePolicy):
+    if isinstance(value, IdReusePolicy):  # pyright: ignore[reportUnnecessaryIsInstance]
         return temporalio.common.WorkflowIDReusePolicy[value.value]
     raise InvalidOptionError(f"id_reuse_policy must be an IdReusePolicy, got {value!r}")
 
@@ -57,10 +57,10 @@ class StartOptions:
     memo: Mapping[str, Any] | None = None
     start_delay: Duration | None = None
     task_queue: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict[str, Any])
     # to_temporal() results by method: options are immutable and usually reused for many calls.
     _converted: dict[str | None, dict[str, Any]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
+        default_factory=dict[str | None, dict[str, Any]], init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
@@ -71,7 +71,7 @@ class StartOptions:
             if value is not None:
                 if not isinstance(value, Mapping):
                     raise InvalidOptionError(f"{name} must be a mapping, got {type(value).__name__}")
-                object.__setattr__(self, name, dict(value))
+                object.__setattr__(self, name, dict(cast(Mapping[str, Any], value)))
 
     def merge(self, **changes: Any) -> StartOptions:
         """A copy with ``changes`` applied (None values leave the current setting)."""
@@ -97,7 +97,7 @@ class StartOptions:
         return converted
 
     def _convert(self, method: str | None) -> dict[str, Any]:
-        if self.id is not None and (not isinstance(self.id, str) or not self.id):
+        if self.id is not None and (not isinstance(self.id, str) or not self.id):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(f"workflow id must be a non-empty string, got {self.id!r}")
         kwargs: dict[str, Any] = {
             "id_conflict_policy": _conflict(self.id_conflict_policy),

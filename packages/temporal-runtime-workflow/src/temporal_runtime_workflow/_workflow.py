@@ -15,7 +15,7 @@ from temporal_runtime_core import (
     default_workflow_registry,
 )
 
-from . import _runtime
+from . import _runtime  # pyright: ignore[reportPrivateUsage]  # this package's own module
 from ._adapter import build_adapter
 from ._convert import AnyRetryPolicy
 from ._definition import (
@@ -80,13 +80,15 @@ class _WorkflowMeta(type):
         )
         return cls
 
-    def __init__(cls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any], /, **_: Any) -> None:
+    def __init__(  # pyright: ignore[reportInconsistentConstructor]  # __new__ consumes the class keywords
+        cls, cls_name: str, bases: tuple[type, ...], namespace: dict[str, Any], /, **_: Any
+    ) -> None:
         super().__init__(cls_name, bases, namespace)
 
 
 def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry, problems: list[str]) -> None:
     problems = [*problems, *definition_problems(cls)]
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not name.strip():  # pyright: ignore[reportUnnecessaryIsInstance]
         problems.append(f"name= must be a non-empty string, got {name!r}")
     methods = collect_methods(cls, Workflow)
     problems.extend(methods.problems)

@@ -150,8 +150,12 @@ __all__ = [
 # Errors print under the name users import them by: `temporal_runtime.DefinitionError: ...` in a
 # traceback, not `temporal_runtime_core._errors.DefinitionError` (httpx does the same). pickle finds a
 # class by this name, and every class renamed here is an attribute of this module.
-for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type) and issubclass(_value, TemporalRuntimeError):
-        _value.__module__ = __name__
-del _name, _value
+def _print_errors_as_ours(names: list[str]) -> None:
+    for name in names:
+        value = globals()[name]
+        if isinstance(value, type) and issubclass(value, TemporalRuntimeError):
+            value.__module__ = __name__
+
+
+_print_errors_as_ours(__all__)
+del _print_errors_as_ours
