@@ -4,13 +4,9 @@ hierarchy.
 This distribution never imports temporalio; the layers above translate to and from it.
 """
 
-from ._activity import (
-    ActivityDefinition,
-    ActivityRegistry,
-    NoArgs,
-    activity_def,
-    default_activity_registry,
-)
+from ._activity import ActivityDefinition, ActivityRegistry, NoArgs, default_activity_registry
+from ._activity_def import activity_def
+from ._activity_stub import activity_stub
 from ._codec import DtoCodec, default_codec, describe_validation_error, type_name
 from ._description import (
     PendingActivity,
@@ -53,6 +49,7 @@ from ._errors import (
     WorkflowTimedOutError,
     describe_failure,
 )
+from ._method_activity import MethodActivity
 from ._options import Duration, IdConflictPolicy, IdReusePolicy, RetryPolicy, to_timedelta
 from ._registry import Registrable, Registry, add_registration_guard
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
@@ -75,6 +72,7 @@ __all__ = [
     "InvalidOptionError",
     "InvalidResultError",
     "LocalServerError",
+    "MethodActivity",
     "MissingFakeError",
     "NoArgs",
     "NotInActivityError",
@@ -107,6 +105,7 @@ __all__ = [
     "WorkflowTesterError",
     "WorkflowTimedOutError",
     "activity_def",
+    "activity_stub",
     "add_registration_guard",
     "default_activity_registry",
     "default_codec",

@@ -1,4 +1,8 @@
-"""Activity definitions: ``activity_def`` and the typed handle it returns."""
+"""The typed activity handle, ``ActivityDefinition``, and the registry that holds them.
+
+``activity_def`` (in ``_activity_def``) makes them; a method activity (``_method_activity``) and a
+stub for an activity served elsewhere (``_activity_stub``) are kinds of it.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ __all__ = [
     "ActivityDefinition",
     "ActivityRegistry",
     "NoArgs",
-    "activity_def",
+    "UnsupportedAnnotation",
     "default_activity_registry",
 ]
 
@@ -60,6 +64,12 @@ class ActivityDefinition[A, R]:
         self.result_type = result_type
         self._codec = codec
         self._inferred_result: object = _UNRESOLVED
+
+    @property
+    def is_stub(self) -> bool:
+        """Whether this declares an activity served by another process (``activity_stub``): no
+        worker of this process serves it, so the "not registered" check of ``exec`` skips it."""
+        return False
 
     @property
     def takes_args(self) -> bool:
@@ -121,8 +131,13 @@ class ActivityDefinition[A, R]:
             ) from None
         return validated
 
+    def require_implementation(self) -> None:
+        """Raise if this handle has no implementation to run in this process (an unbound method
+        activity, a stub); a plain activity has one."""
+
     async def run_impl(self, value: A) -> object:
         """Call the implementation with the validated argument (none for an activity without ``Args``)."""
+        self.require_implementation()
         if self.takes_args:
             return await self.fn(value)
         return await self.fn()
@@ -133,6 +148,7 @@ class ActivityDefinition[A, R]:
     async def __call__(self, args: A, /) -> R: ...
     async def __call__(self, *args: Any) -> R:
         """Run the implementation in-process with input and output validation."""
+        self.require_implementation()
         if len(args) != (1 if self.takes_args else 0):
             wanted = (
                 f"one argument, its {type_name(self.args_type)} value" if self.takes_args else "no argument"
@@ -143,6 +159,15 @@ class ActivityDefinition[A, R]:
         value = self.validate_args(args[0]) if args else self.validate_args(None)
         result = await self.run_impl(value)
         return self.validate_result(result)
+
+    def _with_implementation(self, fn: Callable[..., Awaitable[R]]) -> ActivityDefinition[A, R]:
+        """The same activity (name, types, resolved result type) running ``fn``: a method activity
+        bound to an instance."""
+        copy: ActivityDefinition[A, R] = ActivityDefinition(
+            self.name, fn, args_type=self.args_type, result_type=self.result_type, codec=self._codec
+        )
+        copy._inferred_result = self._inferred_result
+        return copy
 
     def __repr__(self) -> str:
         args = type_name(self.args_type) if self.takes_args else None
@@ -169,7 +194,7 @@ def _return_annotation(name: str, fn: Callable[..., object]) -> object | None:
     try:
         default_codec.adapter(hint)
     except Exception as exc:
-        raise _UnsupportedAnnotation(
+        raise UnsupportedAnnotation(
             f"Activity {name!r}: the return annotation {hint!r} of {getattr(fn, '__qualname__', fn)} "
             f"is not a type pydantic can validate ({type(exc).__name__}). Return a pydantic model or "
             "JSON value, or pass Result= the type to validate into."
@@ -177,7 +202,7 @@ def _return_annotation(name: str, fn: Callable[..., object]) -> object | None:
     return hint
 
 
-class _UnsupportedAnnotation(DefinitionError):
+class UnsupportedAnnotation(DefinitionError):
     """A return annotation that resolves but cannot be validated: reported at definition time."""
 
 
@@ -185,226 +210,3 @@ type ActivityRegistry = Registry[ActivityDefinition[Any, Any]]
 
 default_activity_registry: Final[ActivityRegistry] = Registry("activity")
 """The process-wide activity registry ``activity_def`` uses unless given another."""
-
-
-class _ActivityDecorator[A, R]:
-    """Returned by ``activity_def(...)`` when ``Args`` and ``Result`` are declared as classes."""
-
-    def __init__(self, name: str, args_type: object, result_type: object, registry: ActivityRegistry) -> None:
-        self._name = name
-        self._args_type = args_type
-        self._result_type = result_type
-        self._registry = registry
-
-    def __call__(self, fn: Callable[[A], Awaitable[R]]) -> ActivityDefinition[A, R]:
-        return _define(self._name, fn, self._args_type, self._result_type, self._registry)
-
-
-class _InferredResultDecorator[A]:
-    """Returned by ``activity_def(...)`` without ``Result``: the result type comes from the function."""
-
-    def __init__(self, name: str, args_type: object, result_type: object, registry: ActivityRegistry) -> None:
-        self._name = name
-        self._args_type = args_type
-        self._result_type = result_type
-        self._registry = registry
-
-    def __call__[R](self, fn: Callable[[A], Awaitable[R]]) -> ActivityDefinition[A, R]:
-        return _define(self._name, fn, self._args_type, self._result_type, self._registry)
-
-
-class _InferredDecorator:
-    """Returned by ``activity_def(...)`` when ``Args`` is a type form that is not a class
-    (``str | None``, ``Annotated[...]``): both types come from the function for type checkers."""
-
-    def __init__(self, name: str, args_type: object, result_type: object, registry: ActivityRegistry) -> None:
-        self._name = name
-        self._args_type = args_type
-        self._result_type = result_type
-        self._registry = registry
-
-    def __call__[A, R](self, fn: Callable[[A], Awaitable[R]]) -> ActivityDefinition[A, R]:
-        return _define(self._name, fn, self._args_type, self._result_type, self._registry)
-
-
-class _NoArgsDecorator[R]:
-    """Returned by ``activity_def(name, Result=R)`` without ``Args``: an activity with no argument."""
-
-    def __init__(self, name: str, result_type: object, registry: ActivityRegistry) -> None:
-        self._name = name
-        self._result_type = result_type
-        self._registry = registry
-
-    def __call__(self, fn: Callable[[], Awaitable[R]]) -> ActivityDefinition[NoArgs, R]:
-        return _define(self._name, fn, NoArgs, self._result_type, self._registry)
-
-
-class _NoArgsInferredDecorator:
-    """Returned by ``activity_def(name)`` without ``Args`` or ``Result``: no argument, inferred result."""
-
-    def __init__(self, name: str, result_type: object, registry: ActivityRegistry) -> None:
-        self._name = name
-        self._result_type = result_type
-        self._registry = registry
-
-    def __call__[R](self, fn: Callable[[], Awaitable[R]]) -> ActivityDefinition[NoArgs, R]:
-        return _define(self._name, fn, NoArgs, self._result_type, self._registry)
-
-
-@overload
-def activity_def[A, R](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
-    name: str,
-    *,
-    Args: type[A],
-    Result: type[R],
-    registry: ActivityRegistry | None = None,
-) -> _ActivityDecorator[A, R]: ...
-
-
-@overload
-def activity_def[A](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
-    name: str,
-    *,
-    Args: type[A],
-    Result: object = None,
-    registry: ActivityRegistry | None = None,
-) -> _InferredResultDecorator[A]: ...
-
-
-@overload
-def activity_def(
-    name: str,
-    *,
-    Args: object,
-    Result: object = None,
-    registry: ActivityRegistry | None = None,
-) -> _InferredDecorator: ...
-
-
-@overload
-def activity_def[R](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
-    name: str,
-    *,
-    Result: type[R],
-    registry: ActivityRegistry | None = None,
-) -> _NoArgsDecorator[R]: ...
-
-
-@overload
-def activity_def(
-    name: str,
-    *,
-    Result: object = None,
-    registry: ActivityRegistry | None = None,
-) -> _NoArgsInferredDecorator: ...
-
-
-def activity_def(
-    name: str,
-    *,
-    Args: object = NoArgs,
-    Result: object = None,
-    registry: ActivityRegistry | None = None,
-) -> (
-    _ActivityDecorator[Any, Any]
-    | _InferredResultDecorator[Any]
-    | _InferredDecorator
-    | _NoArgsDecorator[Any]
-    | _NoArgsInferredDecorator
-):
-    """Define an activity named ``name`` taking one ``Args`` value and returning ``Result``.
-
-    Use it on an implementation, ``send = activity_def("send", Args=A, Result=R)(send_impl)``, or as
-    a decorator. ``Args`` and ``Result`` take any type pydantic validates (a model, ``str | None``,
-    ``list[Item]``, ``Annotated[...]``). Omit ``Args`` for an activity that takes no argument
-    (``async def tick() -> int``). Omit ``Result`` to validate the result into the implementation's
-    return annotation (plain JSON when it has none). The returned :class:`ActivityDefinition` is
-    registered in ``registry`` (the default registry if omitted).
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise DefinitionError(f"activity_def() needs a non-empty name string, got {name!r}")
-    if Args is None or not _is_type_like(Args):
-        raise DefinitionError(
-            f"activity_def({name!r}) needs Args= the type of its single argument (e.g. a pydantic "
-            f"model, or str | None), or no Args= at all for an activity without argument; got {Args!r}"
-        )
-    if Result is not None and not _is_type_like(Result):
-        raise DefinitionError(f"activity_def({name!r}): Result= must be a type, got {Result!r}")
-    target = default_activity_registry if registry is None else registry
-    if Args is NoArgs:
-        return _NoArgsInferredDecorator(name, Result, target)
-    return _InferredDecorator(name, Args, Result, target)
-
-
-def _is_type_like(value: object) -> bool:
-    # Classes, and typing constructs such as list[Model], Model | None or Annotated[int, ...].
-    return (
-        isinstance(value, type)
-        or hasattr(value, "__origin__")
-        or type(value).__module__
-        in {
-            "typing",
-            "types",
-            "typing_extensions",
-        }
-    )
-
-
-def _define[R](
-    name: str,
-    fn: Callable[..., Awaitable[R]],
-    args_type: object,
-    result_type: object,
-    registry: ActivityRegistry,
-) -> ActivityDefinition[Any, R]:
-    if isinstance(fn, ActivityDefinition):
-        raise DefinitionError(
-            f"activity_def({name!r}) was applied to an activity that is already defined ({fn!r})"
-        )
-    takes_args = args_type is not NoArgs
-    shape = "taking one argument" if takes_args else "taking no argument"
-    if not inspect.iscoroutinefunction(fn):
-        raise DefinitionError(
-            f"Activity {name!r}: the implementation {getattr(fn, '__qualname__', fn)!r} must be an "
-            f"`async def` function {shape}. Run blocking code with `await asyncio.to_thread(...)`."
-        )
-    try:
-        signature = inspect.signature(fn)
-    except (TypeError, ValueError):  # callables without a signature: trust the caller
-        signature = None
-    if signature is not None:
-        params = list(signature.parameters.values())
-        required = [
-            p
-            for p in params
-            if p.default is inspect.Parameter.empty
-            and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        ]
-        if takes_args and (len(required) > 1 or not _accepts_one_positional(params)):
-            raise DefinitionError(
-                f"Activity {name!r}: {fn.__qualname__}{signature} must take exactly one "
-                f"argument, the {type_name(args_type)} value given as Args=. Put several values in "
-                "one model, or drop Args= if the activity takes no argument."
-            )
-        if not takes_args and required:
-            raise DefinitionError(
-                f"Activity {name!r}: {fn.__qualname__}{signature} takes an argument but "
-                f"activity_def({name!r}) has no Args=. Pass Args= the argument's type, or remove the "
-                "parameter."
-            )
-    defn: ActivityDefinition[Any, R] = ActivityDefinition(
-        name, fn, args_type=args_type, result_type=result_type
-    )
-    try:
-        # Resolve the return annotation now if it can be; a forward reference is resolved at first use.
-        _ = defn.result_validation_type
-    except _UnsupportedAnnotation as exc:
-        raise DefinitionError(str(exc)) from None
-    except DefinitionError:
-        pass
-    return registry.register(defn)
-
-
-def _accepts_one_positional(params: list[inspect.Parameter]) -> bool:
-    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    return any(p.kind in positional or p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)

@@ -33,6 +33,7 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_workflow import Workflow
 
+from ._activity_instances import bind_instances
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._operations import RunOperations
@@ -66,7 +67,9 @@ class TemporalEngine(RunOperations):
     the worker serves what is registered at that moment. ``graceful_shutdown_timeout``: see
     :meth:`stop`; ``runtime``: the temporalio Runtime (default: the engine's, see ``_core_logging``).
     ``workflow_failure_exceptions`` lists exception types that fail the run (not only the workflow
-    task) in every workflow served; see docs/failures.md.
+    task) in every workflow served; see docs/failures.md. ``activity_instances`` are the objects the
+    worker runs method activities on (``activity_def`` on methods): each decorated method of each
+    instance's class, bound to it.
     """
 
     def __init__(
@@ -97,6 +100,7 @@ class TemporalEngine(RunOperations):
         graceful_shutdown_timeout: Duration = 10,
         runtime: temporalio.runtime.Runtime | None = None,
         workflow_failure_exceptions: Iterable[type[Exception]] = (),
+        activity_instances: Iterable[object] = (),
     ) -> None:
         self._worker_settings = WorkerSettings(
             _require_name("task_queue", task_queue),
@@ -106,6 +110,7 @@ class TemporalEngine(RunOperations):
             max_concurrent_activities,
             workflow_failure_exceptions=exception_types(workflow_failure_exceptions),
             graceful_shutdown_timeout=shutdown_timeout(graceful_shutdown_timeout),
+            instance_activities=bind_instances(activity_instances),
         )
         self._connection = ConnectionSettings.from_options(
             url,

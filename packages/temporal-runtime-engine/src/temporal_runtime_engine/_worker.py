@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 
@@ -24,6 +24,7 @@ from temporal_runtime_core import (
 from temporal_runtime_workflow import WorkflowDefinition, register_worker_activities
 
 from ._activities import temporal_activity
+from ._activity_instances import check_instances_given, serve_with_instances
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
 
@@ -69,12 +70,15 @@ class WorkerSettings:
     graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN
     workflow_failure_exceptions: tuple[type[Exception], ...] = ()
     """Exception types that fail a run instead of its workflow task, in every workflow served."""
+    instance_activities: Mapping[str, ActivityDefinition[Any, Any]] = field(default_factory=dict[str, Any])
+    """The method activities of ``activity_instances``, bound to them, by name."""
 
     def served(self) -> Served:
-        """What the registries hold right now (modules imported later are not served)."""
+        """What the registries hold right now (modules imported later are not served), with each
+        method activity bound to its instance."""
         return Served(
             workflows=tuple(d for d in self.workflow_registry if isinstance(d, WorkflowDefinition)),
-            activities=tuple(self.activity_registry),
+            activities=serve_with_instances(self.activity_registry, self.instance_activities),
         )
 
     def plugin(self, served: Served) -> RuntimePlugin:
@@ -103,6 +107,7 @@ class EngineWorker:
                 "start_worker=True but no workflows or activities are registered. Import the modules "
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
             )
+        check_instances_given(served.activities)
         with sandbox_errors_explained(served.workflows):
             worker = temporalio.worker.Worker(
                 client,

@@ -40,6 +40,10 @@ class ActivityTester:
     ``asyncio.CancelledError``; if it returns a value anyway, ``run`` returns it. Runs started after
     ``cancel()`` are cancelled before the implementation's first line runs. To cancel at a known
     point, start ``run`` as a task and ``await tester.wait_for_heartbeats(n)`` first.
+
+    A method activity runs on an instance: ``await tester.run(instance.send, email)`` (the activity
+    bound to an instance holding test resources). The class's handle (``EmailActivities.send``) and
+    a stub (``activity_stub``) have nothing to run and are refused.
     """
 
     def __init__(
@@ -105,6 +109,7 @@ class ActivityTester:
                 "ActivityTester.run() takes an activity handle returned by activity_def(...), "
                 f"got {activity!r}"
             )
+        activity.require_implementation()  # a stub, or a method activity not bound to an instance
         if len(args) != (1 if activity.takes_args else 0):
             usage = "run(activity, args)" if activity.takes_args else "run(activity) with no argument"
             raise InvalidArgumentsError(

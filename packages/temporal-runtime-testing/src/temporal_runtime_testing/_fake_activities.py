@@ -20,9 +20,11 @@ import temporalio.exceptions
 
 from temporal_runtime_core import (
     ActivityDefinition,
+    ActivityNotRegisteredError,
     DefinitionError,
     InvalidArgumentsError,
     InvalidResultError,
+    MethodActivity,
     default_codec,
     type_name,
 )
@@ -82,6 +84,13 @@ def check_fake(activity: object, fake: object) -> ActivityDefinition[Any, Any]:
             + (" (pass the handle itself, not its name)" if isinstance(activity, str) else "")
         )
     handle: ActivityDefinition[Any, Any] = activity
+    if isinstance(fake, ActivityDefinition):
+        try:
+            fake.require_implementation()
+        except (DefinitionError, ActivityNotRegisteredError) as exc:
+            raise DefinitionError(
+                f"The fake for activity {handle.name!r} cannot be {fake!r}: {exc}"
+            ) from None
     if callable(fake) and not _is_exception_class(fake):
         try:
             signature = inspect.signature(fake)
@@ -143,13 +152,29 @@ def missing_fake_error(
 ) -> MissingFakeError:
     """The error for ``method`` (of ``workflow_class``) calling ``activity``, which has no fake."""
     faked_names = ", ".join(sorted(faked)) or "none"
+    if activity.is_stub:
+        what = (
+            "It is a stub (served by another process), so the tester can only fake it; <handle> is "
+            f"what activity_stub({activity.name!r}, ...) returned ({activity.origin})"
+        )
+    elif isinstance(activity, MethodActivity):
+        method_name = f"{activity.class_name}.{activity.attribute}"
+        what = (
+            f"<handle> is the method activity {method_name} ({activity.origin}); to run the real "
+            f"method, pass it bound to an instance as the fake: {{{method_name}: "
+            f"{activity.class_name}(...).{activity.attribute}}}"
+        )
+    else:
+        what = (
+            f"<handle> is what activity_def({activity.name!r}, ...) returned (implementation "
+            f"{activity.origin})"
+        )
+    takes = type_name(activity.args_type) if activity.takes_args else "no argument"
     return MissingFakeError(
         f"Activity {activity.name!r} has no fake in this WorkflowTester, so {method} "
         f"cannot run it. Add one: WorkflowTester({workflow_class}, activities={{<handle>: fake}}) or "
-        f"tester.fake(<handle>, fake), where <handle> is what activity_def({activity.name!r}, ...) "
-        f"returned (implementation {activity.origin}) and fake is a value to return, an exception "
-        f"to raise, or a function taking {type_name(activity.args_type)}. Activities with fakes: "
-        f"{faked_names}.",
+        "tester.fake(<handle>, fake), where fake is a value to return, an exception to raise, or "
+        f"a function taking {takes}. {what}. Activities with fakes: {faked_names}.",
         activity_name=activity.name,
     )
 

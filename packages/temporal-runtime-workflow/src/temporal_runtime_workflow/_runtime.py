@@ -97,12 +97,19 @@ class TemporalRuntime:
         name = call.activity.name
         queue = call.task_queue or temporalio.workflow.info().task_queue
         served = _served.get(queue)
-        # While replaying a recorded history nothing is scheduled, so which worker serves what is moot.
-        if served is not None and name not in served and not temporalio.workflow.unsafe.is_replaying():
+        # While replaying a recorded history nothing is scheduled, so which worker serves what is moot;
+        # a stub (activity_stub) is served by another process, so this process's workers never have it.
+        if (
+            served is not None
+            and name not in served
+            and not call.activity.is_stub
+            and not temporalio.workflow.unsafe.is_replaying()
+        ):
             raise ActivityNotRegisteredError(
                 f"Activity {name!r} is not registered on the worker for task queue {queue!r} "
                 f"(it serves: {', '.join(sorted(served)) or 'no activities'}). Import the module that "
-                "defines it before engine.start(), or pass task_queue= naming a queue whose worker has it."
+                "defines it before engine.start(), pass task_queue= naming a queue whose worker has it, or "
+                "declare it with activity_stub(...) if another process serves it on this queue."
             )
         try:
             # An activity without Args is scheduled with no argument at all.
