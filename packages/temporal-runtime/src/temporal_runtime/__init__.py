@@ -151,6 +151,7 @@ __all__ = [
     "wf_update",
 ]
 
+
 # Errors print under the name users import them by: `temporal_runtime.DefinitionError: ...` in a
 # traceback, not `temporal_runtime_core._errors.DefinitionError` (httpx does the same). pickle finds a
 # class by this name, and every class renamed here is an attribute of this module.
