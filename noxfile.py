@@ -59,7 +59,7 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python="3.12")
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over [tool.mypy] files; pyright (strict) over the typing tests."""
+    """mypy --strict over [tool.mypy] files; pyright (strict) over [tool.pyright] include (the same)."""
     _sync(session)
     session.run("mypy")
     session.run("pyright")

@@ -23,7 +23,7 @@ import asyncio
 import gc
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +222,7 @@ async def _fake_execute_activity(activity: Any, arg: Any, **options: Any) -> Rec
 
 
 @contextmanager
-def _fake_workflow_context() -> Iterator[None]:
+def _fake_workflow_context() -> Generator[None]:
     """Make ``temporalio.workflow`` calls work outside a worker: activities return at once."""
     with (
         mock.patch.object(temporalio.workflow, "in_workflow", _in_workflow),

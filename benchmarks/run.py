@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
@@ -94,7 +94,7 @@ class DevServer:
 
 
 @contextmanager
-def dev_server(binary: Path, log_dir: Path) -> Iterator[DevServer]:
+def dev_server(binary: Path, log_dir: Path) -> Generator[DevServer]:
     """A fresh in-memory, headless ``temporal server start-dev`` on a free loopback port."""
     port = _free_port()
     address = f"127.0.0.1:{port}"

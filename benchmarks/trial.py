@@ -13,7 +13,7 @@ import os
 import resource
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ type RunOne = Callable[[Order], Awaitable[Receipt]]
 
 
 @asynccontextmanager
-async def raw_variant(address: str, task_queue: str) -> AsyncIterator[RunOne]:
+async def raw_variant(address: str, task_queue: str) -> AsyncGenerator[RunOne]:
     """(a) raw temporalio: pydantic data converter, default sandboxed runner, one Worker."""
     from temporalio.client import Client
     from temporalio.contrib.pydantic import pydantic_data_converter
@@ -51,7 +51,7 @@ async def raw_variant(address: str, task_queue: str) -> AsyncIterator[RunOne]:
 @asynccontextmanager
 async def runtime_variant(
     address: str, task_queue: str, passthrough: tuple[str, ...] = ()
-) -> AsyncIterator[RunOne]:
+) -> AsyncGenerator[RunOne]:
     """(b) temporal-runtime: TemporalEngine (client + worker) and the client proxy.
 
     ``passthrough`` (empty by default) adds sandbox pass-through modules, to try a fix.

@@ -29,7 +29,7 @@ import asyncio
 import logging
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +161,7 @@ def create_app(engine: TemporalEngine) -> FastAPI:
     from fastapi import FastAPI, HTTPException
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncGenerator[None]:
         started_here = not engine.started
         await engine.start()
         try:

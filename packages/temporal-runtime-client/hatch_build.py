@@ -17,7 +17,7 @@ root, and an sdist holds only that root); tests/packaging/test_packaging.py keep
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from hatchling.metadata.plugin.interface import MetadataHookInterface
 
@@ -28,15 +28,17 @@ class PinSiblingsHook(MetadataHookInterface):
     def update(self, metadata: dict[str, Any]) -> None:
         version: str = metadata["version"]
         dynamic: list[str] = metadata.get("dynamic", [])
+        # hatchling annotates `config` as a bare `dict`.
+        config = cast("dict[str, Any]", self.config)  # pyright: ignore[reportUnknownMemberType]
         for field in ("dependencies", "optional-dependencies"):
-            if field not in self.config:
+            if field not in config:
                 continue
             if field not in dynamic:
                 raise ValueError(
                     f"[tool.hatch.metadata.hooks.custom] lists {field} but [project] dynamic does not: "
                     f'add "{field}" to dynamic (and remove [project] {field})'
                 )
-            template = self.config[field]
+            template = config[field]
             if field == "dependencies":
                 metadata[field] = [entry.replace(PLACEHOLDER, version) for entry in template]
             else:

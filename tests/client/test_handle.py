@@ -75,7 +75,7 @@ class RecordingHandle:
     id: str = "cart-1"
     run_id: str | None = None
     result_run_id: str | None = "run-1"
-    calls: list[tuple[Any, ...]] = field(default_factory=list)
+    calls: list[tuple[Any, ...]] = field(default_factory=list[tuple[Any, ...]])
     answer: Any = None
     error: BaseException | None = None
     hang: bool = False

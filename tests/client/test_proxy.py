@@ -66,7 +66,7 @@ class Call:
 class RecordingClient:
     """Answers ``start_method``/``execute_method`` like ``WorkflowClient`` and records each call."""
 
-    calls: list[Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list[Call])
 
     async def start_method(
         self,
@@ -153,7 +153,7 @@ async def test_options_apply_to_every_call_of_the_new_proxy_only() -> None:
 def test_options_none_keeps_the_current_setting_and_unknown_options_are_rejected() -> None:
     client = RecordingClient()
     proxy = _proxy(client, StartOptions(id="fixed"))
-    assert proxy.options(id=None, execution_timeout=30)._options == StartOptions(
+    assert proxy.options(id=None, execution_timeout=30)._options == StartOptions(  # pyright: ignore[reportPrivateUsage]
         id="fixed", execution_timeout=30
     )
     with pytest.raises(InvalidOptionError, match=r"Unknown start option\(s\): workflow_id"):

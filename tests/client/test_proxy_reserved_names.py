@@ -5,7 +5,7 @@ import inspect
 import pytest
 
 from temporal_runtime_client import WorkflowClient
-from temporal_runtime_client._proxy import WorkflowProxy, _ProxyBase, _StartingProxy
+from temporal_runtime_client._proxy import WorkflowProxy, _ProxyBase, _StartingProxy  # pyright: ignore[reportPrivateUsage]
 from temporal_runtime_core import Registry, UnknownMethodError
 from temporal_runtime_workflow import RESERVED_NAMES, Workflow
 

@@ -73,7 +73,7 @@ def test_unknown_and_invalid_options_are_named() -> None:
     with pytest.raises(InvalidOptionError, match="_converted"):
         StartOptions().merge(_converted={})
     with pytest.raises(InvalidOptionError, match="memo must be a mapping"):
-        StartOptions(memo=["not", "a", "mapping"])  # type: ignore[arg-type]
+        StartOptions(memo=["not", "a", "mapping"])  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(InvalidOptionError, match="execution_timeout"):
         StartOptions(execution_timeout=-1).to_temporal("m")
     with pytest.raises(InvalidOptionError, match="workflow id"):

@@ -49,12 +49,12 @@ async def count_letters(args: GreetArgs) -> int:
 
 @activity_def("unit.bad_result", Args=GreetArgs, Result=Greeting, registry=REGISTRY)
 async def bad_result(args: GreetArgs) -> Greeting:
-    return Other(value=1)  # type: ignore[return-value]  # deliberately wrong
+    return Other(value=1)  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # deliberately wrong
 
 
 @activity_def("unit.dict_result", Args=GreetArgs, Result=Greeting, registry=REGISTRY)
 async def dict_result(args: GreetArgs) -> Greeting:
-    return {"text": f"hi {args.name}"}  # type: ignore[return-value]  # coerced by Result validation
+    return {"text": f"hi {args.name}"}  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # coerced by Result validation
 
 
 @activity_def("unit.returns_none", Args=GreetArgs, registry=REGISTRY)
@@ -113,7 +113,7 @@ def test_default_registry_used_when_none_given() -> None:
 @pytest.mark.parametrize("name", ["", "   ", None, 42])
 def test_invalid_name_rejected(name: object) -> None:
     with pytest.raises(DefinitionError):
-        activity_def(name, Args=GreetArgs, registry=Registry("activity"))  # type: ignore[call-overload]
+        activity_def(name, Args=GreetArgs, registry=Registry("activity"))  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue]
 
 
 @pytest.mark.parametrize("args_type", [None, "GreetArgs", 42, GreetArgs(name="x")])
@@ -149,7 +149,7 @@ def test_sync_implementation_rejected() -> None:
         return Greeting(text="x")
 
     with pytest.raises(DefinitionError) as info:
-        activity_def("unit.sync", Args=GreetArgs, registry=reg)(sync_impl)  # type: ignore[arg-type]
+        activity_def("unit.sync", Args=GreetArgs, registry=reg)(sync_impl)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert "async def" in str(info.value)
     assert "unit.sync" not in reg
 
@@ -161,7 +161,7 @@ def test_two_argument_implementation_rejected() -> None:
         return None
 
     with pytest.raises(DefinitionError) as info:
-        activity_def("unit.two", Args=GreetArgs, registry=reg)(two)  # type: ignore[arg-type]
+        activity_def("unit.two", Args=GreetArgs, registry=reg)(two)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert "one" in str(info.value)
     assert "unit.two" not in reg
 
@@ -173,7 +173,7 @@ def test_keyword_only_implementation_rejected() -> None:
         return None
 
     with pytest.raises(DefinitionError):
-        activity_def("unit.kw", Args=GreetArgs, registry=reg)(kw_only)  # type: ignore[arg-type]
+        activity_def("unit.kw", Args=GreetArgs, registry=reg)(kw_only)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 def test_zero_argument_implementation_rejected() -> None:
@@ -185,7 +185,7 @@ def test_zero_argument_implementation_rejected() -> None:
         return None
 
     with pytest.raises(DefinitionError):
-        activity_def("unit.zero", Args=GreetArgs, registry=reg)(zero)  # type: ignore[arg-type]
+        activity_def("unit.zero", Args=GreetArgs, registry=reg)(zero)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert "unit.zero" not in reg
 
 
@@ -237,7 +237,7 @@ def test_duplicate_activity_name_shows_how_to_rename() -> None:
 
 async def test_arguments_of_another_model_class_name_that_class() -> None:
     with pytest.raises(InvalidArgumentsError) as info:
-        await greet(Other(value=1))  # type: ignore[arg-type]  # deliberately the wrong DTO
+        await greet(Other(value=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # deliberately the wrong DTO
     assert str(info.value) == (
         "Activity 'unit.greet' got invalid arguments. Got an Other where GreetArgs is expected. "
         "Invalid GreetArgs: name: Field required"
@@ -269,7 +269,7 @@ async def test_call_coerces_dict_into_model() -> None:
         return args.name
 
     handle = activity_def("unit.capture", Args=GreetArgs, registry=Registry("activity"))(capture)
-    result = await handle({"name": "bob"})  # type: ignore[arg-type]
+    result = await handle({"name": "bob"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert result == "bob"
     assert len(received) == 1
     assert type(received[0]) is GreetArgs
@@ -278,7 +278,7 @@ async def test_call_coerces_dict_into_model() -> None:
 
 async def test_call_with_invalid_args_names_activity() -> None:
     with pytest.raises(InvalidArgumentsError) as info:
-        await greet({"name": "ada", "times": "many"})  # type: ignore[arg-type]
+        await greet({"name": "ada", "times": "many"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     message = str(info.value)
     assert "unit.greet" in message
     assert "times" in message
@@ -287,7 +287,7 @@ async def test_call_with_invalid_args_names_activity() -> None:
 
 async def test_call_with_wrong_model_type_rejected() -> None:
     with pytest.raises(InvalidArgumentsError) as info:
-        await greet(Other(value=1))  # type: ignore[arg-type]
+        await greet(Other(value=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert "unit.greet" in str(info.value)
     assert "name" in str(info.value)
 
@@ -300,7 +300,7 @@ async def test_invalid_args_do_not_run_the_implementation() -> None:
 
     handle = activity_def("unit.norun", Args=GreetArgs, registry=Registry("activity"))(impl)
     with pytest.raises(InvalidArgumentsError):
-        await handle({"times": 1})  # type: ignore[arg-type]
+        await handle({"times": 1})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert calls == []
 
 

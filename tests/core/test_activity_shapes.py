@@ -30,7 +30,7 @@ class Payment(BaseModel):
 
 @activity_def("shapes.pay", Args=Item, registry=REGISTRY)
 async def pay(item: Item) -> Payment:
-    return {"amount": len(item.sku)}  # type: ignore[return-value]  # validated into Payment
+    return {"amount": len(item.sku)}  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # validated into Payment
 
 
 @activity_def("shapes.optional", Args=str | None, Result=Payment | None, registry=REGISTRY)
@@ -80,12 +80,12 @@ async def test_union_args_and_result() -> None:
     assert await optional(None) is None
     assert await optional("hello") == Payment(amount=5)
     with pytest.raises(InvalidArgumentsError, match=r"shapes\.optional"):
-        await optional(5)  # type: ignore[arg-type]  # deliberately wrong
+        await optional(5)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # deliberately wrong
 
 
 async def test_list_and_annotated_args() -> None:
     assert await items([Item(sku="a")]) == [Item(sku="a"), Item(sku="extra")]
-    assert await items([{"sku": "b"}]) == [Item(sku="b"), Item(sku="extra")]  # type: ignore[list-item]
+    assert await items([{"sku": "b"}]) == [Item(sku="b"), Item(sku="extra")]  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
     assert await positive(3) == 30
     with pytest.raises(InvalidArgumentsError, match="greater than 0"):
         await positive(0)
@@ -108,9 +108,9 @@ async def test_no_argument_activity_runs_in_process() -> None:
 
 async def test_no_argument_activity_called_with_an_argument_is_refused() -> None:
     with pytest.raises(InvalidArgumentsError, match=r"'shapes\.tick' takes no argument"):
-        await tick(1)  # type: ignore[call-overload]  # deliberately wrong
+        await tick(1)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]  # deliberately wrong
     with pytest.raises(InvalidArgumentsError, match=r"'shapes\.pay' takes one argument"):
-        await pay()  # type: ignore[call-arg]  # deliberately wrong
+        await pay()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]  # deliberately wrong
 
 
 def test_implementation_taking_an_argument_without_args_is_a_definition_error() -> None:
@@ -130,7 +130,7 @@ def test_args_given_to_an_implementation_without_parameters_is_a_definition_erro
         return 1
 
     with pytest.raises(DefinitionError, match=r"must take exactly one argument.*drop Args="):
-        activity_def("shapes.bad2", Args=int, registry=Registry("activity"))(takes_none)  # type: ignore[arg-type]
+        activity_def("shapes.bad2", Args=int, registry=Registry("activity"))(takes_none)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 class Opaque:

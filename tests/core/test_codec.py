@@ -399,7 +399,7 @@ def test_adapter_cache_is_bounded_lru() -> None:
     codec.adapter(float)  # evicts the least recently used: str
     assert codec.adapter(int) is a_int
     assert codec.adapter(str) is not a_str  # was evicted, rebuilt
-    assert len(codec._adapters) <= 2
+    assert len(codec._adapters) <= 2  # pyright: ignore[reportPrivateUsage]
 
 
 def test_adapter_cache_never_exceeds_size() -> None:
@@ -407,7 +407,7 @@ def test_adapter_cache_never_exceeds_size() -> None:
     hints: list[object] = [int, str, float, bool, list[int], dict[str, int], list[Item], Item | None]
     for hint in hints:
         codec.adapter(hint)
-        assert len(codec._adapters) <= 3
+        assert len(codec._adapters) <= 3  # pyright: ignore[reportPrivateUsage]
     # Still decodes correctly after evictions.
     assert codec.decode(b"[1, 2]", list[int]) == [1, 2]
 
@@ -420,4 +420,4 @@ def test_adapter_for_unhashable_hint_works_without_cache(codec: DtoCodec) -> Non
     assert codec.decode(b"5", hint) == 5
     with pytest.raises(InvalidArgumentsError):
         codec.decode(b"-1", hint)
-    assert len(codec._adapters) == 0
+    assert len(codec._adapters) == 0  # pyright: ignore[reportPrivateUsage]

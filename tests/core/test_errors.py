@@ -40,7 +40,7 @@ from temporal_runtime_core import (
     activity_def,
     describe_failure,
 )
-from temporal_runtime_core import _errors as errors_module
+from temporal_runtime_core import _errors as errors_module  # pyright: ignore[reportPrivateUsage]
 from temporal_runtime_engine import RuntimePayloadConverter
 from temporal_runtime_engine._activities import temporal_activity
 from temporal_runtime_workflow import Workflow, definition_of, run_without_waiting, wf_query
@@ -77,7 +77,9 @@ def _drawn_tree() -> dict[str, tuple[str | None, frozenset[str]]]:
         del path[depth:]
         name = match["name"]
         assert name not in tree, f"{name} is drawn twice"
-        bases = frozenset(b.strip() for b in match["bases"].split(",")) if match["bases"] else frozenset()
+        bases = (
+            frozenset(b.strip() for b in match["bases"].split(",")) if match["bases"] else frozenset[str]()
+        )
         tree[name] = (path[-1] if path else None, bases)
         path.append(name)
     return tree
@@ -104,11 +106,11 @@ def _standard_bases(cls: type) -> frozenset[str]:
 
 def _tree_mismatches() -> list[str]:
     """Classes whose drawn parent or standard bases differ from the real ones."""
-    mismatches = []
+    mismatches: list[str] = []
     for name, drawn in _drawn_tree().items():
         cls = getattr(errors_module, name)
         real = (
-            (None, frozenset())
+            (None, frozenset[str]())
             if cls is TemporalRuntimeError
             else (_public_parent(cls), _standard_bases(cls))
         )
@@ -213,10 +215,15 @@ def _example(cls: type[BaseException]) -> BaseException:
     return cls("something went wrong; fix it")
 
 
+def _pickled(error: BaseException) -> BaseException:
+    restored: BaseException = pickle.loads(pickle.dumps(error))
+    return restored
+
+
 @pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
 @pytest.mark.parametrize(
     "round_trip",
-    [lambda e: pickle.loads(pickle.dumps(e)), copy.copy, copy.deepcopy],
+    [_pickled, copy.copy, copy.deepcopy],
     ids=["pickle", "copy", "deepcopy"],
 )
 def test_errors_pickle_and_copy(
@@ -299,7 +306,7 @@ class Stock(BaseModel):
 
 @activity_def("errors_stock", Args=Sku, Result=Stock, registry=REGISTRY)
 async def stock(sku: Sku) -> Stock:
-    return {"units": "many"}  # type: ignore[return-value]  # on purpose: not a Stock
+    return {"units": "many"}  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # on purpose: not a Stock
 
 
 async def test_an_invalid_result_raises_invalid_result_error_in_process() -> None:

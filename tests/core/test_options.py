@@ -65,7 +65,7 @@ def test_to_timedelta_returns_the_same_timedelta() -> None:
 )
 def test_to_timedelta_rejects_invalid_values(value: object) -> None:
     with pytest.raises(InvalidOptionError) as info:
-        to_timedelta(value, "my_special_option")  # type: ignore[arg-type]
+        to_timedelta(value, "my_special_option")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert "my_special_option" in str(info.value)
 
 
@@ -139,7 +139,7 @@ def test_retry_policy_equality_across_input_forms() -> None:
 def test_retry_policy_is_frozen_and_hashable() -> None:
     policy = RetryPolicy(maximum_attempts=2)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        policy.maximum_attempts = 5  # type: ignore[misc]
+        policy.maximum_attempts = 5  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
     assert hash(policy) == hash(RetryPolicy(maximum_attempts=2))
 
 
@@ -176,7 +176,7 @@ def test_retry_policy_replace_keeps_validation() -> None:
 )
 def test_retry_policy_rejects_invalid_values(kwargs: dict[str, object], option: str) -> None:
     with pytest.raises(InvalidOptionError) as info:
-        RetryPolicy(**kwargs)  # type: ignore[arg-type]
+        RetryPolicy(**kwargs)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert option in str(info.value)
 
 
@@ -190,7 +190,7 @@ def test_retry_policy_rejects_bool_backoff_coefficient() -> None:
 def test_retry_policy_rejects_exception_classes_as_error_type_names() -> None:
     # Temporal matches non-retryable errors by type *name*; a class would never match.
     with pytest.raises(InvalidOptionError) as info:
-        RetryPolicy(non_retryable_error_types=[ValueError])  # type: ignore[list-item]
+        RetryPolicy(non_retryable_error_types=[ValueError])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
     assert "non_retryable_error_types" in str(info.value)
 
 
@@ -202,7 +202,7 @@ def test_retry_policy_equal_intervals_allowed() -> None:
 
 def test_retry_policy_is_keyword_only() -> None:
     with pytest.raises(TypeError):
-        RetryPolicy(1)  # type: ignore[call-arg]
+        RetryPolicy(1)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
 
 # --- id policies -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from temporal_runtime_core import (
     DefinitionError,
     DuplicateNameError,
     Registry,
-    _registry,
+    _registry,  # pyright: ignore[reportPrivateUsage]
     add_registration_guard,
 )
 
@@ -30,8 +30,8 @@ def guard_cleanup() -> Iterator[list[Callable[[], bool]]]:
     added: list[Callable[[], bool]] = []
     yield added
     for guard in added:
-        if guard in _registry._guards:
-            _registry._guards.remove(guard)
+        if guard in _registry._guards:  # pyright: ignore[reportPrivateUsage]
+            _registry._guards.remove(guard)  # pyright: ignore[reportPrivateUsage]
 
 
 def test_new_registry_is_empty(registry: Registry[Item]) -> None:
@@ -160,7 +160,7 @@ def test_registration_guard_suppresses_registration(
 
     add_registration_guard(guard)
     guard_cleanup.append(guard)
-    assert guard in _registry._guards
+    assert guard in _registry._guards  # pyright: ignore[reportPrivateUsage]
 
     item = Item("alpha", "mod.alpha")
     assert registry.register(item) is item  # returned, but not stored
@@ -184,11 +184,11 @@ def test_registration_guard_added_once(guard_cleanup: list[Callable[[], bool]]) 
     def guard() -> bool:
         return False
 
-    before = len(_registry._guards)
+    before = len(_registry._guards)  # pyright: ignore[reportPrivateUsage]
     add_registration_guard(guard)
     add_registration_guard(guard)
     guard_cleanup.append(guard)
-    assert len(_registry._guards) == before + 1
+    assert len(_registry._guards) == before + 1  # pyright: ignore[reportPrivateUsage]
 
 
 def test_false_guard_does_not_suppress(

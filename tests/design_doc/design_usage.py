@@ -31,12 +31,13 @@ engine = TemporalEngine(
 app = FastAPI()
 
 
-@app.on_event("startup")
+# FastAPI deprecates on_event (for lifespan handlers); the document uses it.
+@app.on_event("startup")  # pyright: ignore[reportDeprecated]
 async def startup() -> None:
     await engine.start()
 
 
-@app.on_event("shutdown")
+@app.on_event("shutdown")  # pyright: ignore[reportDeprecated]
 async def shutdown() -> None:
     await engine.stop()
 

@@ -64,7 +64,7 @@ def test_models_are_written_with_field_names() -> None:
 
         model_config = {"alias_generator": lambda name: name.upper()}
 
-    [payload] = CONVERTER.to_payloads([Aliased(FULL_NAME="Ada")])
+    [payload] = CONVERTER.to_payloads([Aliased.model_validate({"FULL_NAME": "Ada"})])
     assert payload.data == b'{"full_name":"Ada"}'
 
 

@@ -7,10 +7,12 @@ from typing import Any, cast
 import pytest
 
 from temporal_runtime import (
+    ActivityRegistry,
     EngineError,
     InvalidOptionError,
     Registry,
     TemporalEngine,
+    WorkflowRegistry,
     default_activity_registry,
     default_workflow_registry,
 )
@@ -42,8 +44,8 @@ def test_bad_connect_timeout_and_tls_options_are_invalid_options() -> None:
 
 
 def test_settings_are_exposed_as_given() -> None:
-    workflows: Any = Registry("workflow")
-    activities: Any = Registry("activity")
+    workflows: WorkflowRegistry = Registry("workflow")
+    activities: ActivityRegistry = Registry("activity")
     engine = TemporalEngine(
         "h:7233",
         "ns",

@@ -51,7 +51,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]
     (tmp_path / name).mkdir()
     for file, source in _FILES.items():
         (tmp_path / name / file).write_text(source, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    # pytest leaves syspath_prepend's `path` parameter unannotated.
+    monkeypatch.syspath_prepend(str(tmp_path))  # pyright: ignore[reportUnknownMemberType]
     importlib.invalidate_caches()
     try:
         yield importlib.import_module(f"{name}.flows")
@@ -103,7 +104,9 @@ def test_replayer_config_gets_the_converter_and_the_sandbox(app: ModuleType) -> 
             data_converter=temporalio.converter.DataConverter.default,
         )
     )
-    assert config.get("data_converter", None) is not None
+    assert "data_converter" in config
+    assert "workflow_runner" in config
+    assert "workflows" in config
     assert config["data_converter"].payload_converter_class is RuntimePayloadConverter
     runner = config["workflow_runner"]
     assert isinstance(runner, SandboxedWorkflowRunner)
@@ -122,11 +125,14 @@ def test_worker_config_gets_the_sandbox_and_no_extra_workflows_or_activities(app
             workflow_runner=SandboxedWorkflowRunner(),
         )
     )
+    assert "workflow_runner" in config
+    assert "workflows" in config
+    assert "activities" in config
     runner = config["workflow_runner"]
     assert isinstance(runner, SandboxedWorkflowRunner)
     assert f"{app.__package__}.models" in runner.restrictions.passthrough_modules
     assert list(config["workflows"]) == [defn.adapter_class]
-    assert list(config["activities"]) == []
+    assert not config["activities"]
 
 
 def test_custom_sandbox_restrictions_are_kept_and_extended(app: ModuleType) -> None:

@@ -105,7 +105,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]
     package.mkdir()
     for file, source in _FILES.items():
         (package / file).write_text(source, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    # pytest leaves syspath_prepend's `path` parameter unannotated.
+    monkeypatch.syspath_prepend(str(tmp_path))  # pyright: ignore[reportUnknownMemberType]
     importlib.invalidate_caches()
     try:
         module = importlib.import_module(name)
@@ -152,7 +153,7 @@ def test_activities_without_a_usable_module_are_skipped() -> None:
         return x
 
     in_main.__module__ = "__main__"
-    without_module.__module__ = None  # type: ignore[assignment]  # as some C-level callables have
+    without_module.__module__ = None  # type: ignore[assignment]  # pyright: ignore[reportFunctionMemberAccess]  # as some C-level callables have
     acts: list[ActivityDefinition[int, int]] = [
         ActivityDefinition("unit_sandbox.main", in_main, args_type=int, result_type=int),
         ActivityDefinition("unit_sandbox.none", without_module, args_type=int, result_type=int),

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from temporal_runtime_engine._server_process import SERVER_LOGGER, ServerProcess, _parse
+from temporal_runtime_engine._server_process import SERVER_LOGGER, ServerProcess, _parse  # pyright: ignore[reportPrivateUsage]
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses /bin/sh")
 

@@ -38,7 +38,7 @@ class StrictCodec(temporalio.converter.PayloadCodec):
     async def decode(
         self, payloads: Sequence[temporalio.api.common.v1.Payload]
     ) -> list[temporalio.api.common.v1.Payload]:
-        decoded = []
+        decoded: list[temporalio.api.common.v1.Payload] = []
         for p in payloads:
             if p.metadata.get("encoding") != _MARK:
                 raise ValueError(f"payload was not encoded by this codec: {p.metadata}")
@@ -65,7 +65,7 @@ async def test_start_records_the_method_through_the_clients_codec(temporal_addre
 
 
 def test_the_method_memo_is_pre_encoded_only_for_plain_converters() -> None:
-    from temporal_runtime_client._client import _encodes_plainly
+    from temporal_runtime_client._client import _encodes_plainly  # pyright: ignore[reportPrivateUsage]
 
     class ContextAware(
         temporalio.converter.DefaultPayloadConverter, temporalio.converter.WithSerializationContext

@@ -30,7 +30,7 @@ from temporal_runtime.testing import select_registries
 from temporal_runtime_engine import (
     RuntimePayloadConverter,
     RuntimePlugin,
-    _local_server,
+    _local_server,  # pyright: ignore[reportPrivateUsage]
     find_server_binary,
     free_port,
     launch_dev_server,
@@ -97,8 +97,15 @@ async def test_sqlite_state_survives_an_engine_restart(tmp_path: Path) -> None:
 
 def test_missing_server_binary_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(_local_server.SERVER_BINARY_ENV, raising=False)
-    monkeypatch.setattr(sysconfig, "get_path", lambda name: str(tmp_path))
-    monkeypatch.setattr("shutil.which", lambda name: None)
+
+    def get_path(name: str) -> str:
+        return str(tmp_path)
+
+    def which(name: str) -> None:
+        return None
+
+    monkeypatch.setattr(sysconfig, "get_path", get_path)
+    monkeypatch.setattr("shutil.which", which)
     with pytest.raises(LocalServerError, match=r"temporal-runtime\[local\]"):
         _local_server.find_server_binary()
 
@@ -217,7 +224,8 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]
     (tmp_path / name).mkdir()
     for file, source in _APP.items():
         (tmp_path / name / file).write_text(source, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    # pytest leaves syspath_prepend's `path` parameter unannotated.
+    monkeypatch.syspath_prepend(str(tmp_path))  # pyright: ignore[reportUnknownMemberType]
     importlib.invalidate_caches()
     try:
         yield importlib.import_module(f"{name}.flows")

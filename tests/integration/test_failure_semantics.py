@@ -71,7 +71,7 @@ class OrderWorkflow(Workflow, failure_exceptions=(OrderRejected,)):
         await self.sleep(0.1)  # a first workflow task that completes: the run has begun
         if repair.key in BROKEN:
             ATTEMPTS[repair.key] += 1
-            return self.misspeled  # type: ignore[attr-defined,no-any-return]  # the bug
+            return self.misspeled  # type: ignore[attr-defined,no-any-return]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownVariableType]  # the bug
         return f"repaired {repair.key}"
 
     async def impatient(self, order: Order) -> None:
@@ -84,7 +84,7 @@ class OrderWorkflow(Workflow, failure_exceptions=(OrderRejected,)):
     @wf_signal("note")
     def note(self, text: str) -> None:
         if text == "typo":
-            self.notes.apend(text)  # type: ignore[attr-defined]  # the bug
+            self.notes.apend(text)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]  # the bug
         if text == "refuse":
             raise WorkflowFailure("notes refused")
         self.notes.append(text)
@@ -95,7 +95,7 @@ class OrderWorkflow(Workflow, failure_exceptions=(OrderRejected,)):
 
     @wf_update("count_notes")
     def count_notes(self, prefix: str) -> int:
-        return len([n for n in self.notes if n.startswith(prefix.lowercase())])  # type: ignore[attr-defined]
+        return len([n for n in self.notes if n.startswith(prefix.lowercase())])  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownArgumentType, reportUnknownMemberType]
 
 
 class ChildOrderWorkflow(OrderWorkflow):
@@ -206,7 +206,7 @@ def test_the_engine_rejects_what_is_not_an_exception_class() -> None:
     with pytest.raises(
         InvalidOptionError, match=r"workflow_failure_exceptions=\[OrderRejected\], got 'ValueError'"
     ):
-        TemporalEngine(url="127.0.0.1:1", workflow_failure_exceptions=["ValueError"])  # type: ignore[list-item]
+        TemporalEngine(url="127.0.0.1:1", workflow_failure_exceptions=["ValueError"])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
 
 
 # --- a bug fails the workflow task, and a fix rescues the run ------------------------------------------
@@ -239,9 +239,7 @@ async def test_a_run_whose_task_keeps_failing_is_logged_once_at_error(
     await handle.terminate("test over")
     BROKEN.discard(key)
 
-    ours = [
-        r for r in caplog.records if r.name == "temporal_runtime.workflow" and handle.id in r.getMessage()
-    ]
+    ours = _reports(caplog, handle.id)
     assert len(ours) == 1, [r.getMessage() for r in ours]
     [record] = ours
     assert record.levelno == logging.ERROR
@@ -299,7 +297,7 @@ class BrokenConstructorWorkflow(Workflow):
     """Its constructor has a bug: temporalio builds the instance outside ``run``."""
 
     def __init__(self) -> None:
-        self.limit = self.misspelt_default  # type: ignore[attr-defined]
+        self.limit = self.misspelt_default  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
     async def process(self, order: Order) -> str:
         return order.order_id
@@ -314,16 +312,12 @@ async def test_a_bug_in_the_constructor_fails_the_task_and_is_logged_once(
     with caplog.at_level(logging.WARNING):
         handle = await engine.start_workflow(BrokenConstructorWorkflow.process, Order(order_id="o-init"))
         for _ in range(100):  # the first attempt fails within moments; wait for its report
-            if any(
-                handle.id in r.getMessage() for r in caplog.records if r.name == "temporal_runtime.workflow"
-            ):
+            if _reports(caplog, handle.id):
                 break
             await asyncio.sleep(0.1)
         assert await handle.status() is WorkflowStatus.RUNNING
     await handle.terminate("test over")
-    ours = [
-        r for r in caplog.records if r.name == "temporal_runtime.workflow" and handle.id in r.getMessage()
-    ]
+    ours = _reports(caplog, handle.id)
     assert len(ours) == 1, [r.getMessage() for r in ours]
     assert ours[0].levelno == logging.ERROR
     assert ours[0].getMessage().startswith("Workflow task failed in ")

@@ -49,7 +49,7 @@ async def count_letters(args: Greeting) -> int:
 
 @activity_def("fnd_bad_result", Args=Greeting, Result=Greeted)
 async def bad_result(args: Greeting) -> Greeted:
-    return {"not_text": args.name}  # type: ignore[return-value]  # deliberately wrong
+    return {"not_text": args.name}  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # deliberately wrong
 
 
 ATTEMPTS: dict[str, int] = {}
@@ -74,7 +74,7 @@ class FoundationWorkflow(Workflow):
 
     async def send_wrong_dto(self, who: Greeting) -> Greeted:
         # An activity argument that is not a Greeting must fail the workflow, not hang it.
-        return await self.exec(greet, Unrelated(something=1), timeout=10)  # type: ignore[misc]
+        return await self.exec(greet, Unrelated(something=1), timeout=10)  # type: ignore[misc]  # pyright: ignore[reportArgumentType]
 
     async def send_invalid_dto(self, who: Greeting) -> Greeted:
         return await self.exec(greet, Greeting.model_construct(name=""), timeout=10)
@@ -106,18 +106,18 @@ async def test_primitive_result_and_defaults(engine: TemporalEngine) -> None:
 
 async def test_dict_arguments_are_validated_into_models(engine: TemporalEngine) -> None:
     wf = FoundationWorkflow.client(engine)
-    result = await wf.hello({"name": "Linus"})  # type: ignore[arg-type]
+    result = await wf.hello({"name": "Linus"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert result.text == "Hello Linus!"
 
 
 async def test_invalid_call_fails_locally_before_starting(engine: TemporalEngine) -> None:
     wf = FoundationWorkflow.client(engine)
     with pytest.raises(InvalidArgumentsError, match="name"):
-        await wf.hello({"name": ""})  # type: ignore[arg-type]
+        await wf.hello({"name": ""})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(InvalidArgumentsError, match="hello"):
-        await wf.hello()  # type: ignore[call-arg]
+        await wf.hello()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     with pytest.raises(UnknownMethodError, match="no_such_method"):
-        await wf.no_such_method()  # type: ignore[attr-defined]
+        await wf.no_such_method()  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
 
 async def test_activity_given_wrong_dto_fails_workflow_quickly(engine: TemporalEngine) -> None:

@@ -53,7 +53,7 @@ def _engine(address: str, queue: str, **options: object) -> TemporalEngine:
         task_queue=queue,
         workflow_registry=_WORKFLOWS,
         activity_registry=_ACTIVITIES,
-        **options,  # type: ignore[arg-type]
+        **options,  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     )
 
 

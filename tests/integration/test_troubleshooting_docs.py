@@ -116,7 +116,7 @@ class DocsApproval(Workflow, registry=WORKFLOWS):
 
 def test_a_workflow_defined_inside_a_function() -> None:
     def main() -> None:
-        class X(Workflow, registry=Registry("workflow")):
+        class X(Workflow, registry=Registry("workflow")):  # pyright: ignore[reportUnusedClass]
             async def run(self) -> None:
                 return None
 
@@ -137,7 +137,7 @@ def test_a_workflow_defined_inside_a_function() -> None:
 
 
 def test_a_parameter_without_a_type_annotation() -> None:
-    async def run(self: Any, order) -> None:  # type: ignore[no-untyped-def]  # the case under test
+    async def run(self: Any, order) -> None:  # type: ignore[no-untyped-def]  # pyright: ignore[reportMissingParameterType, reportUnknownParameterType]  # the case under test
         return None
 
     error = raised(

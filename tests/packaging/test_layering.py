@@ -4,7 +4,9 @@ import ast
 import importlib
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -176,8 +178,9 @@ def test_importing_workflow_layer_does_not_load_client_or_engine() -> None:
 @pytest.mark.parametrize("package", list(DISTRIBUTIONS.values()))
 def test_all_names_exist(package: str) -> None:
     module = importlib.import_module(package)
-    names = module.__all__
-    assert isinstance(names, list | tuple)
+    exported: object = module.__all__
+    assert isinstance(exported, list | tuple)
+    names = cast("Sequence[str]", exported)  # a list or tuple, as just checked
     assert len(names) == len(set(names)), f"duplicates in {package}.__all__"
     missing = [name for name in names if not hasattr(module, name)]
     assert missing == []

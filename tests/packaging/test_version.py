@@ -15,7 +15,7 @@ import pytest
 from packaging.requirements import Requirement
 
 import temporal_runtime
-from temporal_runtime import _version
+from temporal_runtime import _version  # pyright: ignore[reportPrivateUsage]
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ROOT / "packages"

@@ -51,12 +51,12 @@ async def test_activity_tester_returns_the_model_without_result() -> None:
 
 async def test_activity_tester_refuses_an_argument_for_a_no_argument_activity() -> None:
     with pytest.raises(InvalidArgumentsError, match=r"run\(activity\) with no argument"):
-        await ActivityTester().run(kit_tick, 1)  # type: ignore[misc]  # deliberately wrong
+        await ActivityTester().run(kit_tick, 1)  # type: ignore[misc]  # pyright: ignore[reportArgumentType]  # deliberately wrong
 
 
 async def test_workflow_tester_fakes_return_models_and_no_argument_fakes() -> None:
     tester = WorkflowTester(KitShapesWorkflow)
-    tester.fake(kit_charge, lambda order: {"amount": order.amount * 2, "status": "faked"})  # type: ignore[arg-type]
+    tester.fake(kit_charge, lambda order: {"amount": order.amount * 2, "status": "faked"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType, reportCallIssue]
     tester.fake(kit_tick, lambda: 5)
     assert await tester.run(KitShapesWorkflow.run, 4) == "faked:8:5"
     [record] = tester.calls_to(kit_tick)

@@ -51,7 +51,7 @@ async def send_email(args: Email) -> Sent:
 
 @activity_def("at_bad_result", Args=Email, Result=Sent)
 async def bad_result(args: Email) -> Sent:
-    return {"id": 1}  # type: ignore[return-value]  # deliberately not a Sent
+    return {"id": 1}  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # deliberately not a Sent
 
 
 @activity_def("at_unsendable_result", Args=Work)
@@ -140,7 +140,7 @@ async def test_invalid_input_raises_invalid_arguments_naming_the_activity() -> N
 
 async def test_input_of_the_wrong_model_is_rejected() -> None:
     with pytest.raises(InvalidArgumentsError, match="at_send_email"):
-        await ActivityTester().run(send_email, Work(steps=1))  # type: ignore[misc]
+        await ActivityTester().run(send_email, Work(steps=1))  # type: ignore[misc]  # pyright: ignore[reportArgumentType]
 
 
 async def test_invalid_result_raises_invalid_arguments_naming_the_activity() -> None:
@@ -160,7 +160,7 @@ async def test_run_rejects_something_that_is_not_an_activity() -> None:
         return None
 
     with pytest.raises(DefinitionError, match="activity_def"):
-        await ActivityTester().run(plain, Work())  # type: ignore[call-overload]
+        await ActivityTester().run(plain, Work())  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
 
 
 def test_attempt_must_be_positive() -> None:

@@ -476,7 +476,7 @@ async def test_fake_results_are_validated_and_converted_like_on_a_worker() -> No
     result = await tester.run(WtOrderWorkflow.process, ORDER)
     assert result.receipt_id == "from-dict"
 
-    tester.fake(charge, {"receipt_id": "missing amount"})  # type: ignore[arg-type]  # on purpose
+    tester.fake(charge, {"receipt_id": "missing amount"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType, reportCallIssue]  # on purpose
     with pytest.raises(ActivityFailedError) as info:
         await tester.run(WtOrderWorkflow.process, ORDER)
     assert info.value.error_type == "InvalidResultError"
@@ -603,7 +603,7 @@ async def test_signals_and_queries_while_the_workflow_runs() -> None:
         decided_at=START + timedelta(hours=2),
     )
     assert handle.query("decision") == "approved"  # finished workflows still answer queries
-    assert handle.instance._decided_by == "boss@example.com"
+    assert handle.instance._decided_by == "boss@example.com"  # pyright: ignore[reportPrivateUsage]
     assert handle.id == "test-workflow"
     assert handle.method == "process"
 
@@ -932,17 +932,17 @@ async def test_async_context_manager_cancels_unfinished_runs() -> None:
 async def test_invalid_arguments_to_run_are_rejected_before_anything_runs() -> None:
     tester = WorkflowTester(WtOrderWorkflow, activities={charge: Receipt(receipt_id="r", amount_cents=1)})
     with pytest.raises(InvalidArgumentsError, match="order"):
-        await tester.run(WtOrderWorkflow.process, "not an order")  # type: ignore[arg-type]
+        await tester.run(WtOrderWorkflow.process, "not an order")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(InvalidArgumentsError):
-        await tester.run(WtOrderWorkflow.process)  # type: ignore[call-arg]
+        await tester.run(WtOrderWorkflow.process)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     with pytest.raises(InvalidArgumentsError):
-        await tester.run(WtOrderWorkflow.process, ORDER, ORDER)  # type: ignore[call-arg]
+        await tester.run(WtOrderWorkflow.process, ORDER, ORDER)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     with pytest.raises(InvalidArgumentsError):
-        await tester.run(WtOrderWorkflow.process, {"order_id": "x"})  # type: ignore[arg-type]
+        await tester.run(WtOrderWorkflow.process, {"order_id": "x"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert tester.calls == []
     # A dict with the right fields is accepted, as the client accepts it.
     tester.fake(ship, "T")
-    result = await tester.run(WtOrderWorkflow.process, {"order_id": "x", "amount_cents": 1})  # type: ignore[arg-type]
+    result = await tester.run(WtOrderWorkflow.process, {"order_id": "x", "amount_cents": 1})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     assert result.status == "shipped"
 
 
@@ -951,13 +951,13 @@ async def test_keyword_and_default_arguments_are_bound_like_the_client() -> None
     assert await tester.run(WtFailingWorkflow.defaults, "a") == "ax2"
     assert await tester.run(WtFailingWorkflow.defaults, name="b", count=3, loud=True) == "bx3!"
     with pytest.raises(InvalidArgumentsError):
-        await tester.run(WtFailingWorkflow.defaults, "c", count="many")  # type: ignore[arg-type]
+        await tester.run(WtFailingWorkflow.defaults, "c", count="many")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 async def test_methods_that_are_not_entry_methods_of_the_class() -> None:
     tester = WorkflowTester(WtOrderWorkflow)
     with pytest.raises(DefinitionError, match="not a method of WtOrderWorkflow"):
-        await tester.run(WtOtherWorkflow.process, ORDER)  # type: ignore[arg-type]
+        await tester.run(WtOtherWorkflow.process, ORDER)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     approvals = WorkflowTester(WtApprovalWorkflow)
     with pytest.raises(UnknownMethodError, match="no entry method 'approve'"):
         await approvals.run(WtApprovalWorkflow.approve, "x")
@@ -965,16 +965,16 @@ async def test_methods_that_are_not_entry_methods_of_the_class() -> None:
 
 async def test_bad_fakes_and_classes_are_rejected() -> None:
     with pytest.raises(DefinitionError, match=r"keyed by activity handles.*got 'wt_charge'.*not its name"):
-        WorkflowTester(WtOrderWorkflow, activities={"wt_charge": "x"})  # type: ignore[dict-item]
+        WorkflowTester(WtOrderWorkflow, activities={"wt_charge": "x"})  # type: ignore[dict-item]  # pyright: ignore[reportArgumentType]
     with pytest.raises(
         DefinitionError,
         match=r"fake for activity 'wt_charge' .* must accept one positional argument.*def fake\(args\)",
     ):
         WorkflowTester(WtOrderWorkflow, activities={charge: lambda: None})
     with pytest.raises(DefinitionError, match=r"fake for activity 'wt_ship' .* must accept one positional"):
-        WorkflowTester(WtOrderWorkflow).fake(ship, lambda a, b: "x")  # type: ignore[arg-type]
+        WorkflowTester(WtOrderWorkflow).fake(ship, lambda a, b: "x")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownLambdaType]
     with pytest.raises(InvalidOptionError, match=r"activities=.*mapping.*got list; pass a dict"):
-        WorkflowTester(WtOrderWorkflow, activities=[(charge, "x")])  # type: ignore[arg-type]
+        WorkflowTester(WtOrderWorkflow, activities=[(charge, "x")])  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(DefinitionError, match="not a runnable workflow"):
         WorkflowTester(Workflow)
 

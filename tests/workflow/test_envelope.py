@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import pytest
 import temporalio.api.common.v1
-import temporalio.exceptions
 from pydantic import BaseModel, ConfigDict, Field
 
 from temporal_runtime_core import InvalidArgumentsError, UnknownMethodError
@@ -97,11 +96,11 @@ def test_calls_are_validated_into_the_declared_types_with_defaults_filled() -> N
 
 def test_the_reader_is_built_once_per_parameter_list() -> None:
     _read(ACCEPTED[0])
-    built = envelope._build_adapter.cache_info().misses
+    built = envelope._build_adapter.cache_info().misses  # pyright: ignore[reportPrivateUsage]
     for _ in range(3):
         _read(ACCEPTED[0])
         _read(ACCEPTED[2])
-    assert envelope._build_adapter.cache_info().misses == built
+    assert envelope._build_adapter.cache_info().misses == built  # pyright: ignore[reportPrivateUsage]
 
 
 @pytest.mark.parametrize(("data", "fragment"), REJECTED)

@@ -33,7 +33,7 @@ from temporal_runtime_workflow import (
     is_sandbox_violation,
     update_failure,
 )
-from temporal_runtime_workflow import _sandbox_advice as advice
+from temporal_runtime_workflow import _sandbox_advice as advice  # pyright: ignore[reportPrivateUsage]
 
 REGISTRY: WorkflowRegistry = Registry("workflow")
 
@@ -77,7 +77,7 @@ def test_failure_exceptions_join_those_of_the_bases_and_reach_temporalio() -> No
 def test_failure_exceptions_must_be_exception_classes(bad: Any) -> None:
     with pytest.raises(DefinitionError, match=r"failure_exceptions= takes exception classes, e\.g\."):
 
-        class BadPolicyWorkflow(Workflow, failure_exceptions=bad, registry=Registry("workflow")):
+        class BadPolicyWorkflow(Workflow, failure_exceptions=bad, registry=Registry("workflow")):  # pyright: ignore[reportUnusedClass]
             async def run(self) -> None:
                 return None
 
@@ -88,7 +88,8 @@ def test_failure_exceptions_must_be_exception_classes(bad: Any) -> None:
 def test_temporalio_sees_one_raw_payload_parameter() -> None:
     temporal = temporalio.workflow._Definition.must_from_class(DEFN.adapter_class)
     assert temporal.arg_types == [temporalio.common.RawValue]  # the one-payload fast path
-    assert inspect.signature(temporal.run_fn).parameters.keys() == {"self", "payload"}
+    # temporalio annotates run_fn as a bare `Callable[..., Awaitable]`.
+    assert inspect.signature(temporal.run_fn).parameters.keys() == {"self", "payload"}  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
 
 
 @pytest.mark.parametrize("payloads", [(), ({"method": "run", "kwargs": {"x": 1}}, 2)])
@@ -242,7 +243,10 @@ def test_a_call_at_run_time_is_named_with_its_deterministic_replacement(
 
 
 def test_replacements_that_exist_on_workflow_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Workflow, "uuid4", lambda self: None, raising=False)
+    def uuid4(self: Workflow) -> None:
+        return None
+
+    monkeypatch.setattr(Workflow, "uuid4", uuid4, raising=False)
     message = str(
         advice.explain_sandbox_violation(
             FakeRestrictedAccess("uuid.uuid4.__call__"), workflow="W", workflow_modules=()

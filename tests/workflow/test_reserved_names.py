@@ -32,6 +32,18 @@ async def _entry(self: Any) -> None:
     return None
 
 
+def _helper(self: Any) -> int:
+    return 1
+
+
+def _reserved_method(self: Any) -> None:
+    return None
+
+
+def _reserved_classmethod(cls: type[object], engine: object) -> None:
+    return None
+
+
 def _problems(cls_name: str, body: dict[str, Any], **kwargs: Any) -> list[str]:
     """The lines of the one DefinitionError that defining the class raises."""
     with pytest.raises(DefinitionError) as info:
@@ -140,11 +152,11 @@ def test_the_suggested_fix_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("name", "value", "what"),
     [
-        ("now", lambda self: None, "method"),
+        ("now", _reserved_method, "method"),
         ("workflow_id", property(lambda self: "mine"), "property"),
         ("logger", logging.getLogger("unit-reserved"), "attribute"),
         ("random", 4, "attribute"),
-        ("client", classmethod(lambda cls, engine: None), "method"),
+        ("client", classmethod(_reserved_classmethod), "method"),
         ("uuid4", staticmethod(lambda: "id"), "method"),
     ],
 )
@@ -195,6 +207,6 @@ def test_an_abstract_base_is_rejected_at_its_own_definition() -> None:
 
 
 def test_a_valid_abstract_base_passes_its_members_on() -> None:
-    base = define("UnitReservedBase", {"helper": lambda self: 1, "shared": _entry}, abstract=True)
+    base = define("UnitReservedBase", {"helper": _helper, "shared": _entry}, abstract=True)
     cls = define("UnitReservedChild", {"run": _entry}, bases=(base,))
     assert set(definition_of(cls).entry_methods) == {"shared", "run"}

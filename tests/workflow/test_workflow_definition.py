@@ -6,7 +6,7 @@ import sys
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from unittest.mock import AsyncMock, patch
 
 import pytest
@@ -204,6 +204,10 @@ async def _entry(self: Any) -> None:
     return None
 
 
+def _helper(self: Any) -> int:
+    return 1
+
+
 # --- entry methods, signals, queries ----------------------------------------------------------------
 
 
@@ -283,9 +287,9 @@ def test_handler_looks_up_by_kind_and_the_views_agree() -> None:
 def test_kind_views_are_read_only() -> None:
     defn = definition_of(UnitDefApprovalWorkflow)
     with pytest.raises(TypeError):
-        defn.updates["smuggled"] = defn.entry("run")  # type: ignore[index]
+        defn.updates["smuggled"] = defn.entry("run")  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
     with pytest.raises(TypeError):
-        defn.entry_methods["smuggled"] = defn.entry("run")  # type: ignore[index]
+        defn.entry_methods["smuggled"] = defn.entry("run")  # type: ignore[index]  # pyright: ignore[reportIndexIssue]
 
 
 def test_definition_rejects_two_handlers_of_one_kind_and_name() -> None:
@@ -378,7 +382,7 @@ def test_optional_init_arguments_allowed() -> None:
 def test_class_defined_inside_function_rejected() -> None:
     with pytest.raises(DefinitionError) as info:
 
-        class LocalWorkflow(Workflow, registry=Registry("workflow")):
+        class LocalWorkflow(Workflow, registry=Registry("workflow")):  # pyright: ignore[reportUnusedClass]
             async def run(self) -> None:
                 return None
 
@@ -391,7 +395,7 @@ def test_class_without_entry_method_rejected() -> None:
     with pytest.raises(DefinitionError) as info:
         define_module_level(
             "UnitDefNoEntry",
-            {"helper": lambda self: 1, "_private": _entry},
+            {"helper": _helper, "_private": _entry},
             registry=Registry("workflow"),
         )
     message = str(info.value)
@@ -401,8 +405,8 @@ def test_class_without_entry_method_rejected() -> None:
 
 
 def test_abstract_class_without_entry_method_allowed() -> None:
-    cls = define_module_level("UnitDefAbstractNoEntry", {"helper": lambda self: 1}, abstract=True)
-    assert cls.__workflow_definition__ is None  # type: ignore[attr-defined]
+    cls = define_module_level("UnitDefAbstractNoEntry", {"helper": _helper}, abstract=True)
+    assert cls.__workflow_definition__ is None  # type: ignore[attr-defined]  # pyright: ignore[reportUnknownMemberType]
 
 
 def test_init_with_required_args_rejected() -> None:
@@ -439,7 +443,7 @@ def test_var_keyword_in_entry_method_rejected() -> None:
 
 
 def test_unannotated_entry_method_parameter_rejected() -> None:
-    async def run(self: Any, order, count: int) -> None:  # type: ignore[no-untyped-def]
+    async def run(self: Any, order, count: int) -> None:  # type: ignore[no-untyped-def]  # pyright: ignore[reportMissingParameterType, reportUnknownParameterType]
         return None
 
     with pytest.raises(DefinitionError) as info:
@@ -451,13 +455,17 @@ def test_unannotated_entry_method_parameter_rejected() -> None:
 
 
 def test_unannotated_handler_parameter_rejected_with_every_problem() -> None:
-    async def approve(self: Any, who) -> None:  # type: ignore[no-untyped-def]
+    async def approve(self: Any, who) -> None:  # type: ignore[no-untyped-def]  # pyright: ignore[reportMissingParameterType, reportUnknownParameterType]
         return None
 
-    def status(self: Any, verbose) -> str:  # type: ignore[no-untyped-def]
+    def status(self: Any, verbose) -> str:  # type: ignore[no-untyped-def]  # pyright: ignore[reportMissingParameterType, reportUnknownParameterType]
         return ""
 
-    body = {"run": _entry, "approve": wf_signal("approve")(approve), "status": wf_query()(status)}
+    body: dict[str, Any] = {
+        "run": _entry,
+        "approve": wf_signal("approve")(approve),  # pyright: ignore[reportUnknownArgumentType]
+        "status": wf_query()(status),  # pyright: ignore[reportUnknownArgumentType]
+    }
     with pytest.raises(DefinitionError) as info:
         define_module_level("UnitDefUnannotatedHandlers", body, registry=Registry("workflow"))
     message = str(info.value)
@@ -518,7 +526,7 @@ def test_two_methods_claiming_one_signal_name_rejected() -> None:
 def test_bare_decorator_without_parentheses_rejected() -> None:
     with pytest.raises(DefinitionError) as info:
 
-        @wf_signal  # type: ignore[arg-type]
+        @wf_signal  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         async def handler(self: Any) -> None:
             return None
 
@@ -566,8 +574,8 @@ def test_adapter_lives_in_the_defining_module() -> None:
     name = adapter_name(UnitDefOrderWorkflow)
     assert name == "_TemporalAdapter_UnitDefOrderWorkflow"
     adapter = getattr(module, name)
+    run = adapter.run  # read before the `is` check narrows `adapter` to plain `type` (for mypy)
     assert adapter is defn.adapter_class
-    run = cast(Any, adapter).run  # the `is` check above narrowed `adapter` to plain `type`
     assert adapter.__name__ == name
     assert adapter.__qualname__ == name
     assert adapter.__module__ == __name__

@@ -68,9 +68,10 @@ class DtoCodec:
                 return json.loads(data)
             except ValueError as exc:
                 raise InvalidArgumentsError(f"Payload is not valid JSON: {exc}") from exc
+        model = _model_class(type_hint)
         try:
-            if isinstance(type_hint, type) and issubclass(type_hint, BaseModel):
-                return type_hint.__pydantic_validator__.validate_json(data, by_alias=True, by_name=True)
+            if model is not None:
+                return model.__pydantic_validator__.validate_json(data, by_alias=True, by_name=True)
             return self.adapter(type_hint).validate_json(data, by_alias=True, by_name=True)
         except pydantic.ValidationError as exc:
             raise InvalidArgumentsError(describe_validation_error(exc, type_hint)) from exc
@@ -83,7 +84,7 @@ class DtoCodec:
         """
         if type_hint in _ANY_HINTS:
             return value
-        if type(value) is type_hint:
+        if type_hint is type(value):
             return value
         try:
             return self.decode(self.encode(value), type_hint)
@@ -120,6 +121,13 @@ def _given_instead(value: object, type_hint: object) -> str | None:
         return None  # plain JSON values say enough; a same-named class is a look-alike (the sandbox's)
     article = "an" if given[:1].lower() in "aeiou" else "a"
     return f"Got {article} {given} where {type_name(type_hint)} is expected."
+
+
+def _model_class(type_hint: object) -> type[BaseModel] | None:
+    """``type_hint`` when it is a pydantic model class (validated by its own validator), else None."""
+    if isinstance(type_hint, type) and issubclass(type_hint, BaseModel):
+        return type_hint
+    return None
 
 
 def _model_json(model: BaseModel) -> bytes:

@@ -38,7 +38,7 @@ def to_timedelta(value: Duration, option: str) -> timedelta:
         raise InvalidOptionError(f"{option} must be seconds (a number) or a timedelta, got {value!r}")
     if isinstance(value, timedelta):
         result = value
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, (int, float)):  # pyright: ignore[reportUnnecessaryIsInstance]
         if not math.isfinite(value):
             raise InvalidOptionError(f"{option} must be a finite number of seconds, got {value!r}")
         try:
@@ -104,7 +104,7 @@ class RetryPolicy:
         maximum = _positive_or_none(maximum_interval, "RetryPolicy.maximum_interval")
         if (
             isinstance(maximum_attempts, bool)
-            or not isinstance(maximum_attempts, int)
+            or not isinstance(maximum_attempts, int)  # pyright: ignore[reportUnnecessaryIsInstance]
             or maximum_attempts < 0
         ):
             raise InvalidOptionError(
@@ -112,7 +112,7 @@ class RetryPolicy:
             )
         if (
             isinstance(backoff_coefficient, bool)
-            or not isinstance(backoff_coefficient, (int, float))
+            or not isinstance(backoff_coefficient, (int, float))  # pyright: ignore[reportUnnecessaryIsInstance]
             or not backoff_coefficient >= 1.0
         ):
             raise InvalidOptionError(
@@ -128,7 +128,7 @@ class RetryPolicy:
                 "RetryPolicy.non_retryable_error_types must be a sequence of type names, "
                 f"not a single string; use ({non_retryable_error_types!r},)"
             )
-        bad_names = [t for t in non_retryable_error_types if not isinstance(t, str) or not t]
+        bad_names = [t for t in non_retryable_error_types if not isinstance(t, str) or not t]  # pyright: ignore[reportUnnecessaryIsInstance]
         if bad_names:
             raise InvalidOptionError(
                 "RetryPolicy.non_retryable_error_types holds exception type *names* (Temporal matches "

@@ -212,7 +212,7 @@ class ConnectionSettings:
         runtime: temporalio.runtime.Runtime | None = None,
     ) -> ConnectionSettings:
         """Settings from ``TemporalEngine``'s options, validated (:class:`InvalidOptionError`)."""
-        if runtime is not None and not isinstance(runtime, temporalio.runtime.Runtime):
+        if runtime is not None and not isinstance(runtime, temporalio.runtime.Runtime):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(
                 f"TemporalEngine(runtime=...) must be a temporalio.runtime.Runtime, got {runtime!r}: "
                 "leave it out to use the engine's own"

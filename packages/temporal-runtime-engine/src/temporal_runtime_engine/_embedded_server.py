@@ -21,12 +21,12 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import temporalio.client
 import temporalio.runtime
@@ -37,9 +37,6 @@ from ._core_logging import engine_runtime
 from ._local_server import SERVER_BINARY_ENV, find_server_binary, find_test_server_binary, free_port
 from ._plugin import RuntimePlugin
 from ._server_process import ServerProcess
-
-if TYPE_CHECKING:
-    import temporalio.testing  # imported where a server starts, not by `import temporal_runtime`
 
 __all__ = [
     "CALLBACK_GRACE_SECONDS",
@@ -265,7 +262,7 @@ async def launch_time_skipping_server(
     While a caller waits for a workflow result, the server fires timers at once. Raises
     :class:`LocalServerError` if it does not come up.
     """
-    import temporalio.testing
+    import temporalio.testing  # here, where a server starts, not by `import temporal_runtime`
 
     try:
         with stdout_silenced(quiet):
@@ -324,7 +321,7 @@ _saved_stdout: int | None = None
 
 
 @contextmanager
-def stdout_silenced(enabled: bool = True) -> Iterator[None]:
+def stdout_silenced(enabled: bool = True) -> Generator[None]:
     """Point file descriptor 1 at the null device for the duration (a no-op if not ``enabled``)."""
     global _silence_depth, _saved_stdout
     if not enabled:

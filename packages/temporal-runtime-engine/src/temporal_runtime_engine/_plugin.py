@@ -52,7 +52,8 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         self.workflow_definitions: tuple[WorkflowDefinition, ...] = tuple(workflows)
         self.activity_definitions: tuple[ActivityDefinition[Any, Any], ...] = tuple(activities)
         self.sandbox_passthrough: tuple[str, ...] = tuple(sandbox_passthrough)
-        super().__init__(PLUGIN_NAME, data_converter=data_converter, workflow_runner=self.sandboxed)
+        # temporalio annotates SimplePlugin's `activities` parameter with a bare `Callable`.
+        super().__init__(PLUGIN_NAME, data_converter=data_converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
 
     def sandboxed(self, runner: WorkflowRunner | None) -> WorkflowRunner:
         """``runner`` (by default temporalio's sandboxed runner) letting the shareable modules through.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from contextlib import contextmanager
 from typing import Any
 
@@ -109,7 +109,7 @@ def check_reimportable(defn: WorkflowDefinition) -> None:
 
 
 @contextmanager
-def sandbox_errors_explained(workflows: Iterable[WorkflowDefinition] = ()) -> Iterator[None]:
+def sandbox_errors_explained(workflows: Iterable[WorkflowDefinition] = ()) -> Generator[None]:
     """Turn temporalio's bare "Failed validating workflow X" into a :class:`DefinitionError` that
     names the import-time cause and the fix (``workflows`` are those the worker is built for)."""
     try:

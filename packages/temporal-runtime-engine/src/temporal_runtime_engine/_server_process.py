@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import IO, Any, Final
+from typing import IO, Any, Final, TypedDict, cast
 
 __all__ = ["SERVER_LOGGER", "ServerProcess"]
 
@@ -97,6 +97,15 @@ USE_PDEATHSIG: bool = _prctl is not None
 """Whether new servers are tied to this process by ``PR_SET_PDEATHSIG`` (else by the watchdog)."""
 
 
+class _PopenOptions(TypedDict, total=False):
+    """What ``subprocess.Popen`` gets besides the command and the streams (never ``text``: the
+    server's output is read as bytes)."""
+
+    creationflags: int
+    start_new_session: bool
+    preexec_fn: Callable[[], None]
+
+
 def _die_with_parent(prctl: Callable[..., int], parent: int) -> Callable[[], None]:
     """The ``preexec_fn`` for Linux: runs in the child between fork and exec."""
 
@@ -119,7 +128,7 @@ class ServerProcess:
         self.name = name
         self._muted = True  # until mark_serving(): start-up noise ("Frontend is not healthy yet")
         self._tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
-        popen_options: dict[str, Any] = {}
+        popen_options: _PopenOptions = {}
         if sys.platform == "win32":
             popen_options["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP
         else:
@@ -150,8 +159,9 @@ class ServerProcess:
             self._process.wait()
             raise
 
-    def _start_watchdog(self, popen_options: dict[str, Any]) -> subprocess.Popen[bytes]:
-        options = {k: v for k, v in popen_options.items() if k != "preexec_fn"}
+    def _start_watchdog(self, popen_options: _PopenOptions) -> subprocess.Popen[bytes]:
+        options = popen_options.copy()
+        options.pop("preexec_fn", None)
         return subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(self.pid)],
             stdin=subprocess.PIPE,
@@ -234,7 +244,7 @@ def _parse(line: str) -> tuple[int, str]:
         return logging.DEBUG, line
     if not isinstance(entry, dict):
         return logging.DEBUG, line
-    fields: dict[str, Any] = dict(entry)
+    fields = dict(cast("dict[str, Any]", entry))  # a JSON object: str keys
     fields.pop("time", None)
     level = _LEVELS.get(str(fields.pop("level", "")).upper(), logging.INFO)
     message = str(fields.pop("msg", ""))

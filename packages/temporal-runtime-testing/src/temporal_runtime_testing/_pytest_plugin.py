@@ -41,7 +41,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import pytest
 
@@ -51,12 +51,6 @@ if TYPE_CHECKING:
 
     from ._servers import TemporalTestServer
 
-try:
-    import pytest_asyncio
-except ImportError:  # pragma: no cover - exercised in a subprocess by the plugin's own tests
-    _HAVE_PYTEST_ASYNCIO = False
-else:
-    _HAVE_PYTEST_ASYNCIO = True
 
 __all__ = [
     "MARKER",
@@ -102,7 +96,7 @@ def _items(value: object) -> list[object]:
     if isinstance(value, str | bytes | type | ModuleType | ActivityDefinition):
         return [value]
     if isinstance(value, Iterable):
-        return list(value)
+        return list(cast("Iterable[object]", value))  # whatever it yields is an object
     return [value]
 
 
@@ -152,7 +146,8 @@ def _activity_definition(item: object, source: ActivityRegistry) -> ActivityDefi
     from temporal_runtime_core import ActivityDefinition, InvalidOptionError
 
     if isinstance(item, ActivityDefinition):
-        return item
+        # pyright narrows to ActivityDefinition[Unknown, Unknown] (mypy: [Any, Any], a cast is redundant).
+        return item  # pyright: ignore[reportUnknownVariableType]
     if isinstance(item, str):
         found = source.get(item)
         if found is None:
@@ -283,7 +278,11 @@ def _engine_registries(request: pytest.FixtureRequest) -> tuple[WorkflowRegistry
 
 def _async_fixture(**kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
     """``pytest_asyncio.fixture(**kwargs)``, or without pytest-asyncio a fixture saying so."""
-    if _HAVE_PYTEST_ASYNCIO:
+    try:
+        import pytest_asyncio
+    except ImportError:  # pragma: no cover - exercised in a subprocess by the plugin's own tests
+        pass
+    else:
         return pytest_asyncio.fixture(**kwargs)
 
     def missing(fn: Callable[..., Any]) -> Any:

@@ -189,7 +189,7 @@ async def assert_replays(
         )
     failure_types = tuple(workflow_failure_exceptions)
     for item in failure_types:
-        if not (isinstance(item, type) and issubclass(item, Exception)):
+        if not (isinstance(item, type) and issubclass(item, Exception)):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(
                 "assert_replays(workflow_failure_exceptions=...) takes exception classes (the engine's "
                 f"workflow_failure_exceptions), got {item!r}"

@@ -115,7 +115,7 @@ async def start_dev_server(
     binary = find_server_binary(server_binary)
     args: list[str] = []
     for extra in extra_namespaces:
-        if not isinstance(extra, str) or not extra:
+        if not isinstance(extra, str) or not extra:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise LocalServerError(f"extra_namespaces must be non-empty strings, got {extra!r}")
         if extra not in (namespace, "default"):
             args += ["--namespace", extra]

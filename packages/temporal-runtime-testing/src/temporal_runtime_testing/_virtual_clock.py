@@ -14,7 +14,6 @@ import itertools
 from collections.abc import Callable, Sized
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 __all__ = ["VirtualClock"]
 
@@ -146,12 +145,12 @@ class VirtualClock:
         """
         loop = asyncio.get_running_loop()
         ready = getattr(loop, "_ready", None)  # CPython's queue of runnable callbacks
-        idle_check = isinstance(ready, Sized)
+        ready_queue = ready if isinstance(ready, Sized) else None
         while True:
             for turn in range(_SETTLE_ROUNDS):
                 await asyncio.sleep(0)
-                if idle_check:
-                    if len(cast(Sized, ready)) == 0:
+                if ready_queue is not None:
+                    if len(ready_queue) == 0:
                         break
                 elif turn >= _SETTLE_ROUNDS_WITHOUT_READY_QUEUE:
                     break

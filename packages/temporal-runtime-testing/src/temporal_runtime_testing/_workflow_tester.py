@@ -88,12 +88,12 @@ class WorkflowTester[W: Workflow]:
     ) -> None:
         self.definition: WorkflowDefinition = definition_of(workflow_class)
         self.workflow_class = workflow_class
-        if not isinstance(start_time, datetime) or start_time.tzinfo is None:
+        if not isinstance(start_time, datetime) or start_time.tzinfo is None:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(
                 f"WorkflowTester start_time must be a timezone-aware datetime (e.g. "
                 f"datetime(2024, 1, 1, tzinfo=UTC)), got {start_time!r}"
             )
-        if not isinstance(workflow_id, str) or not workflow_id:
+        if not isinstance(workflow_id, str) or not workflow_id:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(
                 f"WorkflowTester workflow_id must be a non-empty string, got {workflow_id!r}"
             )
@@ -104,7 +104,7 @@ class WorkflowTester[W: Workflow]:
         self._activities = RetryLoop(self._clock, self._fakes, self._calls, workflow_class.__qualname__)
         self._runs: list[TesterRun] = []
         if activities is not None:
-            if not isinstance(activities, Mapping):
+            if not isinstance(activities, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise InvalidOptionError(
                     "WorkflowTester(activities=...) takes a mapping of activity handle -> fake, "
                     f"got {type(activities).__name__}; pass a dict such as {{charge: fake}}"

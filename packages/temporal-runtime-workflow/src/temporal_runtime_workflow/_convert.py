@@ -35,7 +35,7 @@ def to_temporal_retry_policy(policy: AnyRetryPolicy | None) -> temporalio.common
     """temporalio's retry policy for ``policy`` (ours or theirs)."""
     if policy is None or isinstance(policy, temporalio.common.RetryPolicy):
         return policy
-    if isinstance(policy, RetryPolicy):
+    if isinstance(policy, RetryPolicy):  # pyright: ignore[reportUnnecessaryIsInstance]
         return temporalio.common.RetryPolicy(
             initial_interval=policy.initial_interval,
             backoff_coefficient=policy.backoff_coefficient,

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from temporal_runtime_core import DefinitionError, UnknownMethodError
 
@@ -165,8 +165,8 @@ def _class_attributes(cls: type, stop: type) -> dict[str, tuple[type, Any]]:
 class CollectedMethods:
     """What :func:`collect_methods` found on a class."""
 
-    handlers: list[Handler] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    handlers: list[Handler] = field(default_factory=list[Handler])
+    problems: list[str] = field(default_factory=list[str])
 
     @property
     def has_entry(self) -> bool:
@@ -272,7 +272,11 @@ def failure_exception_types(
     inherited: list[type[BaseException]] = [
         t for base in bases for t in getattr(base, "__workflow_failure_exceptions__", ())
     ]
-    given = value if isinstance(value, tuple | list) else () if value is None else (value,)
+    given: Iterable[object]
+    if isinstance(value, tuple | list):
+        given = cast("tuple[object, ...] | list[object]", value)  # its items are checked below
+    else:
+        given = () if value is None else (value,)
     for item in given:
         if isinstance(item, type) and issubclass(item, Exception):
             inherited.append(item)

@@ -13,7 +13,7 @@ import functools
 import inspect
 import typing
 from collections.abc import Sequence
-from typing import Any, Final, Literal, NotRequired, TypedDict, is_typeddict
+from typing import Any, Final, Literal, NotRequired, TypedDict, cast, is_typeddict
 
 import pydantic
 import pydantic_core
@@ -55,13 +55,20 @@ def read_call(
 
 def read_call_value(defn: WorkflowDefinition, value: object) -> tuple[MethodSpec, dict[str, Any]]:
     """As :func:`read_call`, for a payload already parsed into plain JSON values."""
-    if not isinstance(value, dict) or not isinstance(value.get("method"), str):
+    call = _json_object(value)
+    method = call.get("method") if call is not None else None
+    if call is None or not isinstance(method, str):
         raise InvalidArgumentsError(
             f"Workflow {defn.name!r} takes one input, the call {_ENVELOPE}, but got "
             f"{describe_value(value)}. {_send(defn)}"
         )
-    spec = defn.entry(value["method"])
-    return spec, spec.validate_received(value.get("kwargs", {}))
+    spec = defn.entry(method)
+    return spec, spec.validate_received(call.get("kwargs", {}))
+
+
+def _json_object(value: object) -> dict[object, object] | None:
+    """``value`` if it is a dict (a parsed JSON object, its contents not yet checked), else None."""
+    return cast("dict[object, object]", value) if isinstance(value, dict) else None
 
 
 def wrong_input_count(defn: WorkflowDefinition, values: Sequence[object]) -> InvalidArgumentsError:
@@ -106,6 +113,8 @@ def _placeholder(hint: object) -> str:
         return _placeholder(typing.get_args(hint)[0])
     kind = origin if isinstance(origin, type) else hint
     if isinstance(kind, type):
+        if is_typeddict(kind):
+            return "{...}"
         if issubclass(kind, str):
             return '"..."'
         if issubclass(kind, bool):
@@ -114,7 +123,7 @@ def _placeholder(hint: object) -> str:
             return "0"
         if issubclass(kind, list | tuple | set | frozenset):
             return "[...]"
-        if issubclass(kind, dict | pydantic.BaseModel) or is_typeddict(kind):
+        if issubclass(kind, dict | pydantic.BaseModel):
             return "{...}"
     return "..."
 
@@ -137,15 +146,17 @@ def describe_value(value: object) -> str:
         case dict() if not value:
             return "an empty JSON object"
         case dict():
-            keys = [str(k) for k in value]
+            fields = cast("dict[object, object]", value)  # its contents are not checked yet
+            keys = [str(k) for k in fields]
             shown = ", ".join(keys[:8]) + (", ..." if len(keys) > 8 else "")
-            method = value.get("method")
-            if "method" in value and not isinstance(method, str):
+            method = fields.get("method")
+            if "method" in fields and not isinstance(method, str):
                 method_is = describe_value(method)
                 return f'a JSON object with keys {shown} whose "method" is {method_is}, not a string'
             return f"a JSON object with keys {shown}"
         case list():
-            return f"a JSON list of {len(value)} item{'' if len(value) == 1 else 's'}"
+            count = len(cast("list[object]", value))
+            return f"a JSON list of {count} item{'' if count == 1 else 's'}"
         case _:
             return f"a {type(value).__name__}"
 

@@ -6,7 +6,7 @@ import inspect
 import typing
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from temporal_runtime_core import DefinitionError, InvalidArgumentsError, default_codec
 
@@ -107,16 +107,17 @@ class MethodSpec:
                 f"{self.qualname} expects its arguments as a JSON object of name -> value, "
                 f"got {type(received).__name__}"
             )
+        arguments = cast("Mapping[str, object]", received)  # JSON object keys are strings
         known = {p.name for p in self.parameters}
-        unknown = sorted(set(received) - known)
+        unknown = sorted(set(arguments) - known)
         if unknown:
             raise InvalidArgumentsError(
                 f"{self.describe()} got unexpected argument(s) {', '.join(map(repr, unknown))}"
             )
         result: dict[str, Any] = {}
         for param in self.parameters:
-            if param.name in received:
-                result[param.name] = self._validate(param.name, received[param.name])
+            if param.name in arguments:
+                result[param.name] = self._validate(param.name, arguments[param.name])
             elif param.default is not inspect.Parameter.empty:
                 result[param.name] = param.default
             else:

@@ -9,7 +9,7 @@ Test tools can install another :class:`WorkflowRuntime` for the current context 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -150,7 +150,7 @@ _override: ContextVar[WorkflowRuntime | None] = ContextVar("temporal_runtime_wor
 
 
 @contextmanager
-def use_runtime(runtime: WorkflowRuntime) -> Iterator[None]:
+def use_runtime(runtime: WorkflowRuntime) -> Generator[None]:
     """Run workflow code in this context (and tasks created in it) on ``runtime``."""
     token = _override.set(runtime)
     try:
@@ -186,7 +186,7 @@ async def execute_activity(
     schedule_to_close_timeout: Duration | None,
 ) -> Any:
     runtime = current_runtime("exec")
-    if not isinstance(activity, ActivityDefinition):
+    if not isinstance(activity, ActivityDefinition):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise DefinitionError(
             f"Workflow.exec() takes an activity handle returned by activity_def(...), got {activity!r}"
         )

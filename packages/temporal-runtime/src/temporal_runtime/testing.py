@@ -18,9 +18,15 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised by `nox -s bu
         name=exc.name,
     ) from None
 
-# The kit's errors print as `temporal_runtime.testing.MissingFakeError`, like the others in __init__.
-for _name in __all__:
-    _value = globals()[_name]
-    if isinstance(_value, type) and issubclass(_value, _TemporalRuntimeError):
-        _value.__module__ = __name__
-del _name, _value
+
+def _print_errors_as_ours(names: list[str]) -> None:
+    """The kit's errors print as `temporal_runtime.testing.MissingFakeError`, like the others in
+    __init__."""
+    for name in names:
+        value = globals()[name]
+        if isinstance(value, type) and issubclass(value, _TemporalRuntimeError):
+            value.__module__ = __name__
+
+
+_print_errors_as_ours(__all__)
+del _print_errors_as_ours
