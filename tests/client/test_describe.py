@@ -187,7 +187,7 @@ async def test_a_description_carries_memo_search_attributes_and_pending_activiti
     assert isinstance(due_at, datetime)
     assert due_at.utcoffset() == timedelta(0)
     with pytest.raises(TypeError):
-        description.memo["customer"] = "changed"  # type: ignore[index]  # read-only, as the dataclass is frozen
+        description.memo["customer"] = "changed"  # type: ignore[index]  # pyright: ignore[reportIndexIssue]  # read-only, as the dataclass is frozen
 
 
 async def test_a_timed_out_attempt_names_its_kind_and_an_unknown_state_is_unknown() -> None:

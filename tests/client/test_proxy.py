@@ -157,7 +157,7 @@ def test_options_none_keeps_the_current_setting_and_unknown_options_are_rejected
         id="fixed", execution_timeout=30
     )
     with pytest.raises(InvalidOptionError, match=r"Unknown start option\(s\): workflow_id"):
-        proxy.options(workflow_id="x")  # type: ignore[call-arg]
+        proxy.options(workflow_id="x")  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
 
 
 async def test_an_unknown_method_names_the_entry_methods() -> None:

@@ -117,7 +117,7 @@ async def test_a_workflow_may_catch_the_cancellation_clean_up_and_re_raise(
     engine: TemporalEngine, method: object
 ) -> None:
     job = _job()
-    handle = await engine.start_workflow(method, job)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownVariableType]  # a parametrized method
+    handle = await engine.start_workflow(method, job)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType, reportUnknownVariableType]  # a parametrized method
     if method is LongJobWorkflow.cleaning_up:
         await _until_started(job)
     await asyncio.sleep(1.5)

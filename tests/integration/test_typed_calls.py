@@ -159,27 +159,27 @@ async def test_misused_references_are_clear_errors_before_anything_is_sent(engin
         with pytest.raises(
             UnknownMethodError, match=r"is a signal handler, not a query handler.*handle\.signal"
         ):
-            await handle.query(TypedOrderWorkflow.approve, "x")  # type: ignore[call-overload]
+            await handle.query(TypedOrderWorkflow.approve, "x")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
         with pytest.raises(
             UnknownMethodError, match=r"TypedOtherWorkflow\.approve is not a handler of workflow"
         ):
-            await handle.signal(TypedOtherWorkflow.approve, "eve")  # type: ignore[call-overload]
+            await handle.signal(TypedOtherWorkflow.approve, "eve")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
         with pytest.raises(
             UnknownMethodError, match=r"TypedOtherWorkflow\.approve is not a handler of workflow"
         ):
             await engine.signal(handle.id, TypedOtherWorkflow.approve, "eve")
         with pytest.raises(UnknownMethodError, match=r"is not a @wf_query handler"):
-            await handle.query(TypedOrderWorkflow.process)  # type: ignore[call-overload]
+            await handle.query(TypedOrderWorkflow.process)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
         assert await handle.query(TypedOrderWorkflow.is_approved) is False  # nothing was sent
         proxy = TypedOrderWorkflow.client(engine)
         with pytest.raises(UnknownMethodError, match=r"is not an entry method of TypedOrderWorkflow"):
-            await proxy.async_(TypedOtherWorkflow.run)  # type: ignore[arg-type]
+            await proxy.async_(TypedOtherWorkflow.run)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         with pytest.raises(UnknownMethodError, match=r"TypedOrderWorkflow\.approve is a signal handler"):
             proxy.approve  # noqa: B018  (typed as the method: the limit the docs state)
         with pytest.raises(UnknownMethodError, match=r"is a signal handler, not an entry method"):
-            await engine.start_workflow(TypedOrderWorkflow.approve, "x")  # type: ignore[arg-type]
+            await engine.start_workflow(TypedOrderWorkflow.approve, "x")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         with pytest.raises(EngineError, match=r"engine\.start\(\) starts the engine.*start_workflow"):
-            await engine.start(TypedOrderWorkflow.process, Order(id="o", items=1))  # type: ignore[arg-type]
+            await engine.start(TypedOrderWorkflow.process, Order(id="o", items=1))  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
         with pytest.raises(InvalidOptionError, match=r"workflow_id=.* and id=.*same option"):
             await engine.start_method(
                 TypedOrderWorkflow, "process", Order(id="o", items=1), workflow_id="a", id="b"

@@ -609,14 +609,15 @@ async def test_signals_and_queries_while_the_workflow_runs() -> None:
 
 
 async def test_messages_by_method_reference_are_typed_and_checked() -> None:
-    tester = WorkflowTester(WtApprovalWorkflow, activities={notify: lambda note: None})
+    notes: list[Note] = []
+    tester = WorkflowTester(WtApprovalWorkflow, activities={notify: notes.append})
     handle = await tester.start(WtApprovalWorkflow.process, ApprovalRequest(request_id="PR-9"))
     assert handle.query(WtApprovalWorkflow.is_approved) is False  # an async def query, answered at once
     assert handle.query(WtApprovalWorkflow.decision) == "pending"
     with pytest.raises(UnknownMethodError, match=r"is a signal handler, not a query handler.*handle\.signal"):
-        handle.query(WtApprovalWorkflow.approve, "x")  # type: ignore[call-overload]
+        handle.query(WtApprovalWorkflow.approve, "x")  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     with pytest.raises(UnknownMethodError, match=r"is not a @wf_signal handler"):
-        await handle.signal(WtApprovalWorkflow.process)  # type: ignore[call-overload]
+        await handle.signal(WtApprovalWorkflow.process)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     await handle.signal(WtApprovalWorkflow.approve, approver="boss@example.com")  # keywords bind too
     assert handle.query(WtApprovalWorkflow.is_approved) is True
     assert (await handle.result()).decided_by == "boss@example.com"
