@@ -149,7 +149,7 @@ def test_sync_implementation_rejected() -> None:
         return Greeting(text="x")
 
     with pytest.raises(DefinitionError) as info:
-        activity_def("unit.sync", Args=GreetArgs, registry=reg)(sync_impl)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        activity_def("unit.sync", Args=GreetArgs, registry=reg)(sync_impl)  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
     assert "async def" in str(info.value)
     assert "unit.sync" not in reg
 
@@ -161,7 +161,7 @@ def test_two_argument_implementation_rejected() -> None:
         return None
 
     with pytest.raises(DefinitionError) as info:
-        activity_def("unit.two", Args=GreetArgs, registry=reg)(two)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        activity_def("unit.two", Args=GreetArgs, registry=reg)(two)  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
     assert "one" in str(info.value)
     assert "unit.two" not in reg
 
@@ -173,7 +173,7 @@ def test_keyword_only_implementation_rejected() -> None:
         return None
 
     with pytest.raises(DefinitionError):
-        activity_def("unit.kw", Args=GreetArgs, registry=reg)(kw_only)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        activity_def("unit.kw", Args=GreetArgs, registry=reg)(kw_only)  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
 
 
 def test_zero_argument_implementation_rejected() -> None:
@@ -185,7 +185,7 @@ def test_zero_argument_implementation_rejected() -> None:
         return None
 
     with pytest.raises(DefinitionError):
-        activity_def("unit.zero", Args=GreetArgs, registry=reg)(zero)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        activity_def("unit.zero", Args=GreetArgs, registry=reg)(zero)  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
     assert "unit.zero" not in reg
 
 

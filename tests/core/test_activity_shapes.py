@@ -130,7 +130,7 @@ def test_args_given_to_an_implementation_without_parameters_is_a_definition_erro
         return 1
 
     with pytest.raises(DefinitionError, match=r"must take exactly one argument.*drop Args="):
-        activity_def("shapes.bad2", Args=int, registry=Registry("activity"))(takes_none)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        activity_def("shapes.bad2", Args=int, registry=Registry("activity"))(takes_none)  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
 
 
 class Opaque:

@@ -99,7 +99,7 @@ async def test_calling_a_stub_in_process_says_it_is_served_elsewhere() -> None:
     assert "self.exec(stub, ...)" in message
     assert "WorkflowTester" in message
     with pytest.raises(ActivityNotRegisteredError, match="is a stub"):
-        await charge("wrong")  # type: ignore[arg-type]  # the stub error comes first, not validation
+        await charge("wrong")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # the stub error comes first, not validation
     with pytest.raises(ActivityNotRegisteredError, match="is a stub"):
         await charge.run_impl(ChargeArgs(cents=1))
 

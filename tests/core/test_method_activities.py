@@ -44,7 +44,7 @@ class EmailActivities:
     @activity_def("meth.send", Args=Email, registry=REGISTRY)
     async def send(self, email: Email) -> Receipt:
         self.outbox.sent.append(email.to)
-        return {"message_id": f"m-{len(self.outbox.sent)}"}  # type: ignore[return-value]  # validated
+        return {"message_id": f"m-{len(self.outbox.sent)}"}  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # validated
 
     @activity_def("meth.count", registry=REGISTRY)
     async def count(self) -> int:
@@ -52,7 +52,7 @@ class EmailActivities:
 
     @activity_def("meth.bad_result", Args=Email, Result=int, registry=REGISTRY)
     async def bad_result(self, email: Email) -> int:
-        return "not a number"  # type: ignore[return-value]  # the test's point
+        return "not a number"  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # the test's point
 
     def plain(self) -> str:
         return "not an activity"
@@ -82,7 +82,7 @@ async def test_instance_access_runs_the_method_on_that_instance() -> None:
     assert (bound.name, bound.origin) == ("meth.send", EmailActivities.send.origin)
     receipt = await bound(Email(to="a@x"))
     assert receipt == Receipt(message_id="m-1")  # validated into the return annotation
-    assert await first.send({"to": "b@x"}) == Receipt(message_id="m-2")  # type: ignore[arg-type]  # JSON-like
+    assert await first.send({"to": "b@x"}) == Receipt(message_id="m-2")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]  # JSON-like
     assert first.outbox.sent == ["a@x", "b@x"]
     assert second.outbox.sent == []
     assert await first.count() == 2
@@ -93,11 +93,11 @@ async def test_instance_access_runs_the_method_on_that_instance() -> None:
 async def test_a_bound_method_activity_validates_input_and_output() -> None:
     activities = EmailActivities(Outbox())
     with pytest.raises(InvalidArgumentsError, match=r"'meth\.send' got invalid arguments"):
-        await activities.send({"nope": 1})  # type: ignore[arg-type]
+        await activities.send({"nope": 1})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     with pytest.raises(InvalidResultError, match=r"EmailActivities\.bad_result\) returned an invalid result"):
         await activities.bad_result(Email(to="a"))
     with pytest.raises(InvalidArgumentsError, match=r"takes no argument; it was called with 1"):
-        await activities.count(1)  # type: ignore[call-overload]
+        await activities.count(1)  # type: ignore[call-overload]  # pyright: ignore[reportArgumentType]
 
 
 async def test_calling_the_unbound_handle_says_to_call_it_on_an_instance() -> None:
@@ -127,7 +127,7 @@ def test_of_class_lists_the_method_activities_including_inherited_ones() -> None
             return 2
 
     class Child(Base):
-        async def b(self) -> int:  # type: ignore[override]  # redefined without activity_def: not one here
+        async def b(self) -> int:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]  # redefined without activity_def: not one here
             return 3
 
         @activity_def("meth.child_c", registry=Registry("activity"))
@@ -155,15 +155,15 @@ async def test_a_method_activity_of_a_subclass_instance_runs_on_it() -> None:
 def test_a_class_body_method_without_self_is_a_definition_error() -> None:
     with pytest.raises(DefinitionError, match=r"must take exactly one argument after self"):
 
-        class Bad:
+        class Bad:  # pyright: ignore[reportUnusedClass]
             @activity_def("meth.no_self", Args=Email, registry=Registry("activity"))
-            async def send(email: Email) -> Receipt:  # no self: the test's point
+            async def send(email: Email) -> Receipt:  # pyright: ignore[reportGeneralTypeIssues]  # no self: the test's point
                 raise AssertionError
 
     with pytest.raises(DefinitionError, match=r"takes an argument after self but activity_def"):
 
-        class Bad2:
-            @activity_def("meth.extra", registry=Registry("activity"))  # type: ignore[arg-type]  # the point
+        class Bad2:  # pyright: ignore[reportUnusedClass]
+            @activity_def("meth.extra", registry=Registry("activity"))  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType, reportUntypedFunctionDecorator]  # the point
             async def tick(self, extra: int) -> int:
                 return extra
 
@@ -171,8 +171,8 @@ def test_a_class_body_method_without_self_is_a_definition_error() -> None:
 def test_a_sync_method_is_refused_like_a_sync_function() -> None:
     with pytest.raises(DefinitionError, match=r"`async def` method taking one argument after self"):
 
-        class Sync:
-            @activity_def("meth.sync", Args=Email, registry=Registry("activity"))  # type: ignore[arg-type]
+        class Sync:  # pyright: ignore[reportUnusedClass]
+            @activity_def("meth.sync", Args=Email, registry=Registry("activity"))  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType, reportUntypedFunctionDecorator]
             def send(self, email: Email) -> Receipt:
                 raise AssertionError
 
@@ -188,14 +188,14 @@ def test_functions_defined_inside_functions_stay_function_activities() -> None:
 def test_two_method_activities_of_one_name_conflict_like_functions() -> None:
     registry: Registry[ActivityDefinition[Any, Any]] = Registry("activity")
 
-    class One:
+    class One:  # pyright: ignore[reportUnusedClass]
         @activity_def("meth.same", registry=registry)
         async def a(self) -> int:
             return 1
 
     with pytest.raises(DefinitionError, match=r"Conflicting activity name 'meth\.same'"):
 
-        class Two:
+        class Two:  # pyright: ignore[reportUnusedClass]
             @activity_def("meth.same", registry=registry)
             async def b(self) -> int:
                 return 2

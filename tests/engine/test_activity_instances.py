@@ -71,7 +71,7 @@ def settings(registry: Registry[ActivityDefinition[Any, Any]], *instances: objec
         "h:7233", workflow_registry=cast(WorkflowRegistry, Registry("workflow")), activity_registry=registry,
         activity_instances=list(instances),
     )  # fmt: skip
-    return engine._worker_settings
+    return engine._worker_settings  # pyright: ignore[reportPrivateUsage]
 
 
 def test_each_method_activity_is_served_bound_to_its_instance() -> None:
@@ -82,8 +82,9 @@ def test_each_method_activity_is_served_bound_to_its_instance() -> None:
     assert served["inst.plain"] is plain
     for name in ("inst.add", "inst.read"):
         assert not isinstance(served[name], MethodActivity)
-        assert isinstance(served[name].fn, MethodType)
-        assert served[name].fn.__self__ is instance  # type: ignore[attr-defined]
+        fn = served[name].fn
+        assert isinstance(fn, MethodType)
+        assert fn.__self__ is instance
         assert served[name].origin == f"{__name__}.CounterActivities.{name.partition('.')[2]}"
 
 
@@ -106,7 +107,9 @@ def test_instances_serve_their_method_activities_even_outside_the_registry() -> 
 def test_an_instance_of_a_subclass_serves_the_inherited_method_activities() -> None:
     instance = MoreCounterActivities(Counter())
     served = {d.name: d for d in settings(ACTIVITIES, instance).served().activities}
-    assert served["inst.add"].fn.__self__ is instance  # type: ignore[attr-defined]
+    fn = served["inst.add"].fn
+    assert isinstance(fn, MethodType)
+    assert fn.__self__ is instance
 
 
 def test_stubs_are_never_served() -> None:

@@ -56,7 +56,7 @@ class KitEmailActivities:
 
     @activity_def("kit_meth.drain", registry=REGISTRY)
     async def drain(self) -> list[str]:
-        drained = []
+        drained: list[str] = []
         while self.mailbox.sent:
             drained.append(self.mailbox.sent.pop(0))
             heartbeat(len(drained))
@@ -109,12 +109,18 @@ async def test_activity_tester_refuses_a_stub() -> None:
 
 
 async def test_workflow_tester_fakes_method_activities_and_stubs_by_their_handles() -> None:
+    def fake_send(email: KitEmail) -> KitReceipt:
+        return KitReceipt(message_id=f"fake-{email.to}")
+
+    def fake_charge(charge: KitCharge) -> dict[str, str]:
+        return {"message_id": f"charged-{charge.cents}"}
+
     tester = WorkflowTester(
         KitMailWorkflow,
         activities={
-            KitEmailActivities.send: lambda email: KitReceipt(message_id=f"fake-{email.to}"),
+            KitEmailActivities.send: fake_send,
             KitEmailActivities.count: 3,
-            kit_charge: lambda charge: {"message_id": f"charged-{charge.cents}"},
+            kit_charge: fake_charge,
             kit_ping: 7,
         },
     )

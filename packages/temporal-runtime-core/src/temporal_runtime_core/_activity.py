@@ -100,7 +100,7 @@ class ActivityDefinition[A, R]:
         An activity without ``Args`` has no argument: the value is ignored and ``None`` returned.
         """
         if not self.takes_args:
-            return None  # type: ignore[return-value]  # no argument: nothing to validate
+            return None  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # no argument: nothing to validate
         try:
             validated: A = self._codec.validate(value, self.args_type)
         except InvalidArgumentsError as exc:
@@ -122,7 +122,7 @@ class ActivityDefinition[A, R]:
         """
         target = self.result_validation_type
         if target is None:
-            return value  # type: ignore[return-value]  # no annotation: plain JSON, as returned
+            return value  # type: ignore[return-value]  # pyright: ignore[reportReturnType]  # no annotation: plain JSON, as returned
         try:
             validated: R = self._codec.validate(value, target)
         except InvalidArgumentsError as exc:

@@ -94,7 +94,7 @@ class _NoArgsInferredDecorator(_Decorator):
 
 
 @overload
-def activity_def[A, R](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
+def activity_def[A, R](  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]  # class-typed forms first: a class is also a type form
     name: str,
     *,
     Args: type[A],
@@ -124,7 +124,7 @@ def activity_def(
 
 
 @overload
-def activity_def[R](  # type: ignore[overload-overlap]  # narrower (class-typed) forms first
+def activity_def[R](  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]  # class-typed forms first: a class is also a type form
     name: str,
     *,
     Result: type[R],
@@ -224,8 +224,11 @@ def _define[R](
             "`await asyncio.to_thread(...)`."
         )
     _check_signature(name, fn, args_type, method)
-    kind = MethodActivity if method else ActivityDefinition
-    defn: ActivityDefinition[Any, R] = kind(name, fn, args_type=args_type, result_type=result_type)
+    defn: ActivityDefinition[Any, R]
+    if method:
+        defn = MethodActivity[Any, R](name, fn, args_type=args_type, result_type=result_type)
+    else:
+        defn = ActivityDefinition[Any, R](name, fn, args_type=args_type, result_type=result_type)
     try:
         # Resolve the return annotation now if it can be; a forward reference is resolved at first use.
         _ = defn.result_validation_type

@@ -10,7 +10,7 @@ exec'd on its queue.
 
 from __future__ import annotations
 
-import sys
+import inspect
 from typing import Any, overload
 
 from ._activity import ActivityDefinition, NoArgs
@@ -82,5 +82,8 @@ def activity_stub(name: str, *, Args: object = NoArgs, Result: object = None) ->
     activity of the same name is the same remote activity (see the module's notes).
     """
     check_types("activity_stub", name, Args, Result)
-    caller = sys._getframe(1).f_globals.get("__name__", "?")
-    return ActivityStub(name, args_type=Args, result_type=Result, declared_in=str(caller))
+    frame = inspect.currentframe()
+    caller = frame.f_back if frame is not None else None
+    module = caller.f_globals.get("__name__", "?") if caller is not None else "?"
+    del frame, caller  # no reference cycle through this frame
+    return ActivityStub(name, args_type=Args, result_type=Result, declared_in=str(module))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from types import MethodType
-from typing import Any, Self, overload
+from typing import Any, Self, TypeGuard, overload
 
 from ._activity import ActivityDefinition
 from ._codec import DtoCodec, default_codec, type_name
@@ -103,22 +103,27 @@ class MethodActivity[A, R](ActivityDefinition[A, R]):
         )
 
     @staticmethod
-    def of_class(cls: type) -> list[MethodActivity[Any, Any]]:
-        """The method activities ``cls`` defines or inherits (an attribute a subclass redefines
+    def of_class(owner: type) -> list[MethodActivity[Any, Any]]:
+        """The method activities ``owner`` defines or inherits (an attribute a subclass redefines
         hides the base class's one), in definition order."""
         seen: set[str] = set()
         found: list[MethodActivity[Any, Any]] = []
-        for klass in cls.__mro__:
+        for klass in owner.__mro__:
             for attribute, value in vars(klass).items():
                 if attribute in seen:
                     continue
                 seen.add(attribute)
-                if isinstance(value, MethodActivity):
+                if _is_method_activity(value):
                     found.append(value)
         return found
 
     def __repr__(self) -> str:
         return f"<method {super().__repr__()[1:]}"
+
+
+def _is_method_activity(value: object) -> TypeGuard[MethodActivity[Any, Any]]:
+    # A class attribute's type arguments are not known: Any, for both type checkers.
+    return isinstance(value, MethodActivity)
 
 
 def defined_in_class(fn: object) -> bool:

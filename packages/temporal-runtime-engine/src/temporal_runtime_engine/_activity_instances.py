@@ -26,7 +26,7 @@ def bind_instances(instances: Iterable[object]) -> Mapping[str, ActivityDefiniti
     Raises :class:`InvalidOptionError` for a class instead of an instance, an instance whose class
     defines no method activity, or two instances serving one activity (two of one class).
     """
-    if isinstance(instances, str | bytes) or not isinstance(instances, Iterable):
+    if isinstance(instances, str | bytes) or not isinstance(instances, Iterable):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise InvalidOptionError(
             "TemporalEngine(activity_instances=...) takes a list of instances, e.g. "
             f"activity_instances=[EmailActivities(smtp)], got {instances!r}"

@@ -57,7 +57,7 @@ class ActivityTester:
         activity_id: str = "1",
         heartbeat_details: Sequence[Any] = (),
     ) -> None:
-        if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:
+        if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(f"ActivityTester(attempt=...) must be an int >= 1, got {attempt!r}")
         self._converter = data_converter().payload_converter
         try:
@@ -104,7 +104,7 @@ class ActivityTester:
         result, whatever the activity raises, and ``asyncio.CancelledError`` when it ends cancelled
         after :meth:`cancel`.
         """
-        if not isinstance(activity, ActivityDefinition):
+        if not isinstance(activity, ActivityDefinition):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise DefinitionError(
                 "ActivityTester.run() takes an activity handle returned by activity_def(...), "
                 f"got {activity!r}"

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 import temporalio.exceptions
 
@@ -77,14 +77,14 @@ class ActivityCallRecord[A]:
 
 def check_fake(activity: object, fake: object) -> ActivityDefinition[Any, Any]:
     """``activity`` as a handle, once ``fake`` is known to fit it (else :class:`DefinitionError`)."""
-    if not isinstance(activity, ActivityDefinition):
+    if not _is_activity(activity):
         raise DefinitionError(
             "WorkflowTester fakes are keyed by activity handles (what activity_def(...) returned), "
             f"got {activity!r}"
             + (" (pass the handle itself, not its name)" if isinstance(activity, str) else "")
         )
     handle: ActivityDefinition[Any, Any] = activity
-    if isinstance(fake, ActivityDefinition):
+    if _is_activity(fake):
         try:
             fake.require_implementation()
         except (DefinitionError, ActivityNotRegisteredError) as exc:
@@ -112,6 +112,11 @@ def check_fake(activity: object, fake: object) -> ActivityDefinition[Any, Any]:
                     "def fake(args) (or async def), or pass a value or an exception instead"
                 ) from None
     return handle
+
+
+def _is_activity(value: object) -> TypeGuard[ActivityDefinition[Any, Any]]:
+    # A value given by the test: its type arguments are not known (Any, for both type checkers).
+    return isinstance(value, ActivityDefinition)
 
 
 def activity_args_json(activity: ActivityDefinition[Any, Any], args: object) -> Any:
