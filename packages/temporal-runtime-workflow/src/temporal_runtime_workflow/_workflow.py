@@ -141,9 +141,10 @@ class Workflow(metaclass=_WorkflowMeta):
     def client(cls, engine: WorkflowClientFactory) -> Self:
         """A client proxy with the same methods as this workflow: ``await proxy.method(args)``.
 
-        The proxy also offers ``proxy.async_.method(...)`` (returns a handle),
-        ``proxy.after(delay).method(...)`` (delayed start) and ``proxy.options(id=..., ...)``
-        (per-call start options: id, id policies, timeouts, retry policy, memo).
+        The proxy also offers ``proxy.async_(Cls.method, ...)`` (returns a typed ``MethodHandle``),
+        ``proxy.after(delay)(Cls.method, ...)`` (delayed start) and ``proxy.options(id=..., ...)``
+        (per-call start options, a ``StartOptionsDict``). Signal, query and update handlers are not
+        offered: send them through a handle (``handle.signal(Cls.handler, ...)``).
         """
         definition_of(cls)
         return engine.workflow_client(cls)
