@@ -64,6 +64,12 @@ class TypedOrderWorkflow(Workflow):
     async def limit_plus(self, n: int) -> int:
         return self.limit + n
 
+    @wf_update()
+    async def approval(self) -> str:
+        await self.wait_until(lambda: self.approver is not None)
+        assert self.approver is not None
+        return self.approver
+
     @wf_update("set_limit")
     async def set_limit(self, limit: int) -> int:
         if limit < 0:
@@ -141,6 +147,16 @@ async def test_messages_by_reference_on_the_engine_by_id(engine: TemporalEngine)
 async def _start_and_wait(handle: MethodHandle[Receipt, TypedOrderWorkflow], limit: int) -> int:
     accepted = await handle.start_update(TypedOrderWorkflow.set_limit, limit)
     return await accepted.result(timeout=30)
+
+
+async def test_start_update_returns_once_accepted_before_the_answer(engine: TemporalEngine) -> None:
+    handle = await engine.start_workflow(TypedOrderWorkflow.process, Order(id="o-7", items=1))
+    accepted = await handle.start_update(TypedOrderWorkflow.approval)  # the handler waits for a signal
+    with pytest.raises(TimeoutError, match=r"Update 'approval' .* did not finish within 0:00:00.5"):
+        await accepted.result(timeout=0.5)
+    await handle.signal(TypedOrderWorkflow.approve, "dana")
+    assert await accepted.result(timeout=30) == "dana"
+    assert (await handle.result(timeout=30)).approved_by == "dana"
 
 
 async def test_a_failing_update_raises_update_failed_error(engine: TemporalEngine) -> None:

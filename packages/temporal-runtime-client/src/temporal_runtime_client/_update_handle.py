@@ -43,23 +43,19 @@ class RunUpdateHandle[R](UpdateHandle[R]):
 
     async def result(self, timeout: Duration | None = None) -> R:
         limit = None if timeout is None else to_timedelta(timeout, "update result timeout")
+        deadline = asyncio.timeout(None if limit is None else limit.total_seconds())
         try:
-            if limit is None:
+            async with deadline:
                 answer: R = await self._handle.result()
                 return answer
-            try:
-                async with asyncio.timeout(limit.total_seconds()):
-                    answer = await self._handle.result()
-                    return answer
-            except TimeoutError:
-                raise TimeoutError(
-                    f"Update {self._name!r} ({self.id}) of workflow {self.workflow_id!r} did not finish "
-                    f"within {limit}; it is still running"
-                ) from None
-        except TimeoutError:
-            raise
         except Exception as exc:
-            raise_translated(exc, workflow_id=self.workflow_id)
+            # temporalio turns the deadline's cancellation into WorkflowUpdateRPCTimeoutOrCancelledError
+            if not deadline.expired():
+                raise_translated(exc, workflow_id=self.workflow_id)
+        raise TimeoutError(
+            f"Update {self._name!r} ({self.id}) of workflow {self.workflow_id!r} did not finish "
+            f"within {limit}; it is still running"
+        )
 
     def __repr__(self) -> str:
         return f"<UpdateHandle {self._name!r} id={self.id!r} workflow_id={self.workflow_id!r}>"
