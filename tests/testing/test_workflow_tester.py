@@ -1185,3 +1185,45 @@ async def test_design_document_testing_section_without_patching_exec() -> None:
     out = await tester.run(WtDocMigratedWorkflow.run, ProcessDataInput(data_id="1", parameters={}))
     assert out.result == "success"
     assert len(tester.calls_to(process_data)) == 1
+
+
+# --- update validators ---------------------------------------------------------------------------
+
+
+class ValidatedInTesterWorkflow(Workflow):
+    def __init__(self) -> None:
+        self.limit = 10
+        self.handled = 0
+        self.done = False
+
+    async def run(self) -> int:
+        await self.wait_until(lambda: self.done)
+        return self.limit
+
+    @wf_update("set_limit")
+    async def set_limit(self, limit: int) -> int:
+        self.handled += 1
+        previous, self.limit = self.limit, limit
+        return previous
+
+    @set_limit.validator
+    def _check_limit(self, limit: int) -> None:
+        if limit < self.handled:  # reads the workflow's state
+            raise ValueError(f"limit must be >= {self.handled}")
+
+    @wf_signal()
+    def finish(self) -> None:
+        self.done = True
+
+
+async def test_tester_runs_update_validators_before_the_handler() -> None:
+    handle = await WorkflowTester(ValidatedInTesterWorkflow).start(ValidatedInTesterWorkflow.run)
+    with pytest.raises(UpdateFailedError, match=r"rejected by its validator: .*limit must be >= 0") as info:
+        await handle.update(ValidatedInTesterWorkflow.set_limit, -1)
+    assert info.value.error_type == "ValueError"
+    assert handle.instance.handled == 0  # the handler never ran
+    assert await handle.update(ValidatedInTesterWorkflow.set_limit, 5) == 10
+    with pytest.raises(UpdateFailedError, match="limit must be >= 1"):
+        await handle.update(ValidatedInTesterWorkflow.set_limit, 0)
+    await handle.signal(ValidatedInTesterWorkflow.finish)
+    assert await handle.result() == 5

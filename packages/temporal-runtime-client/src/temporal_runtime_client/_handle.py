@@ -43,6 +43,17 @@ async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | Non
         raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
 
 
+async def _raise_if_rejected(
+    started: temporalio.client.WorkflowUpdateHandle[Any], workflow_id: str, run_id: str | None
+) -> None:
+    """Raise :class:`UpdateFailedError` when the server's answer to a start already holds a failure:
+    the update was rejected (by its validator, or its arguments), so no handle of it can be waited
+    on. (An update whose handler failed before the server answered raises here too.)"""
+    outcome = getattr(started, "_known_outcome", None)  # temporalio keeps the answer's outcome there
+    if outcome is not None and outcome.HasField("failure"):
+        await _translated(started.result(), workflow_id, run_id)
+
+
 class RunHandle(MethodHandle[R, W]):
     """A workflow run on a Temporal server, started through temporal-runtime or looked up by id.
 
@@ -194,6 +205,7 @@ class RunHandle(MethodHandle[R, W]):
             self.id,
             self.run_id,
         )
+        await _raise_if_rejected(started, self.id, self.run_id)
         return RunUpdateHandle(started, name)
 
     async def cancel(self) -> None:
