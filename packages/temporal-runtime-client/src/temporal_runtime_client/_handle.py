@@ -27,7 +27,7 @@ from ._errors import raise_translated
 from ._task_failure import last_task_failure, stuck_explanation
 from ._update_handle import RunUpdateHandle
 
-__all__ = ["RunHandle"]
+__all__ = ["RunHandle", "raise_if_rejected"]
 
 R = TypeVar("R", covariant=True)
 W = TypeVar("W", covariant=True, default=Any)
@@ -43,7 +43,7 @@ async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | Non
         raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
 
 
-async def _raise_if_rejected(
+async def raise_if_rejected(
     started: temporalio.client.WorkflowUpdateHandle[Any], workflow_id: str, run_id: str | None
 ) -> None:
     """Raise :class:`UpdateFailedError` when the server's answer to a start already holds a failure:
@@ -205,7 +205,7 @@ class RunHandle(MethodHandle[R, W]):
             self.id,
             self.run_id,
         )
-        await _raise_if_rejected(started, self.id, self.run_id)
+        await raise_if_rejected(started, self.id, self.run_id)
         return RunUpdateHandle(started, name)
 
     async def cancel(self) -> None:

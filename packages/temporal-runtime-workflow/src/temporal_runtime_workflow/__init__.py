@@ -44,6 +44,7 @@ from ._start_options import StartOptionsDict
 from ._starting_view import StartingView
 from ._task_failures import REPLAY_THREAD_PREFIX
 from ._update_handle import UpdateHandle
+from ._with_start import WithStart
 from ._workflow import Workflow, WorkflowClientFactory, definition_of
 
 # Classes and activities re-created inside Temporal's workflow sandbox (which re-imports user
@@ -75,6 +76,7 @@ __all__ = [
     "TemporalRuntime",
     "WorkflowDefinition",
     "WorkflowRuntime",
+    "WithStart",
     "activity_failed",
     "activity_failure_fields",
     "adapter_name",
