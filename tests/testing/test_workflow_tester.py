@@ -1227,3 +1227,43 @@ async def test_tester_runs_update_validators_before_the_handler() -> None:
         await handle.update(ValidatedInTesterWorkflow.set_limit, 0)
     await handle.signal(ValidatedInTesterWorkflow.finish)
     assert await handle.result() == 5
+
+
+# --- parallel work ---------------------------------------------------------------------------------
+
+
+@activity_def("wt_par_double", Args=int)
+async def par_double(n: int) -> int:
+    return n * 2
+
+
+class ParallelInTesterWorkflow(Workflow):
+    async def doubles(self, count: int) -> list[int]:
+        return list(await asyncio.gather(*(self.exec(par_double, n, timeout=5) for n in range(count))))
+
+    async def timers(self) -> str:
+        await asyncio.gather(self.sleep(10), self.sleep(30), self.sleep(20))
+        return self.now().isoformat()
+
+
+async def test_tester_runs_gathered_activities_in_parallel() -> None:
+    in_flight: list[int] = []
+    peak = 0
+
+    async def slow_double(n: int) -> int:
+        nonlocal peak
+        in_flight.append(n)
+        peak = max(peak, len(in_flight))
+        await asyncio.sleep(0.05)
+        in_flight.remove(n)
+        return n * 2
+
+    tester = WorkflowTester(ParallelInTesterWorkflow, activities={par_double: slow_double})
+    assert await tester.run(ParallelInTesterWorkflow.doubles, 5) == [0, 2, 4, 6, 8]
+    assert peak == 5  # all five fakes were running at once
+    assert len(tester.calls_to(par_double)) == 5
+
+
+async def test_tester_gathered_timers_take_the_longest_one_in_virtual_time() -> None:
+    tester = WorkflowTester(ParallelInTesterWorkflow, start_time=datetime(2024, 1, 1, tzinfo=UTC))
+    assert await tester.run(ParallelInTesterWorkflow.timers) == "2024-01-01T00:00:30+00:00"
