@@ -151,14 +151,14 @@ class WorkflowTesterHandle[W: Workflow, R]:
         self._ensure_running(f"update {name!r}")
         try:
             run.validate_update(spec, values)
-        except Exception as error:
-            error_type = type(error).__name__
-            reason = describe_failure(error_type, str(error) or error_type)
+        except Exception as rejection:
+            rejected_type = type(rejection).__name__
+            reason = describe_failure(rejected_type, str(rejection) or rejected_type)
             raise UpdateFailedError(
                 f"Update {name!r} on workflow {self.id!r} was rejected by its validator: {reason}",
-                error_type=error_type,
+                error_type=rejected_type,
                 workflow_id=self.id,
-            ) from error
+            ) from rejection
         task = run.start_update(spec, values)
         try:
             await run.clock.drive(
