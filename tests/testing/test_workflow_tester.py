@@ -1267,3 +1267,48 @@ async def test_tester_runs_gathered_activities_in_parallel() -> None:
 async def test_tester_gathered_timers_take_the_longest_one_in_virtual_time() -> None:
     tester = WorkflowTester(ParallelInTesterWorkflow, start_time=datetime(2024, 1, 1, tzinfo=UTC))
     assert await tester.run(ParallelInTesterWorkflow.timers) == "2024-01-01T00:00:30+00:00"
+
+
+# --- cancellation and running update handlers --------------------------------------------------------
+
+
+@activity_def("wt_cx_block", Args=int)
+async def cx_block(n: int) -> int:
+    return n
+
+
+class CancelWhileUpdatingWorkflow(Workflow):
+    def __init__(self) -> None:
+        self.updating = False
+
+    async def run(self) -> None:
+        await self.wait_until(lambda: False)
+
+    @wf_update()
+    async def work(self) -> int:
+        self.updating = True
+        return await self.exec(cx_block, 1, timeout=60)
+
+
+async def test_cancelling_the_run_abandons_a_running_update_handler_as_on_a_worker() -> None:
+    release = asyncio.Event()
+
+    async def blocked(n: int) -> int:
+        await release.wait()
+        return n
+
+    tester = WorkflowTester(CancelWhileUpdatingWorkflow, activities={cx_block: blocked})
+    handle = await tester.start(CancelWhileUpdatingWorkflow.run)
+    update = asyncio.create_task(handle.update(CancelWhileUpdatingWorkflow.work))
+    for _ in range(100):
+        if handle.instance.updating:
+            break
+        await asyncio.sleep(0)
+    assert handle.instance.updating
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result()
+    with pytest.raises(UpdateFailedError, match="finished before answering it"):
+        await asyncio.wait_for(update, 5)
+    release.set()
+    await tester.aclose()
