@@ -28,7 +28,7 @@ def test_every_public_member_of_the_proxy_is_reserved(proxy_class: type[_ProxyBa
 
 def test_the_proxy_members_are_the_ones_the_list_expects() -> None:
     public = {name for name, _ in inspect.getmembers(WorkflowProxy) if not name.startswith("_")}
-    assert public == {"async_", "after", "options"}  # a new member must join RESERVED_NAMES
+    assert public == {"async_", "after", "options", "with_start"}  # a new member must join RESERVED_NAMES
 
 
 def test_a_workflow_helper_on_the_proxy_says_what_it_is() -> None:

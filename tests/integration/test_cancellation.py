@@ -1,9 +1,12 @@
-"""Cancelling a run ends it CANCELED wherever it waits: an activity, a timer, an update handler; and a
-workflow may catch the cancellation, clean up with an activity and re-raise."""
+"""Cancelling a run ends it CANCELED wherever it waits: an activity, a timer, ``wait_until``, an update
+handler; a workflow may catch the cancellation, clean up with an activity and re-raise; and the
+cancellation reaches a heartbeating activity (it sees ``CancelledError``, ``is_cancelled()`` is True)
+within its heartbeat timeout."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import defaultdict
 
@@ -18,6 +21,7 @@ from temporal_runtime import (
     WorkflowStatus,
     activity_def,
     heartbeat,
+    is_cancelled,
     wf_query,
     wf_update,
 )
@@ -39,6 +43,21 @@ async def heartbeat_forever(job: Job) -> None:
     while True:  # until cancelled: a heartbeat is how the worker learns of the cancellation
         heartbeat()
         await asyncio.sleep(0.2)
+
+
+SAW_CANCEL: dict[str, tuple[float, bool]] = {}  # job id -> (monotonic time, is_cancelled())
+
+
+@activity_def("cx_heartbeat_until_cancelled", Args=Job)
+async def heartbeat_until_cancelled(job: Job) -> str:
+    STARTED[job.job_id].set()
+    try:
+        while True:
+            heartbeat()
+            await asyncio.sleep(0.1)
+    except asyncio.CancelledError:
+        SAW_CANCEL[job.job_id] = (time.monotonic(), is_cancelled())
+        raise
 
 
 @activity_def("cx_clean_up", Args=Job)
@@ -69,6 +88,16 @@ class LongJobWorkflow(Workflow):
         except asyncio.CancelledError:
             await self.exec(clean_up, job, timeout=10)
             raise
+
+    async def on_condition(self, job: Job) -> None:
+        try:
+            await self.wait_until(lambda: False)
+        except asyncio.CancelledError:
+            await self.exec(clean_up, job, timeout=10)
+            raise
+
+    async def heartbeating(self, job: Job) -> str:
+        return await self.exec(heartbeat_until_cancelled, job, timeout=60, heartbeat_timeout=2)
 
     async def serving_updates(self, job: Job) -> None:
         await self.wait_until(lambda: False)
@@ -142,3 +171,34 @@ async def test_cancel_while_an_update_handler_runs_ends_the_run_canceled(engine:
     # the update's caller learns that the run ended before the update finished
     with pytest.raises(UpdateFailedError, match="completed before the Update completed"):
         await asyncio.wait_for(update, 20)
+
+
+async def test_cancel_while_waiting_on_a_condition_allows_clean_up(engine: TemporalEngine) -> None:
+    job = _job()
+    handle = await engine.start_workflow(LongJobWorkflow.on_condition, job)
+    await asyncio.sleep(1.0)
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=20)
+    assert await handle.status() is WorkflowStatus.CANCELED
+    assert CLEANED.count(job.job_id) == 1
+
+
+async def test_cancellation_reaches_a_heartbeating_activity_within_its_heartbeat_timeout(
+    engine: TemporalEngine,
+) -> None:
+    job = _job()
+    handle = await engine.start_workflow(LongJobWorkflow.heartbeating, job)
+    await _until_started(job)
+    await asyncio.sleep(0.5)
+    cancelled_at = time.monotonic()
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result(timeout=20)
+    for _ in range(100):  # the worker delivers it on the activity's next heartbeat
+        if job.job_id in SAW_CANCEL:
+            break
+        await asyncio.sleep(0.05)
+    seen_at, flagged = SAW_CANCEL[job.job_id]
+    assert flagged  # is_cancelled() is True where the activity sees CancelledError
+    assert seen_at - cancelled_at < 2.0  # within the heartbeat timeout

@@ -1185,3 +1185,130 @@ async def test_design_document_testing_section_without_patching_exec() -> None:
     out = await tester.run(WtDocMigratedWorkflow.run, ProcessDataInput(data_id="1", parameters={}))
     assert out.result == "success"
     assert len(tester.calls_to(process_data)) == 1
+
+
+# --- update validators ---------------------------------------------------------------------------
+
+
+class ValidatedInTesterWorkflow(Workflow):
+    def __init__(self) -> None:
+        self.limit = 10
+        self.handled = 0
+        self.done = False
+
+    async def run(self) -> int:
+        await self.wait_until(lambda: self.done)
+        return self.limit
+
+    @wf_update("set_limit")
+    async def set_limit(self, limit: int) -> int:
+        self.handled += 1
+        previous, self.limit = self.limit, limit
+        return previous
+
+    @set_limit.validator
+    def _check_limit(self, limit: int) -> None:
+        if limit < self.handled:  # reads the workflow's state
+            raise ValueError(f"limit must be >= {self.handled}")
+
+    @wf_signal()
+    def finish(self) -> None:
+        self.done = True
+
+
+async def test_tester_runs_update_validators_before_the_handler() -> None:
+    handle = await WorkflowTester(ValidatedInTesterWorkflow).start(ValidatedInTesterWorkflow.run)
+    with pytest.raises(UpdateFailedError, match=r"rejected by its validator: .*limit must be >= 0") as info:
+        await handle.update(ValidatedInTesterWorkflow.set_limit, -1)
+    assert info.value.error_type == "ValueError"
+    assert handle.instance.handled == 0  # the handler never ran
+    assert await handle.update(ValidatedInTesterWorkflow.set_limit, 5) == 10
+    with pytest.raises(UpdateFailedError, match="limit must be >= 1"):
+        await handle.update(ValidatedInTesterWorkflow.set_limit, 0)
+    await handle.signal(ValidatedInTesterWorkflow.finish)
+    assert await handle.result() == 5
+
+
+# --- parallel work ---------------------------------------------------------------------------------
+
+
+@activity_def("wt_par_double", Args=int)
+async def par_double(n: int) -> int:
+    return n * 2
+
+
+class ParallelInTesterWorkflow(Workflow):
+    async def doubles(self, count: int) -> list[int]:
+        return list(await asyncio.gather(*(self.exec(par_double, n, timeout=5) for n in range(count))))
+
+    async def timers(self) -> str:
+        await asyncio.gather(self.sleep(10), self.sleep(30), self.sleep(20))
+        return self.now().isoformat()
+
+
+async def test_tester_runs_gathered_activities_in_parallel() -> None:
+    in_flight: list[int] = []
+    peak = 0
+
+    async def slow_double(n: int) -> int:
+        nonlocal peak
+        in_flight.append(n)
+        peak = max(peak, len(in_flight))
+        await asyncio.sleep(0.05)
+        in_flight.remove(n)
+        return n * 2
+
+    tester = WorkflowTester(ParallelInTesterWorkflow, activities={par_double: slow_double})
+    assert await tester.run(ParallelInTesterWorkflow.doubles, 5) == [0, 2, 4, 6, 8]
+    assert peak == 5  # all five fakes were running at once
+    assert len(tester.calls_to(par_double)) == 5
+
+
+async def test_tester_gathered_timers_take_the_longest_one_in_virtual_time() -> None:
+    tester = WorkflowTester(ParallelInTesterWorkflow, start_time=datetime(2024, 1, 1, tzinfo=UTC))
+    assert await tester.run(ParallelInTesterWorkflow.timers) == "2024-01-01T00:00:30+00:00"
+
+
+# --- cancellation and running update handlers --------------------------------------------------------
+
+
+@activity_def("wt_cx_block", Args=int)
+async def cx_block(n: int) -> int:
+    return n
+
+
+class CancelWhileUpdatingWorkflow(Workflow):
+    def __init__(self) -> None:
+        self.updating = False
+
+    async def run(self) -> None:
+        await self.wait_until(lambda: False)
+
+    @wf_update()
+    async def work(self) -> int:
+        self.updating = True
+        return await self.exec(cx_block, 1, timeout=60)
+
+
+async def test_cancelling_the_run_abandons_a_running_update_handler_as_on_a_worker() -> None:
+    release = asyncio.Event()
+
+    async def blocked(n: int) -> int:
+        await release.wait()
+        return n
+
+    tester = WorkflowTester(CancelWhileUpdatingWorkflow, activities={cx_block: blocked})
+    handle = await tester.start(CancelWhileUpdatingWorkflow.run)
+    update = asyncio.create_task(handle.update(CancelWhileUpdatingWorkflow.work))
+    for _ in range(100):
+        if handle.instance.updating:
+            break
+        await asyncio.sleep(0)
+    assert handle.instance.updating
+    await handle.cancel()
+    with pytest.raises(WorkflowCancelledError):
+        await handle.result()
+    with pytest.raises(UpdateFailedError, match="finished before answering it"):
+        await asyncio.wait_for(update, 5)
+    release.set()
+    await tester.aclose()

@@ -8,14 +8,15 @@ from temporal_runtime_core import (
     WorkflowStatus,
     WorkflowTaskFailure,
 )
-from temporal_runtime_workflow import MethodHandle, StartOptionsDict, UpdateHandle
+from temporal_runtime_workflow import MethodHandle, StartOptionsDict, UpdateHandle, WithStart
 
-from ._client import WorkflowClient, resolve_entry
+from ._client import PreparedStart, WorkflowClient, resolve_entry
 from ._errors import translate_error
 from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
 from ._update_handle import RunUpdateHandle
+from ._with_start import RunWithStart
 
 __all__ = [
     "METHOD_MEMO_KEY",
@@ -24,11 +25,14 @@ __all__ = [
     "MethodHandle",
     "PendingActivity",
     "PendingActivityState",
+    "PreparedStart",
     "RunHandle",
     "RunUpdateHandle",
+    "RunWithStart",
     "StartOptions",
     "StartOptionsDict",
     "UpdateHandle",
+    "WithStart",
     "WorkflowClient",
     "WorkflowDescription",
     "WorkflowProxy",

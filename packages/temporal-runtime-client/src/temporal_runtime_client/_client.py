@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Concatenate, cast
 
@@ -23,17 +24,37 @@ from temporal_runtime_core import (
     default_workflow_registry,
     to_timedelta,
 )
-from temporal_runtime_workflow import MethodHandle, Workflow, WorkflowDefinition, definition_of, handler_info
+from temporal_runtime_workflow import (
+    MethodHandle,
+    MethodSpec,
+    Workflow,
+    WorkflowDefinition,
+    definition_of,
+    handler_info,
+)
 
 from ._errors import raise_translated
 from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
-__all__ = ["WorkflowClient", "resolve_entry"]
+__all__ = ["PreparedStart", "WorkflowClient", "resolve_entry"]
 
 _DEFAULT_OPTIONS = StartOptions()
 _NO_KWARGS: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedStart:
+    """A validated start of a run: its definition and entry method, the ``{"method", "kwargs"}``
+    payload, the workflow id, the task queue and the other keyword arguments for temporalio."""
+
+    definition: WorkflowDefinition
+    spec: MethodSpec
+    payload: dict[str, Any]
+    workflow_id: str
+    task_queue: str
+    kwargs: dict[str, Any]
 
 
 class WorkflowClient:
@@ -79,6 +100,18 @@ class WorkflowClient:
         options: StartOptions | None = None,
     ) -> MethodHandle[Any]:
         """Validate the call locally, then start ``workflow.method`` and return its handle."""
+        start = self.prepare_start(workflow, method, args, kwargs, options)
+        return await self.send_start(start)
+
+    def prepare_start(
+        self,
+        workflow: type[Workflow],
+        method: str,
+        args: tuple[Any, ...] = (),
+        kwargs: Mapping[str, Any] | None = None,
+        options: StartOptions | None = None,
+    ) -> PreparedStart:
+        """Validate a start of ``workflow.method`` locally and compute what temporalio is given."""
         defn = definition_of(workflow)
         spec = defn.entry(method)
         bound = spec.bind(args, kwargs or _NO_KWARGS)
@@ -90,18 +123,26 @@ class WorkflowClient:
         memo_payload = self._method_memo_payload(method)
         if memo_payload is not None:
             start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
+        return PreparedStart(
+            defn, spec, {"method": method, "kwargs": bound}, workflow_id, task_queue, start_kwargs
+        )
+
+    async def send_start(self, start: PreparedStart, **extra: Any) -> MethodHandle[Any]:
+        """Start the run ``start`` describes (``extra``: more keyword arguments for temporalio's
+        ``start_workflow``, e.g. ``start_signal=``) and return its handle."""
         try:
             handle = await self._client.start_workflow(
-                defn.name,
-                {"method": method, "kwargs": bound},
-                id=workflow_id,
-                task_queue=task_queue,
-                result_type=spec.return_type,
-                **start_kwargs,
+                start.definition.name,
+                start.payload,
+                id=start.workflow_id,
+                task_queue=start.task_queue,
+                result_type=start.spec.return_type,
+                **start.kwargs,
+                **extra,
             )
         except Exception as exc:
-            raise_translated(exc, workflow_id=workflow_id)
-        return RunHandle(handle, defn, method, client=self._client)
+            raise_translated(exc, workflow_id=start.workflow_id)
+        return RunHandle(handle, start.definition, start.spec.name, client=self._client)
 
     def _check_served(self, defn: WorkflowDefinition, task_queue: str) -> None:
         """Raise when this process's worker polls ``task_queue`` but does not serve ``defn``."""

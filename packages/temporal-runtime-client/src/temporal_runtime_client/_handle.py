@@ -27,7 +27,7 @@ from ._errors import raise_translated
 from ._task_failure import last_task_failure, stuck_explanation
 from ._update_handle import RunUpdateHandle
 
-__all__ = ["RunHandle"]
+__all__ = ["RunHandle", "raise_if_rejected"]
 
 R = TypeVar("R", covariant=True)
 W = TypeVar("W", covariant=True, default=Any)
@@ -41,6 +41,17 @@ async def _translated[T](call: Awaitable[T], workflow_id: str, run_id: str | Non
         return await call
     except Exception as exc:
         raise_translated(exc, workflow_id=workflow_id, run_id=run_id)
+
+
+async def raise_if_rejected(
+    started: temporalio.client.WorkflowUpdateHandle[Any], workflow_id: str, run_id: str | None
+) -> None:
+    """Raise :class:`UpdateFailedError` when the server's answer to a start already holds a failure:
+    the update was rejected (by its validator, or its arguments), so no handle of it can be waited
+    on. (An update whose handler failed before the server answered raises here too.)"""
+    outcome = getattr(started, "_known_outcome", None)  # temporalio keeps the answer's outcome there
+    if outcome is not None and outcome.HasField("failure"):
+        await _translated(started.result(), workflow_id, run_id)
 
 
 class RunHandle(MethodHandle[R, W]):
@@ -194,6 +205,7 @@ class RunHandle(MethodHandle[R, W]):
             self.id,
             self.run_id,
         )
+        await raise_if_rejected(started, self.id, self.run_id)
         return RunUpdateHandle(started, name)
 
     async def cancel(self) -> None:

@@ -17,12 +17,14 @@ from temporal_runtime_workflow import (
     RESERVED_NAMES,
     MethodHandle,
     StartOptionsDict,
+    WithStart,
     Workflow,
     definition_of,
     handler_info,
 )
 
 from ._options import StartOptions
+from ._with_start import RunWithStart
 
 if TYPE_CHECKING:
     from ._client import WorkflowClient
@@ -65,29 +67,12 @@ class _ProxyBase:
             raise UnknownMethodError(str(exc)) from None
         return name
 
-    def __dir__(self) -> list[str]:
-        return sorted(definition_of(self._workflow).entry_methods)
-
-
-class _StartingProxy(_ProxyBase):
-    """``proxy.async_`` and ``proxy.after(...)`` (typed as ``StartingView``): called with an entry
-    method, or through its attribute of the method's name, they return a handle once the run started."""
-
-    __slots__ = ()
-
-    async def __call__(
-        self, method: Callable[..., Awaitable[Any]], /, *args: Any, **kwargs: Any
-    ) -> MethodHandle[Any]:
-        name = self._entry_of(method)
-        return await self._get_client().start_method(self._workflow, name, args, kwargs, self._options)
-
     def _entry_of(self, method: object) -> str:
         """The name of entry method ``method`` (e.g. ``OrderWorkflow.process``) of the proxy's class."""
         name = getattr(method, "__name__", None)
         if not isinstance(name, str) or not callable(method):
             raise UnknownMethodError(
-                f"proxy.async_(...) takes an entry method such as {self._workflow.__name__}.method, "
-                f"got {method!r}"
+                f"The proxy takes an entry method such as {self._workflow.__name__}.method, got {method!r}"
             )
         defn = definition_of(self._workflow)
         spec = defn.entry_methods.get(name)
@@ -105,6 +90,22 @@ class _StartingProxy(_ProxyBase):
                 f"starts runs of its own class's entry methods: {', '.join(sorted(defn.entry_methods))}"
             )
         return name
+
+    def __dir__(self) -> list[str]:
+        return sorted(definition_of(self._workflow).entry_methods)
+
+
+class _StartingProxy(_ProxyBase):
+    """``proxy.async_`` and ``proxy.after(...)`` (typed as ``StartingView``): called with an entry
+    method, or through its attribute of the method's name, they return a handle once the run started."""
+
+    __slots__ = ()
+
+    async def __call__(
+        self, method: Callable[..., Awaitable[Any]], /, *args: Any, **kwargs: Any
+    ) -> MethodHandle[Any]:
+        name = self._entry_of(method)
+        return await self._get_client().start_method(self._workflow, name, args, kwargs, self._options)
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[MethodHandle[Any]]]:
         method = self._entry(name)
@@ -158,6 +159,18 @@ class WorkflowProxy(_ProxyBase):
     def options(self, **options: Unpack[StartOptionsDict]) -> WorkflowProxy:
         """A proxy whose calls use these start options (``id=``, ``execution_timeout=``, ...)."""
         return WorkflowProxy(self._get_client, self._workflow, self._options.merge(**options))
+
+    # --- signal-with-start and update-with-start (#12) -------------------------------------------
+
+    def with_start(
+        self, method: Callable[..., Awaitable[Any]], /, *args: Any, **kwargs: Any
+    ) -> WithStart[Any]:
+        """The run to start (``Wf.method`` with its arguments, validated now) if none with the proxy's
+        id is running, for a message sent with it: ``.signal(...)``, ``.update(...)`` or
+        ``.start_update(...)`` on the result (see :class:`WithStart`)."""
+        client = self._get_client()
+        start = client.prepare_start(self._workflow, self._entry_of(method), args, kwargs, self._options)
+        return RunWithStart(client, start, id_given=self._options.id is not None)
 
     def __repr__(self) -> str:
         return f"<WorkflowProxy {definition_of(self._workflow).name!r}>"

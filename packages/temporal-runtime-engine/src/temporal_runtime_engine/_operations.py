@@ -8,7 +8,8 @@ Two ways to start a run, each with the same options (:class:`StartOptionsDict`):
 - by class and name, as the design document shows: ``engine.start_method(Wf, "method", arg,
   workflow_id="x")``, for names chosen at run time (typed ``Any``).
 
-(The client proxy, ``Wf.client(engine)``, is the third face of the same calls.) Each operation
+(The client proxy, ``Wf.client(engine)``, is the third face of the same calls.) Signal-with-start
+and update-with-start are ``engine.with_start(...)`` (in ``_with_start_operations``). Each operation
 delegates to the engine's :class:`~temporal_runtime_client.WorkflowClient`; they live apart from the
 engine's lifecycle so that each file holds one concept.
 """
@@ -32,10 +33,12 @@ from temporal_runtime_client import (
 from temporal_runtime_core import Duration, InvalidOptionError
 from temporal_runtime_workflow import QueryMethod, SignalMethod, UpdateMethod, Workflow
 
+from ._with_start_operations import WithStartOperations
+
 __all__ = ["RunOperations"]
 
 
-class RunOperations(ABC):
+class RunOperations(WithStartOperations, ABC):
     """Start, execute, signal, query, update, describe, cancel and terminate runs, and wait for their
     results, through :attr:`client` (implemented by ``TemporalEngine``)."""
 

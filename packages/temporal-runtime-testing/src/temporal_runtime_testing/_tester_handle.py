@@ -141,12 +141,24 @@ class WorkflowTesterHandle[W: Workflow, R]:
         """Send an update (``Wf.set_limit`` or its name) and drive the workflow (and the virtual
         clock) until it is answered.
 
-        The handler's exception raises :class:`UpdateFailedError` here; the workflow carries on.
+        The handler's exception raises :class:`UpdateFailedError` here; the workflow carries on. The
+        update's ``@handler.validator`` runs first, read-only: if it raises, the update is rejected
+        (:class:`UpdateFailedError`) and the handler never runs.
         """
         run = self._run
         name, spec = self._spec("update", update)
         values = _received(spec, args, kwargs)
         self._ensure_running(f"update {name!r}")
+        try:
+            run.validate_update(spec, values)
+        except Exception as rejection:
+            rejected_type = type(rejection).__name__
+            reason = describe_failure(rejected_type, str(rejection) or rejected_type)
+            raise UpdateFailedError(
+                f"Update {name!r} on workflow {self.id!r} was rejected by its validator: {reason}",
+                error_type=rejected_type,
+                workflow_id=self.id,
+            ) from rejection
         task = run.start_update(spec, values)
         try:
             await run.clock.drive(

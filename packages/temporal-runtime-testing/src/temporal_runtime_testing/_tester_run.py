@@ -22,6 +22,7 @@ from temporal_runtime_workflow import (
     WorkflowDefinition,
     run_without_waiting,
     use_runtime,
+    validator_of,
 )
 
 from ._json_round_trip import convert
@@ -85,6 +86,19 @@ class TesterRun:
     def start_update(self, spec: MethodSpec, values: list[Any]) -> _AnyTask:
         """Run update handler ``spec``; its task holds the answer (or the handler's exception)."""
         return self._start_handler(spec, values, f"update {spec.name!r}")
+
+    def validate_update(self, spec: MethodSpec, values: list[Any]) -> None:
+        """Run update ``spec``'s ``@handler.validator`` (if any) at once, read-only, as a worker does
+        before accepting the update; whatever it raises propagates (the update is rejected)."""
+        validator = validator_of(spec.fn)
+        if validator is None:
+            return
+        self.in_query = True
+        try:
+            with use_runtime(self.runtime):
+                validator(self.instance, *values)
+        finally:
+            self.in_query = False
 
     def ask(self, spec: MethodSpec, values: list[Any]) -> Any:
         """Call query handler ``spec`` at once, in a read-only context; its raw answer."""

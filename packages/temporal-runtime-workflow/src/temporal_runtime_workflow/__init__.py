@@ -22,6 +22,7 @@ from ._handlers import (
     MessageKind,
     handler_info,
     message_target,
+    validator_of,
     wf_query,
     wf_signal,
     wf_update,
@@ -43,6 +44,7 @@ from ._start_options import StartOptionsDict
 from ._starting_view import StartingView
 from ._task_failures import REPLAY_THREAD_PREFIX
 from ._update_handle import UpdateHandle
+from ._with_start import WithStart
 from ._workflow import Workflow, WorkflowClientFactory, definition_of
 
 # Classes and activities re-created inside Temporal's workflow sandbox (which re-imports user
@@ -74,6 +76,7 @@ __all__ = [
     "TemporalRuntime",
     "WorkflowDefinition",
     "WorkflowRuntime",
+    "WithStart",
     "activity_failed",
     "activity_failure_fields",
     "adapter_name",
@@ -91,6 +94,7 @@ __all__ = [
     "to_temporal_retry_policy",
     "update_failure",
     "use_runtime",
+    "validator_of",
     "wf_query",
     "wf_signal",
     "wf_update",

@@ -25,6 +25,7 @@ from temporal_runtime_core import InvalidArgumentsError, QueryWaitError
 from ._definition import Handler, WorkflowDefinition
 from ._envelope import read_call, read_call_value, wrong_input_count
 from ._failure_policy import failure_to_raise, update_failure
+from ._handlers import validator_of
 from ._methods import MethodSpec
 from ._task_failures import forget_task_failure
 
@@ -107,6 +108,28 @@ def _update_handler(defn: WorkflowDefinition, spec: MethodSpec) -> Callable[...,
     return handler
 
 
+def _update_validator(defn: WorkflowDefinition, spec: MethodSpec) -> Callable[..., None]:
+    """The validator temporalio runs before accepting update ``spec``: the arguments must validate
+    and the ``@handler.validator`` method, if any, must not raise. Raising here *rejects* the
+    update: its caller gets ``UpdateFailedError`` and the run's history records nothing of it."""
+    user_validator = validator_of(spec.fn)
+
+    def validator(self: Any, *args: Any) -> None:
+        try:
+            values = spec.validate_positional(args)
+            if user_validator is not None:
+                user_validator(self._wf, *values)
+        except temporalio.workflow.ReadOnlyContextError:
+            raise  # it tried to schedule something: temporalio fails the workflow task
+        except Exception as exc:
+            failure = update_failure(exc, defn)
+            if failure is exc:
+                raise
+            raise failure from failure.__cause__
+
+    return validator
+
+
 def _query_handler(spec: MethodSpec) -> Callable[..., Any]:
     def handler(self: Any, *args: Any) -> Any:
         values = spec.validate_positional(args)
@@ -153,8 +176,11 @@ def _temporal_handler(
             fn = _query_handler(spec)
             decorate = temporalio.workflow.query(name=handler.name)
         case "update":
-            fn = _update_handler(defn, spec)
-            decorate = temporalio.workflow.update(name=handler.name)
+            served = temporalio.workflow.update(name=handler.name)(
+                _named(_update_handler(defn, spec), owner, attr, module)
+            )
+            served.validator(_named(_update_validator(defn, spec), owner, f"{attr}__validator", module))
+            return attr, served
         case "entry":
             return None
     return attr, decorate(_named(fn, owner, attr, module))

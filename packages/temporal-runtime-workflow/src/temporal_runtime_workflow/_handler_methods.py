@@ -7,6 +7,9 @@ class (``Order.approve``), is a reference that handles accept by kind. ``handle.
 is a type error because a :class:`SignalMethod` is not a :class:`QueryMethod`; each protocol has a
 marker member of its own (set on the function at run time too) so that they never match each other.
 
+An :class:`UpdateMethod` also has ``validator``, the decorator of its validator (typed: a validator
+whose parameters differ from the handler's is a type error).
+
 Type parameters: ``W`` the workflow class, ``P`` the handler's parameters after ``self``, ``C`` what
 calling it returns (``None``/a value, or a coroutine for an ``async def`` handler).
 """
@@ -14,7 +17,7 @@ calling it returns (``None``/a value, or a coroutine for an ``async def`` handle
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, Protocol, Self, overload
+from typing import Any, Concatenate, Literal, Protocol, Self, overload
 
 __all__ = ["QueryMethod", "SignalMethod", "UpdateMethod"]
 
@@ -54,6 +57,13 @@ class UpdateMethod[W, **P, C](Protocol):
 
     @property
     def __wf_update__(self) -> Literal[True]: ...
+
+    def validator(self, fn: Callable[Concatenate[W, P], None], /) -> Callable[Concatenate[W, P], None]:
+        """Attach ``fn`` as this update's validator: ``@set_limit.validator`` on a plain ``def`` with
+        the update's parameters that returns None. It runs before the update is accepted, with the
+        workflow's state; raising rejects the update (the caller gets ``UpdateFailedError`` and the
+        run's history keeps nothing). It must not change state and cannot wait."""
+        ...
 
     def __call__(self, workflow: W, /, *args: P.args, **kwargs: P.kwargs) -> C: ...
 

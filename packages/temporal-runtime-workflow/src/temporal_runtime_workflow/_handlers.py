@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, Concatenate, Literal, cast, overload
@@ -17,12 +18,14 @@ __all__ = [
     "MessageKind",
     "handler_info",
     "message_target",
+    "validator_of",
     "wf_query",
     "wf_signal",
     "wf_update",
 ]
 
 _ATTR = "__temporal_runtime_handler__"
+_VALIDATOR_ATTR = "__temporal_runtime_validator__"
 
 type HandlerKind = Literal["entry", "signal", "query", "update"]
 """The kinds of method a workflow's definition holds: entry methods (one starts each run) and the
@@ -109,7 +112,53 @@ class _UpdateDecorator:
 
     def __call__[W, **P, C](self, fn: Callable[Concatenate[W, P], C], /) -> UpdateMethod[W, P, C]:
         result: UpdateMethod[W, P, C] = _mark("update", self._name, "wf_update", fn)
+        fn.validator = _ValidatorSetter(fn)  # type: ignore[attr-defined]  # pyright: ignore[reportFunctionMemberAccess]
         return result
+
+
+class _ValidatorSetter:
+    """``handler.validator``: the decorator that attaches an update's validator to its handler."""
+
+    __slots__ = ("_handler",)
+
+    def __init__(self, handler: Callable[..., Any]) -> None:
+        self._handler = handler
+
+    def __call__(self, fn: Any, /) -> Any:  # typed by UpdateMethod.validator
+        handler = self._handler
+        where = getattr(handler, "__qualname__", repr(handler))
+        if not inspect.isfunction(fn):
+            raise DefinitionError(f"@{where}.validator decorates a plain method, got {fn!r}")
+        if inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn):
+            raise DefinitionError(
+                f"{fn.__qualname__}: an update validator must be a plain `def` (it runs before the update "
+                "is accepted and may not wait); drop `async`"
+            )
+        existing = getattr(handler, _VALIDATOR_ATTR, None)
+        if existing is not None:
+            raise DefinitionError(
+                f"{where} already has the validator {existing.__qualname__}; an update has one validator"
+            )
+        expected = _parameter_names(handler)
+        got = _parameter_names(fn)
+        if got != expected:
+            raise DefinitionError(
+                f"{fn.__qualname__} validates {where} but takes ({', '.join(got)}) instead of its "
+                f"parameters ({', '.join(expected)}): a validator receives the update's arguments, so "
+                "declare the same parameters (and return None)"
+            )
+        setattr(handler, _VALIDATOR_ATTR, fn)
+        return fn
+
+
+def _parameter_names(fn: Callable[..., Any]) -> list[str]:
+    return [p.name for p in inspect.signature(fn).parameters.values()]
+
+
+def validator_of(handler: object) -> Callable[..., object] | None:
+    """The validator attached to update handler ``handler`` with ``@handler.validator``, if any."""
+    found: object = getattr(handler, _VALIDATOR_ATTR, None)
+    return found if callable(found) else None
 
 
 def wf_signal(name: str | None = None) -> _SignalDecorator:

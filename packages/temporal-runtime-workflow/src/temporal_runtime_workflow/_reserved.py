@@ -47,6 +47,11 @@ RESERVED_NAMES: Mapping[str, ReservedName] = MappingProxyType(
             _on_workflow("after", "the proxy's delayed start", "after_delay"),
             _on_workflow("options", "the proxy's per-call start options", "set_options"),
             _on_proxy("update_with_start", "reserved for starting a run and updating it", "upsert"),
+            # --- signal-with-start and update-with-start (#12) -------------------------------------
+            _on_workflow("with_start", "the proxy's signal-with-start and update-with-start", "begin_with"),
+            _on_proxy(
+                "signal_with_start", "reserved for starting a run and signalling it", "start_and_signal"
+            ),
             # --- Workflow, used inside a running workflow ------------------------------------------
             _on_workflow("exec", "which runs an activity", "run_step"),
             _on_workflow("sleep", "the durable timer", "sleep_for"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, Unpack, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Protocol, Self, Unpack, overload
 
 from temporal_runtime_core import (
     ActivityDefinition,
@@ -27,6 +27,7 @@ from ._definition import (
 )
 from ._start_options import StartOptionsDict
 from ._starting_view import StartingView
+from ._with_start import WithStart
 
 __all__ = ["Workflow", "WorkflowClientFactory", "definition_of"]
 
@@ -258,3 +259,24 @@ class Workflow(metaclass=_WorkflowMeta):
     def workflow_id(self) -> str:
         """The id of the running workflow execution."""
         return _runtime.workflow_id()
+
+    # --- signal-with-start and update-with-start (#12) -------------------------------------------
+
+    if TYPE_CHECKING:
+
+        def with_start[**P, R](
+            self, method: Callable[Concatenate[Self, P], Awaitable[R]], /, *args: P.args, **kwargs: P.kwargs
+        ) -> WithStart[R, Self]:
+            """On a client proxy with an id (``proxy.options(id="cart-7")``): the run to start if none
+            with that id is running, for a message sent with it in one request:
+            ``await ....with_start(Cart.run, cart).update(Cart.add_item, item)`` (or ``.signal(...)``,
+            ``.start_update(...)``). See :class:`WithStart`."""
+            ...
+
+    else:
+
+        def with_start(self, method: Any, /, *args: Any, **kwargs: Any) -> Any:
+            raise AttributeError(
+                "`with_start(...)` is available on the client proxy returned by Workflow.client(engine), "
+                "not on a workflow instance"
+            )
