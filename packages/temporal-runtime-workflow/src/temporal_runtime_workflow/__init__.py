@@ -7,7 +7,7 @@ from temporal_runtime_core import add_registration_guard
 from ._adapter import adapter_name, run_without_waiting
 from ._child_failures import child_failed, child_failure, child_failure_fields
 from ._child_handle import ChildCall, ChildHandle, ChildRun
-from ._child_options import AnyParentClosePolicy, ChildOptions, ChildOptionsDict
+from ._child_options import AnyParentClosePolicy, ChildOptions, ChildOptionsDict, child_options
 from ._children import resolve_child_entry
 from ._convert import (
     AnyIdConflictPolicy,
@@ -90,6 +90,7 @@ __all__ = [
     "child_failed",
     "child_failure",
     "child_failure_fields",
+    "child_options",
     "current_runtime",
     "definition_of",
     "explain_sandbox_violation",
