@@ -19,6 +19,7 @@ from temporal_runtime import (
     Workflow,
     WorkflowFailedError,
     WorkflowFailure,
+    WorkflowNotFoundError,
     WorkflowStatus,
     wf_query,
     wf_signal,
@@ -220,9 +221,16 @@ async def test_a_child_by_name_decodes_into_the_given_result_type(engine: Tempor
 
 async def test_cancelling_the_parent_cancels_the_child_and_ends_both_canceled(engine: TemporalEngine) -> None:
     parent = await engine.start_workflow(ParentFlow.cancel_on_parent, "o8")
-    await asyncio.sleep(1.5)
+    child_id = f"{parent.id}/PaymentChild.wait_forever-1"
+    for _ in range(100):  # cancel once the parent awaits its started child (not while it starts it)
+        try:
+            await _status_eventually(engine, child_id, WorkflowStatus.RUNNING)
+            break
+        except WorkflowNotFoundError:
+            await asyncio.sleep(0.2)
+    await asyncio.sleep(0.5)
     await parent.cancel()
     with pytest.raises(Exception, match="cancelled"):
         await parent.result(timeout=30)
     assert await parent.status() is WorkflowStatus.CANCELED
-    await _status_eventually(engine, f"{parent.id}/PaymentChild.wait_forever-1", WorkflowStatus.CANCELED)
+    await _status_eventually(engine, child_id, WorkflowStatus.CANCELED)
