@@ -24,6 +24,7 @@ import temporal_runtime_core
 from temporal_runtime_core import (
     ActivityFailedError,
     ActivityRegistry,
+    ChildWorkflowFailedError,
     DuplicateNameError,
     InvalidArgumentsError,
     InvalidResultError,
@@ -203,6 +204,14 @@ _EXAMPLES: dict[type[BaseException], Callable[[], BaseException]] = {
         "Update on workflow 'w' failed: ValueError: no", error_type="ValueError", workflow_id="w"
     ),
     MissingFakeError: lambda: MissingFakeError("no fake for 'pay'", activity_name="pay"),
+    ChildWorkflowFailedError: lambda: ChildWorkflowFailedError(
+        "Child workflow 'w/Pay.charge-1' (Pay) failed: ValueError: no",
+        child_workflow_id="w/Pay.charge-1",
+        child_workflow_type="Pay",
+        error_type="ValueError",
+        workflow_id="w/Pay.charge-1",
+        details=(3,),
+    ),
 }
 
 

@@ -22,7 +22,12 @@ from temporal_runtime_core import (
     WorkflowTimedOutError,
     describe_failure,
 )
-from temporal_runtime_workflow import activity_failure_fields, failure_fields
+from temporal_runtime_workflow import (
+    activity_failure_fields,
+    child_failure,
+    child_failure_fields,
+    failure_fields,
+)
 
 __all__ = ["raise_translated", "translate_error"]
 
@@ -57,6 +62,14 @@ def _from_workflow_failure(
             activity_name=cause.activity_type,
             error_type=error_type,
             details=details,
+            **ids,
+        )
+    if isinstance(cause, temporalio.exceptions.ChildWorkflowError):
+        return child_failure(
+            child_id=cause.workflow_id,
+            child_type=cause.workflow_type,
+            fields=child_failure_fields(cause),
+            context=f"{where} failed: ",
             **ids,
         )
     if cause is None:  # pyright: ignore[reportUnnecessaryComparison]  # typed, not always set

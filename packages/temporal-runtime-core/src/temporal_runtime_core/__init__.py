@@ -18,6 +18,7 @@ from ._description import (
 from ._errors import (
     ActivityFailedError,
     ActivityNotRegisteredError,
+    ChildWorkflowFailedError,
     DefinitionError,
     DuplicateNameError,
     EngineConnectionError,
@@ -50,7 +51,14 @@ from ._errors import (
     describe_failure,
 )
 from ._method_activity import MethodActivity
-from ._options import Duration, IdConflictPolicy, IdReusePolicy, RetryPolicy, to_timedelta
+from ._options import (
+    Duration,
+    IdConflictPolicy,
+    IdReusePolicy,
+    ParentClosePolicy,
+    RetryPolicy,
+    to_timedelta,
+)
 from ._registry import Registrable, Registry, add_registration_guard
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
 
@@ -59,6 +67,7 @@ __all__ = [
     "ActivityFailedError",
     "ActivityNotRegisteredError",
     "ActivityRegistry",
+    "ChildWorkflowFailedError",
     "DefinitionError",
     "DtoCodec",
     "DuplicateNameError",
@@ -75,6 +84,7 @@ __all__ = [
     "MethodActivity",
     "MissingFakeError",
     "NoArgs",
+    "ParentClosePolicy",
     "NotInActivityError",
     "NotInWorkflowError",
     "PendingActivity",

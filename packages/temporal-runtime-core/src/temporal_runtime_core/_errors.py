@@ -23,6 +23,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     ├── ActivityNotRegisteredError (LookupError)
     ├── WorkflowError
     │   ├── WorkflowFailedError
+    │   │   ├── ChildWorkflowFailedError
     │   │   └── ActivityFailedError
     │   ├── UpdateFailedError
     │   ├── QueryFailedError
@@ -49,6 +50,7 @@ from typing import Any
 __all__ = [
     "ActivityFailedError",
     "ActivityNotRegisteredError",
+    "ChildWorkflowFailedError",
     "DefinitionError",
     "DuplicateNameError",
     "EngineConnectionError",
@@ -291,6 +293,35 @@ class ActivityFailedError(WorkflowFailedError):
             message, error_type=error_type, workflow_id=workflow_id, run_id=run_id, details=details
         )
         self.activity_name = activity_name
+
+
+class ChildWorkflowFailedError(WorkflowFailedError):
+    """A child workflow did not complete: raised in the parent by ``execute_child``, the child
+    proxy and ``ChildHandle.result()``, and to the parent's caller when the parent does not catch it.
+
+    ``error_type``, ``message`` and ``details`` are those of the exception the child raised. A child
+    that was cancelled, terminated or timed out has ``error_type`` ``"CancelledError"``,
+    ``"TerminatedError"`` or ``"TimeoutError"``. ``child_workflow_id``/``child_workflow_type`` name
+    the child; ``workflow_id`` is the run the catcher asked about (the child in the parent, the
+    parent for the parent's caller).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        child_workflow_id: str | None,
+        child_workflow_type: str | None = None,
+        error_type: str | None = None,
+        workflow_id: str | None = None,
+        run_id: str | None = None,
+        details: tuple[object, ...] = (),
+    ) -> None:
+        super().__init__(
+            message, error_type=error_type, workflow_id=workflow_id, run_id=run_id, details=details
+        )
+        self.child_workflow_id = child_workflow_id
+        self.child_workflow_type = child_workflow_type
 
 
 class UpdateFailedError(_FailureError):

@@ -18,6 +18,7 @@ __all__ = [
     "Duration",
     "IdConflictPolicy",
     "IdReusePolicy",
+    "ParentClosePolicy",
     "RetryPolicy",
     "to_timedelta",
 ]
@@ -139,3 +140,17 @@ class RetryPolicy:
         object.__setattr__(self, "maximum_interval", maximum)
         object.__setattr__(self, "maximum_attempts", maximum_attempts)
         object.__setattr__(self, "non_retryable_error_types", tuple(non_retryable_error_types))
+
+
+# --- child workflows (#12) ---------------------------------------------------------------------------
+
+
+class ParentClosePolicy(Enum):
+    """What happens to a child workflow when its parent closes (completes, fails, times out, ...)."""
+
+    TERMINATE = "TERMINATE"
+    """The child is terminated with the parent (Temporal's default)."""
+    ABANDON = "ABANDON"
+    """The child keeps running on its own."""
+    REQUEST_CANCEL = "REQUEST_CANCEL"
+    """The child is asked to cancel (it sees ``CancelledError`` and may clean up)."""

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ._activity_tester import ActivityTester
     from ._errors import MissingFakeError, ReplayError, WorkflowTesterError
     from ._fake_activities import ActivityCallRecord
+    from ._fake_children import ChildStartRecord
     from ._pytest_plugin import select_registries
     from ._replay import assert_replays, fetch_history, load_history, save_history
     from ._servers import TemporalTestServer, start_dev_server
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ActivityCallRecord",
     "ActivityTester",
+    "ChildStartRecord",
     "MissingFakeError",
     "ReplayError",
     "ReplayFailure",
@@ -55,6 +57,7 @@ __all__ = [
 _SOURCES: dict[str, str] = {
     "ActivityCallRecord": "._fake_activities",
     "ActivityTester": "._activity_tester",
+    "ChildStartRecord": "._fake_children",
     "MissingFakeError": "._errors",
     "ReplayError": "._errors",
     "ReplayFailure": "temporal_runtime_core",

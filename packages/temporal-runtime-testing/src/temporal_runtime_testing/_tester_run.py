@@ -18,6 +18,8 @@ import temporalio.workflow
 from temporal_runtime_core import TemporalRuntimeError, WorkflowCancelledError
 from temporal_runtime_workflow import (
     ActivityCall,
+    ChildCall,
+    ChildRun,
     MethodSpec,
     WorkflowDefinition,
     run_without_waiting,
@@ -25,6 +27,8 @@ from temporal_runtime_workflow import (
     validator_of,
 )
 
+from ._errors import WorkflowTesterError
+from ._fake_children import TesterChildren
 from ._json_round_trip import convert
 from ._retry_loop import RetryLoop
 from ._virtual_clock import VirtualClock
@@ -49,6 +53,7 @@ class TesterRun:
         workflow_id: str,
         clock: VirtualClock,
         activities: RetryLoop,
+        children: TesterChildren | None = None,
     ) -> None:
         self.definition = definition
         self.spec = spec
@@ -61,6 +66,7 @@ class TesterRun:
         self.in_query = False
         self._side_tasks: set[_AnyTask] = set()
         self.runtime = TesterRuntime(self, clock, activities)
+        self.children = children
 
     @property
     def name(self) -> str:
@@ -241,6 +247,15 @@ class TesterRuntime:
 
     def workflow_id(self) -> str:
         return self._run.workflow_id
+
+    # --- child workflows (#12) ---
+
+    async def start_child(self, call: ChildCall) -> ChildRun:
+        self._writable("start_child")
+        children = self._run.children
+        if children is None:
+            raise WorkflowTesterError(f"{self._run.name} started a child, but this run has no child support")
+        return await children.start(call)
 
 
 async def _call_entry(instance: Any, spec: MethodSpec, kwargs: dict[str, Any]) -> Any:

@@ -34,16 +34,23 @@ from temporal_runtime_core import (
     NoArgs,
     to_timedelta,
 )
-from temporal_runtime_workflow import MethodSpec, Workflow, WorkflowDefinition, definition_of
+from temporal_runtime_workflow import (
+    MethodSpec,
+    Workflow,
+    WorkflowDefinition,
+    definition_of,
+    resolve_child_entry,
+)
 
 from ._fake_activities import ActivityCallRecord, FakeEntry, check_fake
+from ._fake_children import ChildStartRecord, TesterChildren
 from ._json_round_trip import through_json
 from ._retry_loop import RetryLoop
 from ._tester_handle import WorkflowTesterHandle
 from ._tester_run import TesterRun
 from ._virtual_clock import VirtualClock
 
-__all__ = ["ActivityCallRecord", "WorkflowTester", "WorkflowTesterHandle"]
+__all__ = ["ActivityCallRecord", "ChildStartRecord", "WorkflowTester", "WorkflowTesterHandle"]
 
 DEFAULT_START_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 """The virtual clock's default start: 2024-01-01T00:00:00Z."""
@@ -103,6 +110,9 @@ class WorkflowTester[W: Workflow]:
         self._calls: list[ActivityCallRecord[Any]] = []
         self._activities = RetryLoop(self._clock, self._fakes, self._calls, workflow_class.__qualname__)
         self._runs: list[TesterRun] = []
+        self._children = TesterChildren(
+            self._clock, self._activities, f"WorkflowTester({workflow_class.__qualname__})"
+        )
         if activities is not None:
             if not isinstance(activities, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise InvalidOptionError(
@@ -144,6 +154,45 @@ class WorkflowTester[W: Workflow]:
     def calls_to[A](self, activity: ActivityDefinition[A, Any]) -> list[ActivityCallRecord[A]]:
         """The attempts made of ``activity``, in call order."""
         return [cast(ActivityCallRecord[A], c) for c in self._calls if c.activity.name == activity.name]
+
+    # --- child workflows (#12) ------------------------------------------------------------------
+
+    @overload
+    def fake_child[**P, R](
+        self,
+        method: Callable[Concatenate[Any, P], Awaitable[R]],
+        fake: Callable[P, Awaitable[R]] | Callable[P, R] | R | BaseException | type[BaseException],
+        /,
+    ) -> Self: ...
+    @overload
+    def fake_child(self, workflow_type: str, method: str, fake: object, /) -> Self: ...
+    def fake_child(self, target: object, *rest: object) -> Self:
+        """Answer child starts of ``target`` (``Child.method``, or a workflow type and method name)
+        with ``fake``: a value (the child's result), an exception (the child fails with it: the parent
+        sees :class:`ChildWorkflowFailedError`), or a function, sync or async, called with the
+        child's arguments as the parent gave them (validated). Without a fake, a child of a class
+        this process defines runs for real, in-process; one started by name raises
+        :class:`MissingFakeError`."""
+        if isinstance(target, str):
+            if len(rest) != 2 or not isinstance(rest[0], str):
+                raise DefinitionError(
+                    "fake_child by name takes the workflow type, the method name and the fake: "
+                    'fake_child("Payment", "charge", result)'
+                )
+            self._children.set_fake(target, rest[0], rest[1])
+            return self
+        if len(rest) != 1:
+            raise DefinitionError(
+                "fake_child takes the child's entry method and the fake: fake_child(Pay.charge, r)"
+            )
+        defn, spec = resolve_child_entry(target)
+        self._children.set_fake(defn.name, spec.name, rest[0])
+        return self
+
+    @property
+    def children(self) -> list[ChildStartRecord]:
+        """Every child start made so far, in order (a copy)."""
+        return list(self._children.records)
 
     # --- the clock -------------------------------------------------------------------------------
 
@@ -219,6 +268,7 @@ class WorkflowTester[W: Workflow]:
             workflow_id=self.workflow_id,
             clock=self._clock,
             activities=self._activities,
+            children=self._children,
         )
         run.start(self.workflow_class, bound)
         self._runs.append(run)

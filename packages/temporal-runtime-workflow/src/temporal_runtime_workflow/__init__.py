@@ -5,6 +5,10 @@ import temporalio.workflow
 from temporal_runtime_core import add_registration_guard
 
 from ._adapter import adapter_name, run_without_waiting
+from ._child_failures import child_failed, child_failure, child_failure_fields
+from ._child_handle import ChildCall, ChildHandle, ChildRun
+from ._child_options import AnyParentClosePolicy, ChildOptions, ChildOptionsDict, child_options
+from ._children import resolve_child_entry
 from ._convert import (
     AnyIdConflictPolicy,
     AnyIdReusePolicy,
@@ -57,7 +61,13 @@ __all__ = [
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "FailureFields",
+    "AnyParentClosePolicy",
     "AnyRetryPolicy",
+    "ChildCall",
+    "ChildHandle",
+    "ChildOptions",
+    "ChildOptionsDict",
+    "ChildRun",
     "Handler",
     "HandlerInfo",
     "HandlerKind",
@@ -80,6 +90,10 @@ __all__ = [
     "activity_failed",
     "activity_failure_fields",
     "adapter_name",
+    "child_failed",
+    "child_failure",
+    "child_failure_fields",
+    "child_options",
     "current_runtime",
     "definition_of",
     "explain_sandbox_violation",
@@ -90,6 +104,7 @@ __all__ = [
     "message_target",
     "optional_timedelta",
     "register_worker_activities",
+    "resolve_child_entry",
     "run_without_waiting",
     "to_temporal_retry_policy",
     "update_failure",

@@ -1,9 +1,9 @@
 """Which exceptions raised by workflow code fail the run, and which fail only the workflow task.
 
 Business failures fail the run, and the caller's ``result()`` raises ``WorkflowFailedError``: the
-SDK's own errors (invalid arguments, an unknown method, an activity failure the workflow does not
-catch, ...), :class:`WorkflowFailure` raised on purpose, Temporal's failures, and the exception
-types listed in ``class W(Workflow, failure_exceptions=(...))`` or
+SDK's own errors (invalid arguments, an unknown method, an activity or child-workflow failure the
+workflow does not catch, ...), :class:`WorkflowFailure` raised on purpose, Temporal's failures, and
+the exception types listed in ``class W(Workflow, failure_exceptions=(...))`` or
 ``TemporalEngine(workflow_failure_exceptions=[...])`` (temporalio applies those two lists itself:
 they are its ``workflow.defn(failure_exception_types=...)`` and the worker's
 ``workflow_failure_exception_types``).
@@ -21,6 +21,7 @@ import temporalio.workflow
 
 from temporal_runtime_core import (
     ActivityFailedError,
+    ChildWorkflowFailedError,
     SandboxViolationError,
     TemporalRuntimeError,
     WorkflowFailure,
@@ -64,6 +65,12 @@ def _business_failure(exc: Exception, defn: WorkflowDefinition) -> BaseException
     if isinstance(exc, ActivityFailedError) and isinstance(native, temporalio.exceptions.ActivityError):
         # Temporal's own activity failure, untouched: its cause says whether it was a cancellation
         # (the run then ends CANCELED), and a caller's client reads the activity's name and error.
+        return native
+    if isinstance(exc, ChildWorkflowFailedError) and isinstance(
+        native, temporalio.exceptions.ChildWorkflowError
+    ):
+        # The same for a child workflow: a cancelled child of a cancelled parent ends it CANCELED,
+        # and the parent's caller reads the child's id, type and error (ChildWorkflowFailedError).
         return native
     if is_sandbox_violation(exc):
         return _explained(exc, defn)

@@ -60,9 +60,15 @@ RESERVED_NAMES: Mapping[str, ReservedName] = MappingProxyType(
             _on_workflow("workflow_id", "the running execution's id", "business_id"),
             # --- Workflow, planned (PRODUCTION-API.md section 1) -----------------------------------
             _on_workflow("exec_local", "reserved for running a local activity", "run_local_step"),
-            _on_workflow("child", "reserved for the child-workflow proxy", "child_step"),
-            _on_workflow("start_child", "reserved for starting a child workflow", "launch_child"),
-            _on_workflow("execute_child", "reserved for running a child workflow", "run_child"),
+            _on_workflow("child", "the child-workflow proxy", "child_step"),
+            _on_workflow("start_child", "which starts a child workflow", "launch_child"),
+            _on_workflow("execute_child", "which runs a child workflow", "run_child"),
+            _on_workflow(
+                "start_child_by_name", "which starts a child workflow by type name", "launch_child_named"
+            ),
+            _on_workflow(
+                "execute_child_by_name", "which runs a child workflow by type name", "run_child_named"
+            ),
             _on_workflow("continue_as_new", "reserved for continuing as a new run", "restart"),
             _on_workflow("info", "reserved for the run's information", "details"),
             _on_workflow("logger", "reserved for the replay-safe logger", "log"),

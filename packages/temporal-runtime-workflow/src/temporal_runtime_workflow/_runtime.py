@@ -33,8 +33,10 @@ from temporal_runtime_core import (
     type_name,
 )
 
+from ._child_handle import ChildCall, ChildRun
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 from ._failures import activity_failure_fields
+from ._temporal_child import start_temporal_child
 
 __all__ = [
     "ActivityCall",
@@ -88,6 +90,13 @@ class WorkflowRuntime(Protocol):
     def now(self) -> datetime: ...
 
     def workflow_id(self) -> str: ...
+
+    # --- child workflows (#12) ---
+
+    async def start_child(self, call: ChildCall) -> ChildRun:
+        """Start the child of ``call`` (validated) and return once it has started; raise
+        ``WorkflowAlreadyStartedError`` when its id is in use."""
+        ...
 
 
 class TemporalRuntime:
@@ -143,6 +152,11 @@ class TemporalRuntime:
 
     def workflow_id(self) -> str:
         return temporalio.workflow.info().workflow_id
+
+    # --- child workflows (#12) ---
+
+    async def start_child(self, call: ChildCall) -> ChildRun:
+        return await start_temporal_child(call)
 
 
 _TEMPORAL = TemporalRuntime()

@@ -17,6 +17,7 @@ from temporal_runtime_core import (
 
 from . import _runtime  # pyright: ignore[reportPrivateUsage]  # this package's own module
 from ._adapter import build_adapter
+from ._child_methods import ChildWorkflowMethods
 from ._convert import AnyRetryPolicy
 from ._definition import (
     WorkflowDefinition,
@@ -122,7 +123,7 @@ def definition_of(workflow_class: type) -> WorkflowDefinition:
     return defn
 
 
-class Workflow(metaclass=_WorkflowMeta):
+class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
     """Base class of every workflow.
 
     Public ``async def`` methods are entry methods; each can start a workflow run. Inside them use
@@ -280,3 +281,7 @@ class Workflow(metaclass=_WorkflowMeta):
                 "`with_start(...)` is available on the client proxy returned by Workflow.client(engine), "
                 "not on a workflow instance"
             )
+
+    # --- child workflows (#12) ---
+    # start_child, execute_child, child, start_child_by_name and execute_child_by_name come from
+    # ChildWorkflowMethods (_child_methods.py: the typed arity overloads; the logic is in _children).
