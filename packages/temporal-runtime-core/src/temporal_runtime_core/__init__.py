@@ -18,6 +18,7 @@ from ._description import (
 from ._errors import (
     ActivityFailedError,
     ActivityNotRegisteredError,
+    ContinuedAsNewError,
     DefinitionError,
     DuplicateNameError,
     EngineConnectionError,
@@ -58,6 +59,7 @@ __all__ = [
     "ActivityDefinition",
     "ActivityFailedError",
     "ActivityNotRegisteredError",
+    "ContinuedAsNewError",
     "ActivityRegistry",
     "DefinitionError",
     "DtoCodec",

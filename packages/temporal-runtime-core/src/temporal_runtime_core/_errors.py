@@ -33,6 +33,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     │   └── WorkflowNotFoundError (LookupError)
     ├── MissingFakeError (LookupError)
     ├── WorkflowTesterError (RuntimeError)
+    │   └── ContinuedAsNewError
     └── ReplayError (AssertionError)
 
 (tests/core/test_errors.py checks this drawing against the classes.) The classes are exported by
@@ -42,13 +43,14 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "ActivityFailedError",
     "ActivityNotRegisteredError",
+    "ContinuedAsNewError",
     "DefinitionError",
     "DuplicateNameError",
     "EngineConnectionError",
@@ -344,6 +346,17 @@ class MissingFakeError(TemporalRuntimeError, LookupError):
 class WorkflowTesterError(TemporalRuntimeError, RuntimeError):
     """The ``WorkflowTester`` cannot go on: the workflow waits for something that can never happen
     (a deadlock), or a fake keeps failing under a retry policy with unlimited attempts."""
+
+
+class ContinuedAsNewError(WorkflowTesterError):
+    """The run under ``WorkflowTester`` continued as new, and the tester does not follow the chain
+    (``follow_continue_as_new=False``, the default): ``method`` and ``arguments`` (validated, as the
+    next run would receive them) say what the next run would execute."""
+
+    def __init__(self, message: str, *, method: str, arguments: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.method = method
+        self.arguments = dict(arguments)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ from ._fake_activities import ActivityCallRecord, FakeEntry, check_fake
 from ._json_round_trip import through_json
 from ._retry_loop import RetryLoop
 from ._tester_handle import WorkflowTesterHandle
-from ._tester_run import TesterRun
+from ._tester_run import ContinueAsNewCall, RunSettings, TesterRun
 from ._virtual_clock import VirtualClock
 
 __all__ = ["ActivityCallRecord", "WorkflowTester", "WorkflowTesterHandle"]
@@ -85,6 +85,9 @@ class WorkflowTester[W: Workflow]:
         activities: Mapping[ActivityDefinition[Any, Any], object] | None = None,
         start_time: datetime = DEFAULT_START_TIME,
         workflow_id: str = "test-workflow",
+        patches: Mapping[str, bool] | None = None,
+        follow_continue_as_new: bool = False,
+        seed: int = 0,
     ) -> None:
         self.definition: WorkflowDefinition = definition_of(workflow_class)
         self.workflow_class = workflow_class
@@ -103,6 +106,16 @@ class WorkflowTester[W: Workflow]:
         self._calls: list[ActivityCallRecord[Any]] = []
         self._activities = RetryLoop(self._clock, self._fakes, self._calls, workflow_class.__qualname__)
         self._runs: list[TesterRun] = []
+        if patches is not None and not (
+            isinstance(patches, Mapping)  # pyright: ignore[reportUnnecessaryIsInstance]
+            and all(isinstance(k, str) and isinstance(v, bool) for k, v in patches.items())  # pyright: ignore[reportUnnecessaryIsInstance]
+        ):
+            raise InvalidOptionError(
+                "WorkflowTester(patches=...) maps change ids to the branch patched() returns, e.g. "
+                f'{{"add-fraud-check": False}} for the old code path; got {patches!r}'
+            )
+        self._settings = RunSettings(dict(patches or {}), seed, follow_continue_as_new)
+        self._settings.start_next = self._start_next
         if activities is not None:
             if not isinstance(activities, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise InvalidOptionError(
@@ -144,6 +157,39 @@ class WorkflowTester[W: Workflow]:
     def calls_to[A](self, activity: ActivityDefinition[A, Any]) -> list[ActivityCallRecord[A]]:
         """The attempts made of ``activity``, in call order."""
         return [cast(ActivityCallRecord[A], c) for c in self._calls if c.activity.name == activity.name]
+
+    # --- continue-as-new --------------------------------------------------------------------------
+
+    @property
+    def continued_as_new(self) -> list[ContinueAsNewCall]:
+        """Every ``continue_as_new`` the runs made, in order (method, validated arguments, run)."""
+        return list(self._settings.continued)
+
+    @property
+    def continue_as_new_suggested(self) -> bool:
+        """What ``self.info.continue_as_new_suggested`` answers in the workflow (default False); set
+        it to test the branch that continues as new."""
+        return self._settings.continue_as_new_suggested
+
+    @continue_as_new_suggested.setter
+    def continue_as_new_suggested(self, value: bool) -> None:
+        self._settings.continue_as_new_suggested = value
+
+    def _start_next(self, previous: TesterRun, call: ContinueAsNewCall) -> TesterRun:
+        """Start the run ``previous`` continued as (followed continue-as-new)."""
+        spec = self.definition.entry(call.method)
+        run = TesterRun(
+            self.definition,
+            spec,
+            workflow_id=self.workflow_id,
+            clock=self._clock,
+            activities=self._activities,
+            settings=self._settings,
+            run_number=previous.run_number + 1,
+        )
+        run.start(self.workflow_class, spec.validate_received(call.arguments))
+        self._runs.append(run)
+        return run
 
     # --- the clock -------------------------------------------------------------------------------
 
@@ -219,6 +265,7 @@ class WorkflowTester[W: Workflow]:
             workflow_id=self.workflow_id,
             clock=self._clock,
             activities=self._activities,
+            settings=self._settings,
         )
         run.start(self.workflow_class, bound)
         self._runs.append(run)

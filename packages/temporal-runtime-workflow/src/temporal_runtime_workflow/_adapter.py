@@ -25,6 +25,7 @@ from temporal_runtime_core import InvalidArgumentsError, QueryWaitError
 from ._definition import Handler, WorkflowDefinition
 from ._envelope import read_call, read_call_value, wrong_input_count
 from ._failure_policy import failure_to_raise, update_failure
+from ._info import note_entry_method
 from ._methods import MethodSpec
 from ._task_failures import forget_task_failure
 
@@ -48,6 +49,7 @@ async def _dispatch(defn: WorkflowDefinition, instance: object, payloads: tuple[
             spec, kwargs = read_call(defn, payload.payload)
         else:
             spec, kwargs = read_call_value(defn, payload)
+        note_entry_method(spec.name)
         result = await getattr(instance, spec.name)(**kwargs)
     except Exception as exc:
         where = spec.qualname if spec is not None else f"{defn.origin} (reading its input)"
