@@ -24,6 +24,7 @@ import temporal_runtime_core
 from temporal_runtime_core import (
     ActivityFailedError,
     ActivityRegistry,
+    ContinuedAsNewError,
     DuplicateNameError,
     InvalidArgumentsError,
     InvalidResultError,
@@ -203,6 +204,9 @@ _EXAMPLES: dict[type[BaseException], Callable[[], BaseException]] = {
         "Update on workflow 'w' failed: ValueError: no", error_type="ValueError", workflow_id="w"
     ),
     MissingFakeError: lambda: MissingFakeError("no fake for 'pay'", activity_name="pay"),
+    ContinuedAsNewError: lambda: ContinuedAsNewError(
+        "Workflow 'w' continued as new", method="run", arguments={"count": 2}
+    ),
 }
 
 

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.integration
 
 
 def _engine(address: str, queue: str) -> TemporalEngine:
-    return TemporalEngine(url=address, task_queue=queue, workflow_registry=workflows, graceful_shutdown_timeout=1)
+    return TemporalEngine(
+        url=address, task_queue=queue, workflow_registry=workflows, graceful_shutdown_timeout=1
+    )
 
 
 @pytest.fixture
@@ -41,7 +43,8 @@ async def test_continue_as_new_keeps_the_history_bounded(engine: TemporalEngine)
     assert description.status is WorkflowStatus.COMPLETED
     assert description.run_id != first_run
     # 2 timers per run: under 20 events; one run of 2000 iterations would have over 80.
-    assert description.history_length is not None and description.history_length < 25
+    assert description.history_length is not None
+    assert description.history_length < 25
 
 
 async def test_continue_as_new_to_another_entry_method(engine: TemporalEngine) -> None:
