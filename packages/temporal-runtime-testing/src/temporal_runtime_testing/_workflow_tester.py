@@ -66,6 +66,14 @@ class WorkflowTester[W: Workflow]:
     does not retry at all, so a unit test fails fast (real Temporal's default retries forever).
     Calling an activity without a fake raises :class:`MissingFakeError`.
 
+    ``patches`` chooses the branch ``self.patched(id)`` takes (default True, the new code path:
+    ``patches={"change-id": False}`` tests the old one). ``self.uuid4()``/``self.random()`` are seeded
+    from ``seed``, the workflow id and the run number (the same values on every test run).
+    A ``continue_as_new`` is recorded (:attr:`continued_as_new`); by default ``result()`` then raises
+    :class:`ContinuedAsNewError` naming the next run's method and arguments, and with
+    ``follow_continue_as_new=True`` the tester runs the next run (same workflow id) and ``result()``
+    returns the last run's result.
+
     Usage::
 
         tester = WorkflowTester(OrderWorkflow, activities={charge: Receipt(id="r-1"), ship: ship_fake})
