@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final, Protocol
 
-import temporalio.workflow
-
 __all__ = ["METHOD_ATTRIBUTE", "RunProgress", "WorkflowInfo", "note_entry_method"]
 
 METHOD_ATTRIBUTE: Final = "_temporal_runtime_entry_method"
@@ -62,7 +60,6 @@ class WorkflowInfo:
         return self.progress.continue_as_new_suggested()
 
 
-def note_entry_method(name: str) -> None:
-    """Record, on the running adapter instance, which entry method this run executes."""
-    if temporalio.workflow.in_workflow():
-        setattr(temporalio.workflow.instance(), METHOD_ATTRIBUTE, name)
+def note_entry_method(adapter: object, name: str) -> None:
+    """Record, on the adapter instance running it, which entry method this run executes."""
+    setattr(adapter, METHOD_ATTRIBUTE, name)
