@@ -25,6 +25,7 @@ from temporal_runtime_core import (
     ActivityFailedError,
     ActivityRegistry,
     ChildWorkflowFailedError,
+    ContinuedAsNewError,
     DuplicateNameError,
     InvalidArgumentsError,
     InvalidResultError,
@@ -211,6 +212,9 @@ _EXAMPLES: dict[type[BaseException], Callable[[], BaseException]] = {
         error_type="ValueError",
         workflow_id="w/Pay.charge-1",
         details=(3,),
+    ),
+    ContinuedAsNewError: lambda: ContinuedAsNewError(
+        "Workflow 'w' continued as new", method="run", arguments={"count": 2}
     ),
 }
 

@@ -17,6 +17,7 @@ import sys
 import uuid
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,14 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from examples import approval, data_pipeline, email_campaign, multi_method, order_processing
+from examples import approval, data_pipeline, email_campaign, multi_method, order_processing, subscription
 from temporal_runtime import TemporalEngine, WorkflowStatus
-from temporal_runtime.testing import TemporalTestServer, select_registries
+from temporal_runtime.testing import TemporalTestServer, WorkflowTester, select_registries
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.temporal_runtime(
-        modules=[approval, data_pipeline, email_campaign, multi_method, order_processing]
+        modules=[approval, data_pipeline, email_campaign, multi_method, order_processing, subscription]
     ),
 ]
 
@@ -153,6 +154,36 @@ async def test_data_pipeline_retries_until_the_third_attempt(temporal_engine: Te
         assert data_pipeline.ATTEMPTS[run.data_id] == 3  # two failures, one success, no more
 
     assert runs.delayed_elapsed_seconds >= runs.delay_seconds
+
+
+# --- subscription (continue-as-new) ---------------------------------------------------------------
+async def test_subscription_continues_as_new_and_cancels(temporal_engine: TemporalEngine) -> None:
+    outcomes = await asyncio.wait_for(subscription.main(temporal_engine), 90)
+
+    finished = outcomes.finished
+    assert (finished.charged_months, finished.total_cents, finished.cancelled) == (15, 15 * 999, False)
+    assert finished.runs == 4  # 4 charges per run: runs of 4, 4, 4 and 3 charges
+    assert outcomes.last_run_id != outcomes.first_run_id  # the first run's handle followed the chain
+    assert len(finished.last_receipts) == 3
+    assert finished.last_receipts[-1].endswith("-15")
+
+    assert outcomes.cancelled.cancelled is True
+    assert outcomes.cancelled.charged_months == 1
+    assert outcomes.cancelled.runs == 1
+
+
+async def test_subscription_three_years_in_virtual_time() -> None:
+    """Monthly charges for 36 months: 30-day timers, 12 charges per run, in virtual time (the
+    fourth run only finds the plan complete)."""
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    tester = WorkflowTester(subscription.Subscription, follow_continue_as_new=True, start_time=start)
+    tester.fake(subscription.charge, lambda c: f"rcpt-{c.idempotency_key}")
+    plan = subscription.Plan(customer_id="cust-1", price_cents=500, months=36)
+    summary = await tester.run(subscription.Subscription.run, plan)
+    assert (summary.charged_months, summary.total_cents, summary.runs) == (36, 36 * 500, 4)
+    assert [c.arguments["state"].charged_months for c in tester.continued_as_new] == [12, 24, 36]
+    assert tester.now - start >= timedelta(days=30 * 35)
+    assert [c.args.idempotency_key for c in tester.calls][:2] == ["test-workflow-1", "test-workflow-2"]
 
 
 # --- multiple methods ------------------------------------------------------------------------------

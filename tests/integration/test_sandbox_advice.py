@@ -79,13 +79,13 @@ async def _task_failure(handle: MethodHandle[str]) -> str:
         ("time", "called time.time(), {forbids} Use self.now(), the workflow's deterministic clock (UTC)."),
         (
             "random",
-            "called random.random(), {forbids} Pass the value in as an argument (a deterministic "
-            "self.random() is coming) or draw the value in an activity.",
+            "called random.random(), {forbids} Use self.random() (a deterministic random.Random, "
+            "the same on replay) or draw the value in an activity.",
         ),
         (
             "uuid",
-            "called uuid.uuid4(), {forbids} Pass the value in as an argument (a deterministic "
-            "self.uuid4() is coming) or make the id in an activity.",
+            "called uuid.uuid4(), {forbids} Use self.uuid4() (a deterministic uuid, the same on "
+            "replay) or make the id in an activity.",
         ),
         (
             "import",

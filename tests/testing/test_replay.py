@@ -173,6 +173,7 @@ async def test_an_incompatible_change_fails_with_a_readable_message(
     assert "nondeterminism" in message.lower()
     assert f"tests.testing.replay_v2_incompatible.{v2.__qualname__}" in message
     assert "Temporal says: [TMPRL1100] Nondeterminism error:" in message
+    assert 'self.patched("my-change")' in message  # the fix: versioning with patched()
     [failure] = error.failures
     assert failure.nondeterminism
     assert failure.workflow_id == recorded.workflow_id

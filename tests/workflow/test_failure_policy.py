@@ -214,8 +214,12 @@ class FakeRestrictedAccess(temporalio.workflow.NondeterminismError):
         ("datetime.date.today.__call__", "datetime.date.today()", "Use self.now()"),
         ("time.time.__call__", "time.time()", "Use self.now()"),
         ("time.sleep.__call__", "time.sleep()", "Use `await self.sleep(seconds)`"),
-        ("random.randint.__call__", "random.randint()", "Pass the value in as an argument"),
-        ("uuid.uuid4.__call__", "uuid.uuid4()", "a deterministic self.uuid4() is coming"),
+        ("random.randint.__call__", "random.randint()", "use self.random() (a deterministic random.Random"),
+        (
+            "uuid.uuid4.__call__",
+            "uuid.uuid4()",
+            "use self.uuid4() (a deterministic uuid, the same on replay)",
+        ),
         ("__builtins__.open", "open", "do I/O and other non-deterministic work in an activity"),
         (
             "os.getcwd.__call__",

@@ -34,6 +34,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     │   └── WorkflowNotFoundError (LookupError)
     ├── MissingFakeError (LookupError)
     ├── WorkflowTesterError (RuntimeError)
+    │   └── ContinuedAsNewError
     └── ReplayError (AssertionError)
 
 (tests/core/test_errors.py checks this drawing against the classes.) The classes are exported by
@@ -43,7 +44,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,7 @@ __all__ = [
     "ActivityFailedError",
     "ActivityNotRegisteredError",
     "ChildWorkflowFailedError",
+    "ContinuedAsNewError",
     "DefinitionError",
     "DuplicateNameError",
     "EngineConnectionError",
@@ -375,6 +377,17 @@ class MissingFakeError(TemporalRuntimeError, LookupError):
 class WorkflowTesterError(TemporalRuntimeError, RuntimeError):
     """The ``WorkflowTester`` cannot go on: the workflow waits for something that can never happen
     (a deadlock), or a fake keeps failing under a retry policy with unlimited attempts."""
+
+
+class ContinuedAsNewError(WorkflowTesterError):
+    """The run under ``WorkflowTester`` continued as new, and the tester does not follow the chain
+    (``follow_continue_as_new=False``, the default): ``method`` and ``arguments`` (validated, as the
+    next run would receive them) say what the next run would execute."""
+
+    def __init__(self, message: str, *, method: str, arguments: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.method = method
+        self.arguments = dict(arguments)
 
 
 @dataclass(frozen=True, slots=True)

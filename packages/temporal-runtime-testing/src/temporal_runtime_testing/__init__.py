@@ -25,19 +25,22 @@ if TYPE_CHECKING:
     from temporal_runtime_core import ReplayFailure
 
     from ._activity_tester import ActivityTester
-    from ._errors import MissingFakeError, ReplayError, WorkflowTesterError
+    from ._errors import ContinuedAsNewError, MissingFakeError, ReplayError, WorkflowTesterError
     from ._fake_activities import ActivityCallRecord
     from ._fake_children import ChildStartRecord
     from ._pytest_plugin import select_registries
     from ._replay import assert_replays, fetch_history, load_history, save_history
     from ._servers import TemporalTestServer, start_dev_server
     from ._tester_handle import WorkflowTesterHandle
+    from ._tester_run import ContinueAsNewCall
     from ._workflow_tester import WorkflowTester
 
 __all__ = [
     "ActivityCallRecord",
     "ActivityTester",
     "ChildStartRecord",
+    "ContinueAsNewCall",
+    "ContinuedAsNewError",
     "MissingFakeError",
     "ReplayError",
     "ReplayFailure",
@@ -58,6 +61,8 @@ _SOURCES: dict[str, str] = {
     "ActivityCallRecord": "._fake_activities",
     "ActivityTester": "._activity_tester",
     "ChildStartRecord": "._fake_children",
+    "ContinueAsNewCall": "._tester_run",
+    "ContinuedAsNewError": "._errors",
     "MissingFakeError": "._errors",
     "ReplayError": "._errors",
     "ReplayFailure": "temporal_runtime_core",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -65,6 +65,10 @@ class TesterChildren:
     def __init__(self, clock: VirtualClock, activities: RetryLoop, tester: str) -> None:
         self.clock = clock
         self.activities = activities
+        self.patches: Mapping[str, bool] = {}
+        """The tester's ``patches=``: children run in-process take the same branches."""
+        self.seed = 0
+        """The tester's ``seed=``, for the children's ``uuid4()``/``random()``."""
         self._tester = tester
         self.fakes: dict[str, object] = {}
         self.records: list[ChildStartRecord] = []
@@ -183,7 +187,7 @@ class _InProcessChild:
     """The real child class, run in-process as a run of its own on the tester's clock."""
 
     def __init__(self, call: ChildCall, record: ChildStartRecord, children: TesterChildren) -> None:
-        from ._tester_run import TesterRun  # the run module imports this one
+        from ._tester_run import RunSettings, TesterRun  # the run module imports this one
 
         definition = call.definition
         assert definition is not None
@@ -197,6 +201,8 @@ class _InProcessChild:
             clock=children.clock,
             activities=children.activities,
             children=children,
+            # A child's continue-as-new is recorded on its own settings and not followed.
+            settings=RunSettings(children.patches, children.seed, follow_continue_as_new=False),
         )
         self._run.start(definition.workflow_class, spec.validate_received(record.kwargs))
 

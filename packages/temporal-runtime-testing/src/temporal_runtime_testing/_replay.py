@@ -302,7 +302,9 @@ def _describe(failures: Sequence[ReplayFailure], total: int, chosen: Mapping[str
     if any(f.nondeterminism for f in failures):
         parts.append(
             "Runs started with the old code would fail when a worker with this code resumes them. "
-            "Keep the old sequence of commands for such runs, or deploy the change under a new "
-            "workflow name and let the old runs finish first."
+            'Put the change behind a patch: `if self.patched("my-change"): <new code> else: <old '
+            "code>` (new runs take the new path, recorded runs replay the old one; see "
+            "docs/versioning.md), or deploy the change under a new workflow name and let the old "
+            "runs finish first."
         )
     return "\n".join(parts)

@@ -42,7 +42,15 @@ class WorkflowTesterHandle[W: Workflow, R]:
     """
 
     def __init__(self, run: TesterRun) -> None:
-        self._run = run
+        self._first = run
+
+    @property
+    def _run(self) -> TesterRun:
+        """The current run: after a followed continue-as-new, the latest of the chain."""
+        run = self._first
+        while run.successor is not None:
+            run = run.successor
+        return run
 
     @property
     def id(self) -> str:
@@ -61,8 +69,9 @@ class WorkflowTesterHandle[W: Workflow, R]:
 
     @property
     def done(self) -> bool:
-        """Whether the run has finished (returned, raised or was cancelled)."""
-        return self._run.done
+        """Whether the run has finished (returned, raised or was cancelled; a continue-as-new the
+        tester follows is not the end)."""
+        return self._run.ended
 
     async def result(self, timeout: Duration | None = None) -> R:
         """Drive the virtual clock until the workflow finishes; return its result.
@@ -72,14 +81,14 @@ class WorkflowTesterHandle[W: Workflow, R]:
         the workflow keeps running. Without a timeout, a workflow that waits for something nothing
         can bring (e.g. a signal not sent yet) raises an error explaining the deadlock.
         """
-        run = self._run
-        clock = run.clock
+        clock = self._run.clock
         deadline = None if timeout is None else clock.now + to_timedelta(timeout, "result timeout")
         finished = await clock.drive(
-            lambda: run.done or run.fatal is not None,
+            lambda: self._run.ended or self._run.fatal is not None,
             deadline,
-            lambda: WorkflowTesterError(run.stuck_message("result()")),
+            lambda: WorkflowTesterError(self._run.stuck_message("result()")),
         )
+        run = self._run
         if not finished:
             raise TimeoutError(
                 f"Workflow {self.id!r} ({run.name}) did not finish within {timeout} of virtual time "

@@ -9,9 +9,12 @@ tasks of the run; a signal handler that raises fails the run, as on a worker.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
+import random
+import uuid
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import temporalio.workflow
 
@@ -22,20 +25,52 @@ from temporal_runtime_workflow import (
     ChildRun,
     MethodSpec,
     WorkflowDefinition,
+    WorkflowInfo,
     run_without_waiting,
     use_runtime,
     validator_of,
 )
 
-from ._errors import WorkflowTesterError
+from ._errors import ContinuedAsNewError, WorkflowTesterError
 from ._fake_children import TesterChildren
-from ._json_round_trip import convert
+from ._json_round_trip import convert, through_json
 from ._retry_loop import RetryLoop
 from ._virtual_clock import VirtualClock
 
-__all__ = ["TesterRun", "TesterRuntime"]
+__all__ = ["ContinueAsNewCall", "RunSettings", "TesterRun", "TesterRuntime"]
 
 type _AnyTask = asyncio.Task[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ContinueAsNewCall:
+    """A ``continue_as_new`` the workflow made under ``WorkflowTester``: the entry method the next run
+    executes and its arguments, validated and sent through JSON as the next run receives them;
+    ``run_number`` is the run that continued (1 for the first)."""
+
+    method: str
+    arguments: dict[str, Any]
+    run_number: int
+
+
+@dataclass(slots=True)
+class RunSettings:
+    """What the tester decides for its runs: patch branches, the seed, continue-as-new handling."""
+
+    patches: Mapping[str, bool]
+    seed: int
+    follow_continue_as_new: bool
+    continue_as_new_suggested: bool = False
+    continued: list[ContinueAsNewCall] = field(default_factory=lambda: [])
+    start_next: Callable[[TesterRun, ContinueAsNewCall], TesterRun] | None = None
+
+
+class _ContinueAsNew(BaseException):  # like temporalio's: not an Exception, not caught
+    """Ends the entry task of a run that continues as new."""
+
+    def __init__(self, call: ContinueAsNewCall) -> None:
+        super().__init__(call.method)
+        self.call = call
 
 
 class TesterRun:
@@ -54,8 +89,16 @@ class TesterRun:
         clock: VirtualClock,
         activities: RetryLoop,
         children: TesterChildren | None = None,
+        settings: RunSettings,
+        run_number: int = 1,
     ) -> None:
         self.definition = definition
+        self.settings = settings
+        self.run_number = run_number
+        self.started_at = clock.now
+        self.events = 3  # started, first task scheduled and started, as in a real history
+        self.continued: ContinueAsNewCall | None = None
+        self.successor: TesterRun | None = None
         self.spec = spec
         self.workflow_id = workflow_id
         self.clock = clock
@@ -65,6 +108,7 @@ class TesterRun:
         self.fatal: TemporalRuntimeError | None = None  # a test-setup error (missing fake, ...)
         self.in_query = False
         self._side_tasks: set[_AnyTask] = set()
+        self.rng: random.Random | None = None
         self.runtime = TesterRuntime(self, clock, activities)
         self.children = children
 
@@ -76,6 +120,17 @@ class TesterRun:
     def done(self) -> bool:
         return self.failure is not None or (self.task is not None and self.task.done())
 
+    @property
+    def ended(self) -> bool:
+        """Whether this run is over and no run it continued as is about to start."""
+        if not self.done:
+            return False
+        task = self.task
+        if self.successor is not None or task is None or task.cancelled() or self.failure is not None:
+            return True
+        error = task.exception()
+        return not (isinstance(error, _ContinueAsNew) and self.settings.follow_continue_as_new)
+
     # --- running workflow code ---------------------------------------------------------------------
 
     def start(self, workflow_class: type, kwargs: dict[str, Any]) -> None:
@@ -86,6 +141,7 @@ class TesterRun:
 
     def start_signal(self, spec: MethodSpec, values: list[Any]) -> None:
         """Run signal handler ``spec``; if it raises, the run fails with its exception."""
+        self.events += 2  # the signal, and the workflow task it causes
         task = self._start_handler(spec, values, f"signal {spec.name!r}")
         task.add_done_callback(self._signal_done)
 
@@ -118,6 +174,10 @@ class TesterRun:
             self.in_query = False
         return answer
 
+    def handlers_running(self) -> int:
+        """How many signal and update handlers of this run have not finished."""
+        return sum(1 for task in self._side_tasks if not task.done())
+
     def cancel(self) -> bool:
         """Cancel the entry task (the workflow sees ``asyncio.CancelledError`` where it waits);
         False when the run had already finished."""
@@ -149,7 +209,12 @@ class TesterRun:
 
     def _task_done(self, task: _AnyTask) -> None:
         if not task.cancelled():
-            task.exception()  # retrieved here; result() re-raises it
+            error = task.exception()  # retrieved here; result() re-raises it
+            if isinstance(error, _ContinueAsNew) and task is self.task:
+                self.continued = error.call
+                start_next = self.settings.start_next
+                if self.settings.follow_continue_as_new and start_next is not None:
+                    self.successor = start_next(self, error.call)
         self.clock.wake()
 
     def _signal_done(self, task: _AnyTask) -> None:
@@ -178,6 +243,16 @@ class TesterRun:
             raise WorkflowCancelledError(
                 f"Workflow {self.workflow_id!r} ({self.name}) was cancelled",
                 workflow_id=self.workflow_id,
+            )
+        if self.continued is not None:
+            call = self.continued
+            raise ContinuedAsNewError(
+                f"Workflow {self.workflow_id!r} ({self.name}) continued as new: the next run would execute "
+                f"{self.definition.origin}.{call.method}({call.arguments!r}). The tester records it "
+                "(tester.continued_as_new) and stops; pass WorkflowTester(follow_continue_as_new=True) "
+                "to run the next run too.",
+                method=call.method,
+                arguments=call.arguments,
             )
         error = self.task.exception()
         if error is not None:
@@ -232,10 +307,12 @@ class TesterRuntime:
     async def execute_activity(self, call: ActivityCall) -> Any:
         self._writable("exec")
         run = self._run
+        run.events += 6  # scheduled, started, completed, and the workflow task around it
         return await self._activities.execute(call, caller=run.spec.qualname, on_fatal=run.set_fatal)
 
     async def sleep(self, duration: timedelta) -> None:
         self._writable("sleep")
+        self._run.events += 5  # timer started and fired, and the workflow task around it
         await self._clock.sleep(duration)
 
     async def wait_until(self, predicate: Callable[[], bool], timeout: timedelta | None) -> None:
@@ -256,6 +333,68 @@ class TesterRuntime:
         if children is None:
             raise WorkflowTesterError(f"{self._run.name} started a child, but this run has no child support")
         return await children.start(call)
+
+    # --- continue-as-new, run info, logger, determinism, versioning (#12) ---------------------
+
+    def continue_as_new(self, spec: MethodSpec, kwargs: dict[str, Any]) -> NoReturn:
+        self._writable("continue_as_new")
+        run = self._run
+        received = spec.validate_received(through_json(kwargs, f"the arguments of {spec.qualname}"))
+        call = ContinueAsNewCall(spec.name, received, run.run_number)
+        run.settings.continued.append(call)
+        raise _ContinueAsNew(call)
+
+    def info(self) -> WorkflowInfo:
+        run = self._run
+        return WorkflowInfo(
+            workflow_id=run.workflow_id,
+            run_id=f"{run.workflow_id}-run-{run.run_number}",
+            workflow_type=run.definition.name,
+            method=run.spec.name,
+            namespace="default",
+            task_queue="workflow-tester",
+            attempt=1,
+            start_time=run.started_at,
+            parent_workflow_id=None,
+            progress=_TesterProgress(run),
+        )
+
+    def is_replaying(self) -> bool:
+        return False  # the tester runs each line once
+
+    def uuid4(self) -> uuid.UUID:
+        return uuid.UUID(int=self.random().getrandbits(128), version=4)
+
+    def random(self) -> random.Random:
+        run = self._run
+        if run.rng is None:
+            run.rng = random.Random(f"{run.settings.seed}-{run.workflow_id}-{run.run_number}")
+        return run.rng
+
+    def patched(self, patch_id: str) -> bool:
+        return run_patch(self._run.settings.patches, patch_id)
+
+    def deprecate_patch(self, patch_id: str) -> None:
+        pass  # the run takes the new code path, which is all that is left
+
+    def all_handlers_finished(self) -> bool:
+        return self._run.handlers_running() == 0
+
+
+def run_patch(patches: Mapping[str, bool], patch_id: str) -> bool:
+    """The branch a tester run takes at ``patched(patch_id)``: the new one unless told otherwise."""
+    return patches.get(patch_id, True)
+
+
+@dataclass(frozen=True, slots=True)
+class _TesterProgress:
+    run: TesterRun
+
+    def history_length(self) -> int:
+        return self.run.events
+
+    def continue_as_new_suggested(self) -> bool:
+        return self.run.settings.continue_as_new_suggested
 
 
 async def _call_entry(instance: Any, spec: MethodSpec, kwargs: dict[str, Any]) -> Any:

@@ -47,7 +47,7 @@ from ._fake_children import ChildStartRecord, TesterChildren
 from ._json_round_trip import through_json
 from ._retry_loop import RetryLoop
 from ._tester_handle import WorkflowTesterHandle
-from ._tester_run import TesterRun
+from ._tester_run import ContinueAsNewCall, RunSettings, TesterRun
 from ._virtual_clock import VirtualClock
 
 __all__ = ["ActivityCallRecord", "ChildStartRecord", "WorkflowTester", "WorkflowTesterHandle"]
@@ -73,6 +73,14 @@ class WorkflowTester[W: Workflow]:
     does not retry at all, so a unit test fails fast (real Temporal's default retries forever).
     Calling an activity without a fake raises :class:`MissingFakeError`.
 
+    ``patches`` chooses the branch ``self.patched(id)`` takes (default True, the new code path:
+    ``patches={"change-id": False}`` tests the old one). ``self.uuid4()``/``self.random()`` are seeded
+    from ``seed``, the workflow id and the run number (the same values on every test run).
+    A ``continue_as_new`` is recorded (:attr:`continued_as_new`); by default ``result()`` then raises
+    :class:`ContinuedAsNewError` naming the next run's method and arguments, and with
+    ``follow_continue_as_new=True`` the tester runs the next run (same workflow id) and ``result()``
+    returns the last run's result.
+
     Usage::
 
         tester = WorkflowTester(OrderWorkflow, activities={charge: Receipt(id="r-1"), ship: ship_fake})
@@ -92,6 +100,9 @@ class WorkflowTester[W: Workflow]:
         activities: Mapping[ActivityDefinition[Any, Any], object] | None = None,
         start_time: datetime = DEFAULT_START_TIME,
         workflow_id: str = "test-workflow",
+        patches: Mapping[str, bool] | None = None,
+        follow_continue_as_new: bool = False,
+        seed: int = 0,
     ) -> None:
         self.definition: WorkflowDefinition = definition_of(workflow_class)
         self.workflow_class = workflow_class
@@ -113,6 +124,18 @@ class WorkflowTester[W: Workflow]:
         self._children = TesterChildren(
             self._clock, self._activities, f"WorkflowTester({workflow_class.__qualname__})"
         )
+
+        if patches is not None and not (
+            isinstance(patches, Mapping)  # pyright: ignore[reportUnnecessaryIsInstance]
+            and all(isinstance(k, str) and isinstance(v, bool) for k, v in patches.items())  # pyright: ignore[reportUnnecessaryIsInstance]
+        ):
+            raise InvalidOptionError(
+                "WorkflowTester(patches=...) maps change ids to the branch patched() returns, e.g. "
+                f'{{"add-fraud-check": False}} for the old code path; got {patches!r}'
+            )
+        self._settings = RunSettings(dict(patches or {}), seed, follow_continue_as_new)
+        self._settings.start_next = self._start_next
+        self._children.patches, self._children.seed = self._settings.patches, seed
         if activities is not None:
             if not isinstance(activities, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise InvalidOptionError(
@@ -194,6 +217,40 @@ class WorkflowTester[W: Workflow]:
         """Every child start made so far, in order (a copy)."""
         return list(self._children.records)
 
+    # --- continue-as-new --------------------------------------------------------------------------
+
+    @property
+    def continued_as_new(self) -> list[ContinueAsNewCall]:
+        """Every ``continue_as_new`` the runs made, in order (method, validated arguments, run)."""
+        return list(self._settings.continued)
+
+    @property
+    def continue_as_new_suggested(self) -> bool:
+        """What ``self.info.continue_as_new_suggested`` answers in the workflow (default False); set
+        it to test the branch that continues as new."""
+        return self._settings.continue_as_new_suggested
+
+    @continue_as_new_suggested.setter
+    def continue_as_new_suggested(self, value: bool) -> None:
+        self._settings.continue_as_new_suggested = value
+
+    def _start_next(self, previous: TesterRun, call: ContinueAsNewCall) -> TesterRun:
+        """Start the run ``previous`` continued as (followed continue-as-new)."""
+        spec = self.definition.entry(call.method)
+        run = TesterRun(
+            self.definition,
+            spec,
+            workflow_id=self.workflow_id,
+            clock=self._clock,
+            activities=self._activities,
+            children=self._children,
+            settings=self._settings,
+            run_number=previous.run_number + 1,
+        )
+        run.start(self.workflow_class, spec.validate_received(call.arguments))
+        self._runs.append(run)
+        return run
+
     # --- the clock -------------------------------------------------------------------------------
 
     @property
@@ -269,6 +326,7 @@ class WorkflowTester[W: Workflow]:
             clock=self._clock,
             activities=self._activities,
             children=self._children,
+            settings=self._settings,
         )
         run.start(self.workflow_class, bound)
         self._runs.append(run)

@@ -31,10 +31,13 @@ from ._handlers import (
     wf_signal,
     wf_update,
 )
+from ._info import RunProgress, WorkflowInfo
+from ._logger import WorkflowLogger
 from ._method_handle import MethodHandle
 from ._methods import MethodSpec
 from ._reserved import RESERVED_NAMES
 from ._runtime import (
+    METHOD_MEMO_KEY,
     ActivityCall,
     TemporalRuntime,
     WorkflowRuntime,
@@ -56,6 +59,10 @@ from ._workflow import Workflow, WorkflowClientFactory, definition_of
 add_registration_guard(temporalio.workflow.unsafe.in_sandbox)
 
 __all__ = [
+    "METHOD_MEMO_KEY",
+    "RunProgress",
+    "WorkflowInfo",
+    "WorkflowLogger",
     "REPLAY_THREAD_PREFIX",
     "ActivityCall",
     "AnyIdConflictPolicy",

@@ -26,6 +26,7 @@ from ._definition import Handler, WorkflowDefinition
 from ._envelope import read_call, read_call_value, wrong_input_count
 from ._failure_policy import failure_to_raise, update_failure
 from ._handlers import validator_of
+from ._info import note_entry_method
 from ._methods import MethodSpec
 from ._task_failures import forget_task_failure
 
@@ -39,7 +40,9 @@ def adapter_name(workflow_class: type) -> str:
     return f"_TemporalAdapter_{workflow_class.__qualname__.replace('.', '__')}"
 
 
-async def _dispatch(defn: WorkflowDefinition, instance: object, payloads: tuple[object, ...]) -> Any:
+async def _dispatch(
+    defn: WorkflowDefinition, adapter: object, instance: object, payloads: tuple[object, ...]
+) -> Any:
     spec: MethodSpec | None = None
     try:
         if len(payloads) != 1:
@@ -49,6 +52,7 @@ async def _dispatch(defn: WorkflowDefinition, instance: object, payloads: tuple[
             spec, kwargs = read_call(defn, payload.payload)
         else:
             spec, kwargs = read_call_value(defn, payload)
+        note_entry_method(adapter, spec.name)
         result = await getattr(instance, spec.name)(**kwargs)
     except Exception as exc:
         where = spec.qualname if spec is not None else f"{defn.origin} (reading its input)"
@@ -204,7 +208,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
             raise failure from failure.__cause__
 
     async def run(self: Any, *payloads: Any) -> Any:
-        return await _dispatch(defn, self._wf, payloads)
+        return await _dispatch(defn, self, self._wf, payloads)
 
     # temporalio reads the payload types off the run method's signature. It is told of one
     # parameter, the raw payload (read_call validates its bytes straight into the entry method's

@@ -9,12 +9,14 @@ Test tools can install another :class:`WorkflowRuntime` for the current context 
 from __future__ import annotations
 
 import asyncio
+import random
+import uuid
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Final, NoReturn, Protocol
 
 import temporalio.exceptions
 import temporalio.workflow
@@ -36,6 +38,8 @@ from temporal_runtime_core import (
 from ._child_handle import ChildCall, ChildRun
 from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
 from ._failures import activity_failure_fields
+from ._info import METHOD_ATTRIBUTE, WorkflowInfo
+from ._methods import MethodSpec
 from ._temporal_child import start_temporal_child
 
 __all__ = [
@@ -98,6 +102,28 @@ class WorkflowRuntime(Protocol):
         ``WorkflowAlreadyStartedError`` when its id is in use."""
         ...
 
+    # --- continue-as-new, run info, logger, determinism, versioning (#12) ---------------------
+
+    def continue_as_new(self, spec: MethodSpec, kwargs: dict[str, Any]) -> NoReturn:
+        """End this run and continue as a new one executing ``spec`` with validated ``kwargs``."""
+        ...
+
+    def info(self) -> WorkflowInfo: ...
+
+    def is_replaying(self) -> bool:
+        """Whether the code is re-running recorded history (the logger is silent then)."""
+        ...
+
+    def uuid4(self) -> uuid.UUID: ...
+
+    def random(self) -> random.Random: ...
+
+    def patched(self, patch_id: str) -> bool: ...
+
+    def deprecate_patch(self, patch_id: str) -> None: ...
+
+    def all_handlers_finished(self) -> bool: ...
+
 
 class TemporalRuntime:
     """The runtime inside a workflow running on a Temporal worker."""
@@ -157,6 +183,48 @@ class TemporalRuntime:
 
     async def start_child(self, call: ChildCall) -> ChildRun:
         return await start_temporal_child(call)
+
+    # --- continue-as-new, run info, logger, determinism, versioning (#12) ---------------------
+
+    def continue_as_new(self, spec: MethodSpec, kwargs: dict[str, Any]) -> NoReturn:
+        memo: dict[str, Any] | None = None
+        if spec.name != _entry_method():
+            # The client reads the method a run executes from its memo (describe(), handles by id).
+            memo = {**temporalio.workflow.memo(), METHOD_MEMO_KEY: spec.name}
+        temporalio.workflow.continue_as_new({"method": spec.name, "kwargs": kwargs}, memo=memo)
+
+    def info(self) -> WorkflowInfo:
+        info = temporalio.workflow.info()
+        return WorkflowInfo(
+            workflow_id=info.workflow_id,
+            run_id=info.run_id,
+            workflow_type=info.workflow_type,
+            method=_entry_method(),
+            namespace=info.namespace,
+            task_queue=info.task_queue,
+            attempt=info.attempt,
+            start_time=info.workflow_start_time,
+            parent_workflow_id=info.parent.workflow_id if info.parent is not None else None,
+            progress=_TemporalProgress(info),
+        )
+
+    def is_replaying(self) -> bool:
+        return temporalio.workflow.unsafe.is_replaying_history_events()
+
+    def uuid4(self) -> uuid.UUID:
+        return temporalio.workflow.uuid4()
+
+    def random(self) -> random.Random:
+        return temporalio.workflow.random()
+
+    def patched(self, patch_id: str) -> bool:
+        return temporalio.workflow.patched(patch_id)
+
+    def deprecate_patch(self, patch_id: str) -> None:
+        temporalio.workflow.deprecate_patch(patch_id)
+
+    def all_handlers_finished(self) -> bool:
+        return temporalio.workflow.all_handlers_finished()
 
 
 _TEMPORAL = TemporalRuntime()
@@ -265,3 +333,30 @@ def now() -> datetime:
 
 def workflow_id() -> str:
     return current_runtime("workflow_id").workflow_id()
+
+
+# --- continue-as-new, run info, logger, determinism, versioning (#12) -----------------------------
+
+METHOD_MEMO_KEY: Final = "temporal_runtime.method"
+"""The memo key under which a run records its entry method (the client layer reads the same key)."""
+
+
+def _entry_method() -> str:
+    """The entry method the running adapter executes (recorded by the adapter before it calls it;
+    from the memo the client wrote while the constructor runs)."""
+    method = getattr(temporalio.workflow.instance(), METHOD_ATTRIBUTE, None)
+    if isinstance(method, str):
+        return method
+    recorded = temporalio.workflow.memo_value(METHOD_MEMO_KEY, "")
+    return recorded if isinstance(recorded, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _TemporalProgress:
+    info: temporalio.workflow.Info
+
+    def history_length(self) -> int:
+        return self.info.get_current_history_length()
+
+    def continue_as_new_suggested(self) -> bool:
+        return self.info.is_continue_as_new_suggested()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import random
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Protocol, Self, Unpack, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NoReturn, Protocol, Self, Unpack, overload
 
 from temporal_runtime_core import (
     ActivityDefinition,
@@ -18,6 +21,7 @@ from temporal_runtime_core import (
 from . import _runtime  # pyright: ignore[reportPrivateUsage]  # this package's own module
 from ._adapter import build_adapter
 from ._child_methods import ChildWorkflowMethods
+from ._continue_as_new import continue_as_new
 from ._convert import AnyRetryPolicy
 from ._definition import (
     WorkflowDefinition,
@@ -26,8 +30,11 @@ from ._definition import (
     failure_exception_types,
     reserved_name_problems,
 )
+from ._info import WorkflowInfo
+from ._logger import WorkflowLogger
 from ._start_options import StartOptionsDict
 from ._starting_view import StartingView
+from ._versioning import deprecate_patch, patched
 from ._with_start import WithStart
 
 __all__ = ["Workflow", "WorkflowClientFactory", "definition_of"]
@@ -285,3 +292,55 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
     # --- child workflows (#12) ---
     # start_child, execute_child, child, start_child_by_name and execute_child_by_name come from
     # ChildWorkflowMethods (_child_methods.py: the typed arity overloads; the logic is in _children).
+
+    # --- continue-as-new, run info, logger, determinism, versioning (#12) -----------------------
+
+    def continue_as_new[**P](
+        self, method: Callable[Concatenate[Self, P], Awaitable[Any]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> NoReturn:
+        """End this run and start a fresh one (empty history, same workflow id) that executes
+        ``method`` (an entry method of this class, e.g. ``self.continue_as_new(Billing.run, state)``).
+
+        The arguments are validated against ``method`` first (:class:`InvalidArgumentsError` here,
+        nothing ends). A caller's ``result()`` follows the chain of runs and returns the last run's
+        result. Options (task queue, timeouts) carry over from the current run.
+        """
+        continue_as_new(self, definition_of(type(self)), method, args, kwargs)
+
+    @property
+    def info(self) -> WorkflowInfo:
+        """The running workflow's :class:`WorkflowInfo` (ids, type, method, task queue, attempt,
+        start time, parent; ``history_length`` and ``continue_as_new_suggested`` are live)."""
+        return _runtime.current_runtime("info").info()
+
+    @property
+    def logger(self) -> WorkflowLogger:
+        """A replay-safe logger (a ``logging.LoggerAdapter``): silent while the run replays its
+        history, each record carrying ``workflow_id``, ``run_id``, ``workflow_type`` and ``method``.
+        It logs to the logger named after this class's module."""
+        runtime = _runtime.current_runtime("logger")
+        return WorkflowLogger(logging.getLogger(type(self).__module__), runtime)
+
+    def uuid4(self) -> uuid.UUID:
+        """A random UUID that is the same when the run replays (use instead of ``uuid.uuid4()``)."""
+        return _runtime.current_runtime("uuid4").uuid4()
+
+    def random(self) -> random.Random:
+        """The run's ``random.Random``, seeded by Temporal: the same numbers on replay (use instead of
+        the ``random`` module)."""
+        return _runtime.current_runtime("random").random()
+
+    def patched(self, patch_id: str) -> bool:
+        """Whether this run takes the new code path of change ``patch_id``: True for runs that reach
+        it with this code, False for runs recorded before the change (they replay the old path)."""
+        return patched(patch_id)
+
+    def deprecate_patch(self, patch_id: str) -> None:
+        """Mark change ``patch_id`` as complete: no run on the old path is left, only the new code
+        remains (after the ``if self.patched(...)`` branch is removed)."""
+        deprecate_patch(patch_id)
+
+    def all_handlers_finished(self) -> bool:
+        """Whether no signal or update handler is still running; return only after
+        ``await self.wait_until(self.all_handlers_finished)`` so none is cut short."""
+        return _runtime.current_runtime("all_handlers_finished").all_handlers_finished()
