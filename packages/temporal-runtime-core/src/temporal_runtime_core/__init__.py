@@ -28,6 +28,7 @@ from ._errors import (
     InvalidResultError,
     LocalServerError,
     MissingFakeError,
+    NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
     QueryFailedError,
@@ -50,11 +51,19 @@ from ._errors import (
     describe_failure,
 )
 from ._method_activity import MethodActivity
-from ._options import Duration, IdConflictPolicy, IdReusePolicy, RetryPolicy, to_timedelta
+from ._options import (
+    ActivityCancellation,
+    Duration,
+    IdConflictPolicy,
+    IdReusePolicy,
+    RetryPolicy,
+    to_timedelta,
+)
 from ._registry import Registrable, Registry, add_registration_guard
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
 
 __all__ = [
+    "ActivityCancellation",
     "ActivityDefinition",
     "ActivityFailedError",
     "ActivityNotRegisteredError",
@@ -75,6 +84,7 @@ __all__ = [
     "MethodActivity",
     "MissingFakeError",
     "NoArgs",
+    "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
     "PendingActivity",

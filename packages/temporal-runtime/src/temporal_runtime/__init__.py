@@ -16,6 +16,7 @@ from temporal_runtime_client import (
     WorkflowTaskFailure,
 )
 from temporal_runtime_core import (
+    ActivityCancellation,
     ActivityDefinition,
     ActivityFailedError,
     ActivityNotRegisteredError,
@@ -35,6 +36,7 @@ from temporal_runtime_core import (
     LocalServerError,
     MethodActivity,
     NoArgs,
+    NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
     QueryFailedError,
@@ -83,6 +85,7 @@ from temporal_runtime_workflow import (
 from ._version import __version__
 
 __all__ = [
+    "ActivityCancellation",
     "ActivityDefinition",
     "ActivityInfo",
     "ActivityFailedError",
@@ -104,6 +107,7 @@ __all__ = [
     "MethodActivity",
     "MethodHandle",
     "NoArgs",
+    "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
     "PendingActivity",
