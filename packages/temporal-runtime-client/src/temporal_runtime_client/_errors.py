@@ -22,7 +22,7 @@ from temporal_runtime_core import (
     WorkflowTimedOutError,
     describe_failure,
 )
-from temporal_runtime_workflow import activity_failure_fields, failure_fields
+from temporal_runtime_workflow import activity_failure_fields, failure_fields, remote_traceback
 
 __all__ = ["raise_translated", "translate_error"]
 
@@ -57,6 +57,7 @@ def _from_workflow_failure(
             activity_name=cause.activity_type,
             error_type=error_type,
             details=details,
+            remote_traceback=remote_traceback(cause),
             **ids,
         )
     if cause is None:  # pyright: ignore[reportUnnecessaryComparison]  # typed, not always set
@@ -66,6 +67,7 @@ def _from_workflow_failure(
         f"{where} failed: {describe_failure(error_type, message)}",
         error_type=error_type,
         details=details,
+        remote_traceback=remote_traceback(cause),
         **ids,
     )
 
@@ -102,6 +104,7 @@ def translate_error(
             f"Update on workflow {workflow_id!r} failed: {describe_failure(error_type, message)}",
             error_type=error_type,
             details=details,
+            remote_traceback=remote_traceback(exc.cause),
             workflow_id=workflow_id,
             run_id=run_id,
         )

@@ -228,6 +228,15 @@ class TesterRuntime:
     def workflow_id(self) -> str:
         return self._run.workflow_id
 
+    # --- local activities (#12) ---
+
+    async def execute_local_activity(self, call: ActivityCall) -> Any:
+        """A local activity runs on the same fakes, with the same retries, as ``exec``
+        (``tester.calls`` records it with ``local=True``)."""
+        self._writable("exec_local")
+        run = self._run
+        return await self._activities.execute(call, caller=run.spec.qualname, on_fatal=run.set_fatal)
+
 
 async def _call_entry(instance: Any, spec: MethodSpec, kwargs: dict[str, Any]) -> Any:
     return await getattr(instance, spec.name)(**kwargs)

@@ -6,6 +6,7 @@ from temporal_runtime_core import add_registration_guard
 
 from ._adapter import adapter_name, run_without_waiting
 from ._convert import (
+    AnyActivityCancellation,
     AnyIdConflictPolicy,
     AnyIdReusePolicy,
     AnyRetryPolicy,
@@ -14,7 +15,13 @@ from ._convert import (
 )
 from ._definition import Handler, WorkflowDefinition
 from ._failure_policy import failure_to_raise, update_failure
-from ._failures import FailureFields, activity_failure_fields, failure_fields
+from ._failures import (
+    FailureFields,
+    activity_failure_fields,
+    failure_fields,
+    non_retryable_failure,
+    remote_traceback,
+)
 from ._handler_methods import QueryMethod, SignalMethod, UpdateMethod
 from ._handlers import (
     HandlerInfo,
@@ -52,6 +59,7 @@ add_registration_guard(temporalio.workflow.unsafe.in_sandbox)
 __all__ = [
     "REPLAY_THREAD_PREFIX",
     "ActivityCall",
+    "AnyActivityCancellation",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "FailureFields",
@@ -81,6 +89,8 @@ __all__ = [
     "definition_of",
     "explain_sandbox_violation",
     "failure_fields",
+    "non_retryable_failure",
+    "remote_traceback",
     "failure_to_raise",
     "handler_info",
     "is_sandbox_violation",

@@ -20,6 +20,7 @@ import temporalio.exceptions
 import temporalio.workflow
 
 from temporal_runtime_core import (
+    ActivityCancellation,
     ActivityDefinition,
     ActivityFailedError,
     ActivityNotRegisteredError,
@@ -33,8 +34,15 @@ from temporal_runtime_core import (
     type_name,
 )
 
-from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
-from ._failures import activity_failure_fields
+from ._convert import (
+    AnyActivityCancellation,
+    AnyRetryPolicy,
+    optional_timedelta,
+    to_temporal_cancellation,
+    to_temporal_retry_policy,
+)
+from ._failures import activity_failure_fields, remote_traceback
+from ._local_activity import check_local, temporal_local_activity
 
 __all__ = [
     "ActivityCall",
@@ -70,6 +78,10 @@ class ActivityCall:
     heartbeat_timeout: timedelta | None
     retry_policy: AnyRetryPolicy | None
     task_queue: str | None
+    cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL
+    """What cancelling the waiting ``exec`` does to the activity (``exec(..., cancellation=...)``)."""
+    local: bool = False
+    """A local activity (``exec_local``): run by the workflow's own worker, no heartbeat or task queue."""
 
 
 class WorkflowRuntime(Protocol):
@@ -88,6 +100,13 @@ class WorkflowRuntime(Protocol):
     def now(self) -> datetime: ...
 
     def workflow_id(self) -> str: ...
+
+    # --- local activities (#12) ---
+
+    async def execute_local_activity(self, call: ActivityCall) -> Any:
+        """Run the activity of ``call`` as a local activity (``exec_local``); raw result or
+        ``ActivityFailedError``."""
+        ...
 
 
 class TemporalRuntime:
@@ -123,6 +142,7 @@ class TemporalRuntime:
                 schedule_to_close_timeout=call.schedule_to_close_timeout,
                 heartbeat_timeout=call.heartbeat_timeout,
                 retry_policy=to_temporal_retry_policy(call.retry_policy),
+                cancellation_type=to_temporal_cancellation(call.cancellation, f"exec({name!r})"),
             )
         except temporalio.exceptions.ActivityError as exc:
             if isinstance(exc.cause, temporalio.exceptions.CancelledError):
@@ -143,6 +163,11 @@ class TemporalRuntime:
 
     def workflow_id(self) -> str:
         return temporalio.workflow.info().workflow_id
+
+    # --- local activities (#12) ---
+
+    async def execute_local_activity(self, call: ActivityCall) -> Any:
+        return await temporal_local_activity(call)
 
 
 _TEMPORAL = TemporalRuntime()
@@ -184,17 +209,22 @@ async def execute_activity(
     heartbeat_timeout: Duration | None,
     task_queue: str | None,
     schedule_to_close_timeout: Duration | None,
+    cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
+    local: bool = False,
 ) -> Any:
-    runtime = current_runtime("exec")
+    operation = "exec_local" if local else "exec"
+    runtime = current_runtime(operation)
     if not isinstance(activity, ActivityDefinition):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise DefinitionError(
-            f"Workflow.exec() takes an activity handle returned by activity_def(...), got {activity!r}"
+            f"Workflow.{operation}() takes an activity handle returned by activity_def(...), got {activity!r}"
         )
+    if local:
+        check_local(activity)
     if len(args) != (1 if activity.takes_args else 0):
         usage = (
-            f"exec({activity.name}, args, timeout=...) with one {type_name(activity.args_type)} value"
+            f"{operation}({activity.name}, args, timeout=...) with one {type_name(activity.args_type)} value"
             if activity.takes_args
-            else f"exec({activity.name}, timeout=...) with no argument (it has no Args=)"
+            else f"{operation}({activity.name}, timeout=...) with no argument (it has no Args=)"
         )
         raise InvalidArgumentsError(
             f"Activity {activity.name!r} was given {len(args)} arguments; call it as {usage}"
@@ -210,11 +240,17 @@ async def execute_activity(
             heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
             retry_policy=retry_policy,
             task_queue=task_queue,
+            cancellation=cancellation,
+            local=local,
         )
         to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
+        to_temporal_cancellation(cancellation, f"{operation}()")
     except InvalidOptionError as exc:
-        raise InvalidOptionError(f"exec({activity.name!r}): {exc}") from None
-    result = await runtime.execute_activity(call)
+        raise InvalidOptionError(f"{operation}({activity.name!r}): {exc}") from None
+    if local:
+        result = await runtime.execute_local_activity(call)
+    else:
+        result = await runtime.execute_activity(call)
     return activity.validate_result(result)
 
 
@@ -226,6 +262,7 @@ def activity_failed(exc: temporalio.exceptions.ActivityError, name: str) -> Acti
         activity_name=name,
         error_type=error_type,
         details=details,
+        remote_traceback=remote_traceback(exc),
     )
 
 
@@ -251,3 +288,11 @@ def now() -> datetime:
 
 def workflow_id() -> str:
     return current_runtime("workflow_id").workflow_id()
+
+
+# --- local activities (#12) ---
+
+
+def served_activities(task_queue: str) -> frozenset[str] | None:
+    """The activity names the worker of this process on ``task_queue`` serves (None if unknown)."""
+    return _served.get(task_queue)
