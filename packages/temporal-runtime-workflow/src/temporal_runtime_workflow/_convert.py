@@ -63,6 +63,13 @@ type AnyActivityCancellation = ActivityCancellation | temporalio.workflow.Activi
 """Our :class:`ActivityCancellation`, or temporalio's ``ActivityCancellationType``."""
 
 
+_CANCELLATION_TYPES = {
+    ActivityCancellation.TRY_CANCEL: temporalio.workflow.ActivityCancellationType.TRY_CANCEL,
+    ActivityCancellation.WAIT: temporalio.workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    ActivityCancellation.ABANDON: temporalio.workflow.ActivityCancellationType.ABANDON,
+}
+
+
 def to_temporal_cancellation(
     value: AnyActivityCancellation, call: str
 ) -> temporalio.workflow.ActivityCancellationType:
@@ -70,7 +77,7 @@ def to_temporal_cancellation(
     if isinstance(value, temporalio.workflow.ActivityCancellationType):
         return value
     if isinstance(value, ActivityCancellation):  # pyright: ignore[reportUnnecessaryIsInstance]
-        return temporalio.workflow.ActivityCancellationType[value.name]
+        return _CANCELLATION_TYPES[value]
     raise InvalidOptionError(
         f"{call}: cancellation= takes ActivityCancellation.TRY_CANCEL, WAIT or ABANDON "
         f"(from temporal_runtime), got {value!r}"

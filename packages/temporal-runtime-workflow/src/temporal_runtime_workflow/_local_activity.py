@@ -64,3 +64,24 @@ async def temporal_local_activity(call: ActivityCall) -> Any:
         if isinstance(exc.cause, temporalio.exceptions.CancelledError):
             raise asyncio.CancelledError(f"Local activity {name!r} was cancelled") from exc
         raise activity_failed(exc, name) from exc
+    except temporalio.exceptions.ApplicationError as exc:
+        # A local activity's non-retryable failure arrives unwrapped: wrap it as Temporal wraps
+        # other activity failures, so the workflow and, if it fails the run, the caller see it the same.
+        error = _activity_error(name, exc)
+        raise activity_failed(error, name) from error
+
+
+def _activity_error(
+    name: str, cause: temporalio.exceptions.ApplicationError
+) -> temporalio.exceptions.ActivityError:
+    error = temporalio.exceptions.ActivityError(
+        "Local activity failed",
+        scheduled_event_id=0,
+        started_event_id=0,
+        identity="",
+        activity_type=name,
+        activity_id="",
+        retry_state=temporalio.exceptions.RetryState.NON_RETRYABLE_FAILURE,
+    )
+    error.__cause__ = cause
+    return error
