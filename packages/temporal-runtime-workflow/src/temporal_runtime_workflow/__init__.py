@@ -11,6 +11,7 @@ from ._convert import (
     AnyIdReusePolicy,
     AnyRetryPolicy,
     optional_timedelta,
+    to_temporal_cancellation,
     to_temporal_retry_policy,
 )
 from ._definition import Handler, WorkflowDefinition
@@ -98,6 +99,7 @@ __all__ = [
     "optional_timedelta",
     "register_worker_activities",
     "run_without_waiting",
+    "to_temporal_cancellation",
     "to_temporal_retry_policy",
     "update_failure",
     "use_runtime",
