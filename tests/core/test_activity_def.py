@@ -1,6 +1,6 @@
 """activity_def: definition checks, registration and in-process calls with validation."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, cast
 
 import pytest
@@ -142,16 +142,26 @@ def test_generic_args_and_result_types_accepted() -> None:
     assert "unit.many" in reg
 
 
-def test_sync_implementation_rejected() -> None:
+def test_sync_implementation_is_a_thread_activity() -> None:
     reg: Registry[ActivityDefinition[Any, Any]] = Registry("activity")
 
     def sync_impl(args: GreetArgs) -> Greeting:
-        return Greeting(text="x")
+        return Greeting(text=f"hi {args.name}")
 
-    with pytest.raises(DefinitionError) as info:
-        activity_def("unit.sync", Args=GreetArgs, registry=reg)(sync_impl)  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType]
-    assert "async def" in str(info.value)
-    assert "unit.sync" not in reg
+    defn = activity_def("unit.sync", Args=GreetArgs, registry=reg)(sync_impl)
+    assert defn.is_thread
+    assert "unit.sync" in reg
+
+
+def test_generator_implementation_rejected() -> None:
+    reg: Registry[ActivityDefinition[Any, Any]] = Registry("activity")
+
+    def gen(args: GreetArgs) -> Iterator[Greeting]:
+        yield Greeting(text="x")
+
+    with pytest.raises(DefinitionError, match="is a generator"):
+        activity_def("unit.gen", Args=GreetArgs, registry=reg)(gen)
+    assert "unit.gen" not in reg
 
 
 def test_two_argument_implementation_rejected() -> None:

@@ -168,13 +168,15 @@ def test_a_class_body_method_without_self_is_a_definition_error() -> None:
                 return extra
 
 
-def test_a_sync_method_is_refused_like_a_sync_function() -> None:
-    with pytest.raises(DefinitionError, match=r"`async def` method taking one argument after self"):
+def test_a_sync_method_is_a_thread_method_activity() -> None:
+    class Sync:
+        @activity_def("meth.sync", Args=Email, registry=Registry("activity"))
+        def send(self, email: Email) -> Receipt:
+            raise AssertionError
 
-        class Sync:  # pyright: ignore[reportUnusedClass]
-            @activity_def("meth.sync", Args=Email, registry=Registry("activity"))  # type: ignore[arg-type]  # pyright: ignore[reportCallIssue, reportArgumentType, reportUntypedFunctionDecorator]
-            def send(self, email: Email) -> Receipt:
-                raise AssertionError
+    assert isinstance(Sync.send, MethodActivity)
+    assert Sync.send.is_thread
+    assert Sync().send.is_thread
 
 
 def test_functions_defined_inside_functions_stay_function_activities() -> None:

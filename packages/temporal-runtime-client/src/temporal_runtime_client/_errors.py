@@ -27,6 +27,7 @@ from temporal_runtime_workflow import (
     child_failure,
     child_failure_fields,
     failure_fields,
+    remote_traceback,
 )
 
 __all__ = ["raise_translated", "translate_error"]
@@ -62,6 +63,7 @@ def _from_workflow_failure(
             activity_name=cause.activity_type,
             error_type=error_type,
             details=details,
+            remote_traceback=remote_traceback(cause),
             **ids,
         )
     if isinstance(cause, temporalio.exceptions.ChildWorkflowError):
@@ -79,6 +81,7 @@ def _from_workflow_failure(
         f"{where} failed: {describe_failure(error_type, message)}",
         error_type=error_type,
         details=details,
+        remote_traceback=remote_traceback(cause),
         **ids,
     )
 
@@ -115,6 +118,7 @@ def translate_error(
             f"Update on workflow {workflow_id!r} failed: {describe_failure(error_type, message)}",
             error_type=error_type,
             details=details,
+            remote_traceback=remote_traceback(exc.cause),
             workflow_id=workflow_id,
             run_id=run_id,
         )

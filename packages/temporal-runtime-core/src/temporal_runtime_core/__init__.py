@@ -30,6 +30,7 @@ from ._errors import (
     InvalidResultError,
     LocalServerError,
     MissingFakeError,
+    NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
     QueryFailedError,
@@ -53,6 +54,7 @@ from ._errors import (
 )
 from ._method_activity import MethodActivity
 from ._options import (
+    ActivityCancellation,
     Duration,
     IdConflictPolicy,
     IdReusePolicy,
@@ -64,6 +66,7 @@ from ._registry import Registrable, Registry, add_registration_guard
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
 
 __all__ = [
+    "ActivityCancellation",
     "ActivityDefinition",
     "ActivityFailedError",
     "ActivityNotRegisteredError",
@@ -87,6 +90,7 @@ __all__ = [
     "MissingFakeError",
     "NoArgs",
     "ParentClosePolicy",
+    "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
     "PendingActivity",

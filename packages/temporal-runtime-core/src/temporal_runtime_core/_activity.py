@@ -6,10 +6,11 @@ stub for an activity served elsewhere (``_activity_stub``) are kinds of it.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import typing
 from collections.abc import Awaitable, Callable
-from typing import Any, Final, final, overload
+from typing import Any, Final, cast, final, overload
 
 from ._codec import DtoCodec, default_codec, type_name
 from ._errors import DefinitionError, InvalidArgumentsError, InvalidResultError
@@ -45,6 +46,9 @@ class ActivityDefinition[A, R]:
     workflow runs the implementation directly, with the same input and output validation the
     worker applies. Without a declared ``Result`` the result is validated into the
     implementation's return annotation (plain JSON when it has none).
+
+    A *thread activity* (a plain ``def`` implementation, :attr:`is_thread`) runs in the worker's
+    thread pool; awaiting it directly runs it in a thread too (``asyncio.to_thread``).
     """
 
     __slots__ = ("_codec", "_inferred_result", "args_type", "fn", "name", "result_type")
@@ -52,7 +56,7 @@ class ActivityDefinition[A, R]:
     def __init__(
         self,
         name: str,
-        fn: Callable[..., Awaitable[R]],
+        fn: Callable[..., Awaitable[R]] | Callable[..., R],
         *,
         args_type: Any,
         result_type: Any | None,
@@ -70,6 +74,12 @@ class ActivityDefinition[A, R]:
         """Whether this declares an activity served by another process (``activity_stub``): no
         worker of this process serves it, so the "not registered" check of ``exec`` skips it."""
         return False
+
+    @property
+    def is_thread(self) -> bool:
+        """Whether the implementation is a plain ``def`` (a thread activity), which a worker runs in
+        its thread pool (``TemporalEngine(activity_threads=N)``) rather than on its event loop."""
+        return not inspect.iscoroutinefunction(self.fn)
 
     @property
     def takes_args(self) -> bool:
@@ -136,11 +146,18 @@ class ActivityDefinition[A, R]:
         activity, a stub); a plain activity has one."""
 
     async def run_impl(self, value: A) -> object:
-        """Call the implementation with the validated argument (none for an activity without ``Args``)."""
+        """Call the implementation with the validated argument (none for an activity without ``Args``);
+        a thread activity runs in a thread (``asyncio.to_thread``)."""
         self.require_implementation()
-        if self.takes_args:
-            return await self.fn(value)
-        return await self.fn()
+        if self.is_thread:
+            return await asyncio.to_thread(self.call_sync, value)
+        call = cast(Awaitable[object], self.fn(value) if self.takes_args else self.fn())  # an async def
+        return await call
+
+    def call_sync(self, value: A) -> object:
+        """Call a thread activity's implementation in the current thread (what a worker's thread does)."""
+        self.require_implementation()
+        return self.fn(value) if self.takes_args else self.fn()
 
     @overload
     async def __call__(self: ActivityDefinition[NoArgs, R]) -> R: ...
@@ -160,7 +177,9 @@ class ActivityDefinition[A, R]:
         result = await self.run_impl(value)
         return self.validate_result(result)
 
-    def _with_implementation(self, fn: Callable[..., Awaitable[R]]) -> ActivityDefinition[A, R]:
+    def _with_implementation(
+        self, fn: Callable[..., Awaitable[R]] | Callable[..., R]
+    ) -> ActivityDefinition[A, R]:
         """The same activity (name, types, resolved result type) running ``fn``: a method activity
         bound to an instance."""
         copy: ActivityDefinition[A, R] = ActivityDefinition(

@@ -1,4 +1,7 @@
-"""``activity_def``: define an activity from an ``async def`` function or method, and register it.
+"""``activity_def``: define an activity from a function or method, and register it.
+
+An ``async def`` runs on the worker's event loop; a plain ``def`` (a *thread activity*, for blocking
+libraries) runs in the worker's thread pool (``TemporalEngine(activity_threads=N)``).
 
 Each decorator class below is what one form of ``activity_def(...)`` returns, so type checkers see
 the handle's ``Args``/``Result`` types: from the declared classes, or from the implementation's
@@ -33,7 +36,7 @@ class _Decorator:
         self._result_type = result_type
         self._registry = registry
 
-    def _define(self, fn: Callable[..., Awaitable[Any]]) -> Any:
+    def _define(self, fn: Callable[..., Any]) -> Any:
         return _define(self._name, fn, self._args_type, self._result_type, self._registry)
 
 
@@ -44,7 +47,11 @@ class _ActivityDecorator[A, R](_Decorator):
     def __call__(self, fn: Callable[[A], Awaitable[R]], /) -> ActivityDefinition[A, R]: ...
     @overload
     def __call__(self, fn: Callable[[Any, A], Awaitable[R]], /) -> MethodActivity[A, R]: ...
-    def __call__(self, fn: Callable[..., Awaitable[R]], /) -> ActivityDefinition[A, R]:
+    @overload
+    def __call__(self, fn: Callable[[A], R], /) -> ActivityDefinition[A, R]: ...
+    @overload
+    def __call__(self, fn: Callable[[Any, A], R], /) -> MethodActivity[A, R]: ...
+    def __call__(self, fn: Callable[..., Any], /) -> ActivityDefinition[A, R]:
         return self._define(fn)  # type: ignore[no-any-return]
 
 
@@ -55,7 +62,11 @@ class _InferredResultDecorator[A](_Decorator):
     def __call__[R](self, fn: Callable[[A], Awaitable[R]], /) -> ActivityDefinition[A, R]: ...
     @overload
     def __call__[R](self, fn: Callable[[Any, A], Awaitable[R]], /) -> MethodActivity[A, R]: ...
-    def __call__(self, fn: Callable[..., Awaitable[Any]], /) -> ActivityDefinition[A, Any]:
+    @overload
+    def __call__[R](self, fn: Callable[[A], R], /) -> ActivityDefinition[A, R]: ...
+    @overload
+    def __call__[R](self, fn: Callable[[Any, A], R], /) -> MethodActivity[A, R]: ...
+    def __call__(self, fn: Callable[..., Any], /) -> ActivityDefinition[A, Any]:
         return self._define(fn)  # type: ignore[no-any-return]
 
 
@@ -67,7 +78,11 @@ class _InferredDecorator(_Decorator):
     def __call__[A, R](self, fn: Callable[[A], Awaitable[R]], /) -> ActivityDefinition[A, R]: ...
     @overload
     def __call__[A, R](self, fn: Callable[[Any, A], Awaitable[R]], /) -> MethodActivity[A, R]: ...
-    def __call__(self, fn: Callable[..., Awaitable[Any]], /) -> ActivityDefinition[Any, Any]:
+    @overload
+    def __call__[A, R](self, fn: Callable[[A], R], /) -> ActivityDefinition[A, R]: ...
+    @overload
+    def __call__[A, R](self, fn: Callable[[Any, A], R], /) -> MethodActivity[A, R]: ...
+    def __call__(self, fn: Callable[..., Any], /) -> ActivityDefinition[Any, Any]:
         return self._define(fn)  # type: ignore[no-any-return]
 
 
@@ -78,7 +93,11 @@ class _NoArgsDecorator[R](_Decorator):
     def __call__(self, fn: Callable[[], Awaitable[R]], /) -> ActivityDefinition[NoArgs, R]: ...
     @overload
     def __call__(self, fn: Callable[[Any], Awaitable[R]], /) -> MethodActivity[NoArgs, R]: ...
-    def __call__(self, fn: Callable[..., Awaitable[R]], /) -> ActivityDefinition[NoArgs, R]:
+    @overload
+    def __call__(self, fn: Callable[[], R], /) -> ActivityDefinition[NoArgs, R]: ...
+    @overload
+    def __call__(self, fn: Callable[[Any], R], /) -> MethodActivity[NoArgs, R]: ...
+    def __call__(self, fn: Callable[..., Any], /) -> ActivityDefinition[NoArgs, R]:
         return self._define(fn)  # type: ignore[no-any-return]
 
 
@@ -89,7 +108,11 @@ class _NoArgsInferredDecorator(_Decorator):
     def __call__[R](self, fn: Callable[[], Awaitable[R]], /) -> ActivityDefinition[NoArgs, R]: ...
     @overload
     def __call__[R](self, fn: Callable[[Any], Awaitable[R]], /) -> MethodActivity[NoArgs, R]: ...
-    def __call__(self, fn: Callable[..., Awaitable[Any]], /) -> ActivityDefinition[NoArgs, Any]:
+    @overload
+    def __call__[R](self, fn: Callable[[], R], /) -> ActivityDefinition[NoArgs, R]: ...
+    @overload
+    def __call__[R](self, fn: Callable[[Any], R], /) -> MethodActivity[NoArgs, R]: ...
+    def __call__(self, fn: Callable[..., Any], /) -> ActivityDefinition[NoArgs, Any]:
         return self._define(fn)  # type: ignore[no-any-return]
 
 
@@ -157,7 +180,9 @@ def activity_def(
     """Define an activity named ``name`` taking one ``Args`` value and returning ``Result``.
 
     Use it on an implementation, ``send = activity_def("send", Args=A, Result=R)(send_impl)``, or as
-    a decorator. ``Args`` and ``Result`` take any type pydantic validates (a model, ``str | None``,
+    a decorator, on an ``async def`` or on a plain ``def``: a thread activity, which the worker runs
+    in its thread pool (``TemporalEngine(activity_threads=N)``) so blocking code does not stall the
+    event loop. ``Args`` and ``Result`` take any type pydantic validates (a model, ``str | None``,
     ``list[Item]``, ``Annotated[...]``). Omit ``Args`` for an activity that takes no argument
     (``async def tick() -> int``). Omit ``Result`` to validate the result into the implementation's
     return annotation (plain JSON when it has none). The returned :class:`ActivityDefinition` is
@@ -203,7 +228,7 @@ def _is_type_like(value: object) -> bool:
 
 def _define[R](
     name: str,
-    fn: Callable[..., Awaitable[R]],
+    fn: Callable[..., Awaitable[R]] | Callable[..., R],
     args_type: object,
     result_type: object,
     registry: ActivityRegistry,
@@ -217,11 +242,15 @@ def _define[R](
     shape = "taking one argument" if takes_args else "taking no argument"
     if method:
         shape = f"method {shape} after self"
-    if not inspect.iscoroutinefunction(fn):
+    if not (inspect.isfunction(fn) or inspect.iscoroutinefunction(fn)):
         raise DefinitionError(
-            f"Activity {name!r}: the implementation {getattr(fn, '__qualname__', fn)!r} must be an "
-            f"`async def` {'' if method else 'function '}{shape}. Run blocking code with "
-            "`await asyncio.to_thread(...)`."
+            f"Activity {name!r}: the implementation {fn!r} must be a function (`async def`, or a "
+            f"plain `def` run in the worker's thread pool) {shape}"
+        )
+    if inspect.isasyncgenfunction(fn) or inspect.isgeneratorfunction(fn):
+        raise DefinitionError(
+            f"Activity {name!r}: the implementation {getattr(fn, '__qualname__', fn)!r} is a generator; "
+            f"an activity is an `async def` or a plain `def` {shape} that returns its result"
         )
     _check_signature(name, fn, args_type, method)
     defn: ActivityDefinition[Any, R]

@@ -16,6 +16,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     ├── QueryWaitError (RuntimeError)
     ├── SandboxViolationError (RuntimeError)
     ├── WorkflowFailure
+    ├── NonRetryableError
     ├── EngineError
     │   ├── EngineNotStartedError
     │   ├── EngineConnectionError (ConnectionError)
@@ -63,6 +64,7 @@ __all__ = [
     "InvalidResultError",
     "LocalServerError",
     "MissingFakeError",
+    "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
     "QueryFailedError",
@@ -210,6 +212,22 @@ class WorkflowFailure(TemporalRuntimeError):
         self.non_retryable = non_retryable
 
 
+class NonRetryableError(TemporalRuntimeError):
+    """Raise it in an activity to fail it at once, without the retries its retry policy allows: a
+    failure no retry can fix (a declined card, a record that does not exist).
+
+    The workflow's ``exec`` raises :class:`ActivityFailedError` with this ``message``, ``error_type``
+    the class name (subclass it to name the outcome: ``class CardDeclined(NonRetryableError)``) and
+    ``details`` as given (JSON-serialisable values). To stop retries for exceptions you do not raise
+    yourself, list them in ``RetryPolicy(non_retryable_errors=[...])`` instead.
+    """
+
+    def __init__(self, message: str, *, details: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = tuple(details)
+
+
 # --- engine ------------------------------------------------------------------------------------
 
 
@@ -255,7 +273,9 @@ class WorkflowError(TemporalRuntimeError):
 class _FailureError(WorkflowError):
     """A caller's view of an exception raised in workflow code: ``error_type`` names its type (an
     ``ApplicationError``'s ``type``, or the exception's class name) and ``details`` are the
-    ``ApplicationError``'s details. Its message names the type, through :func:`describe_failure`."""
+    ``ApplicationError``'s details. Its message names the type, through :func:`describe_failure`.
+    ``remote_traceback`` is the stack trace of the exception where it was raised (in the workflow or
+    activity worker), as Temporal recorded it, or None when none was recorded."""
 
     def __init__(
         self,
@@ -265,10 +285,12 @@ class _FailureError(WorkflowError):
         workflow_id: str | None = None,
         run_id: str | None = None,
         details: tuple[object, ...] = (),
+        remote_traceback: str | None = None,
     ) -> None:
         super().__init__(message, workflow_id=workflow_id, run_id=run_id)
         self.error_type = error_type
         self.details = details
+        self.remote_traceback = remote_traceback
 
 
 class WorkflowFailedError(_FailureError):
@@ -290,9 +312,15 @@ class ActivityFailedError(WorkflowFailedError):
         workflow_id: str | None = None,
         run_id: str | None = None,
         details: tuple[object, ...] = (),
+        remote_traceback: str | None = None,
     ) -> None:
         super().__init__(
-            message, error_type=error_type, workflow_id=workflow_id, run_id=run_id, details=details
+            message,
+            error_type=error_type,
+            workflow_id=workflow_id,
+            run_id=run_id,
+            details=details,
+            remote_traceback=remote_traceback,
         )
         self.activity_name = activity_name
 

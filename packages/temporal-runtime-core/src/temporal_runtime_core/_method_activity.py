@@ -44,7 +44,7 @@ class MethodActivity[A, R](ActivityDefinition[A, R]):
     def __init__(
         self,
         name: str,
-        fn: Callable[..., Awaitable[R]],
+        fn: Callable[..., Awaitable[R]] | Callable[..., R],
         *,
         args_type: Any,
         result_type: Any | None,

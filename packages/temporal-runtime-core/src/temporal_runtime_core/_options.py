@@ -15,6 +15,7 @@ from enum import Enum
 from ._errors import InvalidOptionError
 
 __all__ = [
+    "ActivityCancellation",
     "Duration",
     "IdConflictPolicy",
     "IdReusePolicy",
@@ -84,6 +85,11 @@ class RetryPolicy:
 
     Durations accept seconds or :class:`timedelta` and are stored as :class:`timedelta`.
     ``maximum_attempts=0`` means unlimited attempts; ``1`` means no retry.
+
+    ``non_retryable_errors`` lists exception classes or type names (``[CardDeclined, "KeyError"]``)
+    whose failures end the retries at once. Temporal matches failures by type name, so classes are
+    stored by name in :attr:`non_retryable_error_types`; that older parameter (names only) still
+    works, and both may be given.
     """
 
     initial_interval: timedelta = field(default=timedelta(seconds=1))
@@ -99,6 +105,7 @@ class RetryPolicy:
         backoff_coefficient: float = 2.0,
         maximum_interval: Duration | None = None,
         maximum_attempts: int = 0,
+        non_retryable_errors: Sequence[type[BaseException] | str] = (),
         non_retryable_error_types: Sequence[str] = (),
     ) -> None:
         initial = to_timedelta(initial_interval, "RetryPolicy.initial_interval")
@@ -139,7 +146,45 @@ class RetryPolicy:
         object.__setattr__(self, "backoff_coefficient", float(backoff_coefficient))
         object.__setattr__(self, "maximum_interval", maximum)
         object.__setattr__(self, "maximum_attempts", maximum_attempts)
-        object.__setattr__(self, "non_retryable_error_types", tuple(non_retryable_error_types))
+        names = (*_error_names(non_retryable_errors), *non_retryable_error_types)
+        object.__setattr__(self, "non_retryable_error_types", tuple(dict.fromkeys(names)))
+
+
+def _error_names(errors: Sequence[type[BaseException] | str]) -> list[str]:
+    """``RetryPolicy(non_retryable_errors=...)`` as the type names Temporal matches failures by."""
+    if isinstance(errors, (str, type)):
+        raise InvalidOptionError(
+            "RetryPolicy.non_retryable_errors must be a list of exception classes or type names, "
+            f"not a single one; use [{getattr(errors, '__name__', errors)!s}]"
+        )
+    names: list[str] = []
+    for error in errors:
+        if isinstance(error, str) and error:
+            names.append(error)
+        elif isinstance(error, type) and issubclass(error, BaseException):  # pyright: ignore[reportUnnecessaryIsInstance]
+            names.append(error.__name__)
+        else:
+            raise InvalidOptionError(
+                "RetryPolicy.non_retryable_errors holds exception classes or type names, e.g. "
+                f"[CardDeclined, 'KeyError']; got {error!r}"
+            )
+    return names
+
+
+# --- activity cancellation (#12) -------------------------------------------------------------------
+
+
+class ActivityCancellation(Enum):
+    """What ``self.exec(..., cancellation=...)`` does when the workflow cancels an activity it waits for
+    (the workflow is cancelled, or a task wrapping the call is)."""
+
+    TRY_CANCEL = "TRY_CANCEL"
+    """Request cancellation and raise ``CancelledError`` in the workflow at once (the default)."""
+    WAIT = "WAIT"
+    """Request cancellation and wait until the activity has ended (it heartbeats and sees the
+    request, then returns or raises), so clean-up it does is over when the workflow goes on."""
+    ABANDON = "ABANDON"
+    """Do not tell the activity: the workflow goes on at once and the activity runs to its end."""
 
 
 # --- child workflows (#12) ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """temporal-runtime engine layer: ``TemporalEngine``, payload conversion (``RuntimePlugin``) and the
 embedded servers."""
 
+from ._activities import thread_runner
 from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
 from ._core_logging import engine_runtime
@@ -35,4 +36,5 @@ __all__ = [
     "is_cancelled",
     "launch_dev_server",
     "sandbox_errors_explained",
+    "thread_runner",
 ]

@@ -8,14 +8,31 @@ current attempt. They work inside an activity run by a worker of :class:`Tempora
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Generator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import temporalio.activity
 
 from temporal_runtime_core import NotInActivityError
 
-__all__ = ["ActivityInfo", "activity_info", "heartbeat", "is_cancelled"]
+__all__ = ["ActivityInfo", "activity_info", "heartbeat", "is_cancelled", "running_in_thread"]
+
+_IN_THREAD: Final[ContextVar[bool]] = ContextVar("temporal_runtime_thread_activity", default=False)
+
+
+@contextmanager
+def running_in_thread() -> Generator[None]:
+    """Mark the code run inside as a thread activity's: :func:`heartbeat` raises ``CancelledError``
+    there once cancellation was requested (an async activity gets it at its ``await`` instead)."""
+    token = _IN_THREAD.set(True)
+    try:
+        yield
+    finally:
+        _IN_THREAD.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +41,8 @@ class ActivityInfo:
 
     ``workflow_*`` are None for an activity started outside a workflow. ``heartbeat_details`` are the
     details of the last heartbeat of the *previous* attempt (empty on the first one), as plain JSON
-    values: resume from them after a retry.
+    values (a model heartbeated arrives as its dict: validate it back, ``Progress.model_validate(...)``):
+    resume from them after a retry. ``local`` is True for a local activity (``Workflow.exec_local``).
     """
 
     activity_name: str
@@ -35,6 +53,7 @@ class ActivityInfo:
     workflow_type: str | None
     task_queue: str
     heartbeat_details: tuple[Any, ...]
+    local: bool = False
 
 
 def _require_activity(operation: str) -> None:
@@ -51,17 +70,21 @@ def heartbeat(*details: Any) -> None:
     the next attempt as ``activity_info().heartbeat_details`` if this one fails.
 
     Heartbeats are how a worker learns that the activity was cancelled: a long-running activity
-    that wants to be cancellable must heartbeat (and declare a ``heartbeat_timeout``).
+    that wants to be cancellable must heartbeat (and declare a ``heartbeat_timeout``). In a thread
+    activity (a plain ``def``) ``heartbeat()`` raises ``asyncio.CancelledError`` once cancellation
+    was requested: let it propagate (after clean-up) and the activity ends cancelled.
     """
     _require_activity("heartbeat")
+    if _IN_THREAD.get() and temporalio.activity.is_cancelled():
+        raise asyncio.CancelledError(f"Activity {temporalio.activity.info().activity_type!r} was cancelled")
     temporalio.activity.heartbeat(*details)
 
 
 def is_cancelled() -> bool:
     """Whether cancellation of the current activity was requested.
 
-    The activity also receives ``asyncio.CancelledError`` at its next ``await``; this is for code
-    that caught it, or that runs in a thread.
+    An async activity also receives ``asyncio.CancelledError`` at its next ``await``, a thread
+    activity at its next :func:`heartbeat`; this is for code that caught it, or that polls.
     """
     _require_activity("is_cancelled")
     return temporalio.activity.is_cancelled()
@@ -80,4 +103,5 @@ def activity_info() -> ActivityInfo:
         workflow_type=info.workflow_type,
         task_queue=info.task_queue,
         heartbeat_details=tuple(info.heartbeat_details),
+        local=info.is_local,
     )

@@ -38,7 +38,13 @@ from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._operations import RunOperations
 from ._serving import ready_line, serve_until_signalled
-from ._worker import EngineWorker, WorkerSettings, exception_types, shutdown_timeout
+from ._worker import (
+    EngineWorker,
+    WorkerSettings,
+    activity_thread_count,
+    exception_types,
+    shutdown_timeout,
+)
 
 __all__ = ["TemporalEngine"]
 
@@ -69,7 +75,9 @@ class TemporalEngine(RunOperations):
     ``workflow_failure_exceptions`` lists exception types that fail the run (not only the workflow
     task) in every workflow served; see docs/failures.md. ``activity_instances`` are the objects the
     worker runs method activities on (``activity_def`` on methods): each decorated method of each
-    instance's class, bound to it.
+    instance's class, bound to it. ``activity_threads`` is the size of the thread pool running
+    thread activities (plain ``def`` ones; default ``max_concurrent_activities``, else 10), created
+    only when one is served.
     """
 
     def __init__(
@@ -101,6 +109,7 @@ class TemporalEngine(RunOperations):
         runtime: temporalio.runtime.Runtime | None = None,
         workflow_failure_exceptions: Iterable[type[Exception]] = (),
         activity_instances: Iterable[object] = (),
+        activity_threads: int | None = None,
     ) -> None:
         self._worker_settings = WorkerSettings(
             _require_name("task_queue", task_queue),
@@ -111,6 +120,7 @@ class TemporalEngine(RunOperations):
             workflow_failure_exceptions=exception_types(workflow_failure_exceptions),
             graceful_shutdown_timeout=shutdown_timeout(graceful_shutdown_timeout),
             instance_activities=bind_instances(activity_instances),
+            activity_threads=activity_thread_count(activity_threads, max_concurrent_activities),
         )
         self._connection = ConnectionSettings.from_options(
             url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ __all__ = [
     "EngineWorker",
     "Served",
     "WorkerSettings",
+    "activity_thread_count",
     "exception_types",
     "shutdown_timeout",
 ]
@@ -41,6 +43,22 @@ log = logging.getLogger("temporal_runtime")
 
 DEFAULT_GRACEFUL_SHUTDOWN: Final = timedelta(seconds=10)
 """How long ``engine.stop()`` lets running activities finish before cancelling them."""
+
+DEFAULT_ACTIVITY_THREADS: Final = 10
+"""Threads for thread activities, unless ``activity_threads`` or ``max_concurrent_activities`` is given."""
+
+
+def activity_thread_count(threads: int | None, max_concurrent_activities: int | None) -> int:
+    """``TemporalEngine(activity_threads=...)`` checked; by default ``max_concurrent_activities`` (so
+    every activity slot can run a thread activity) or 10."""
+    if threads is None:
+        return max_concurrent_activities or DEFAULT_ACTIVITY_THREADS
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise InvalidOptionError(
+            f"TemporalEngine(activity_threads=...) is the number of threads running thread activities "
+            f"(plain `def` activities), an int >= 1, e.g. activity_threads=20; got {threads!r}"
+        )
+    return threads
 
 
 def shutdown_timeout(value: Duration) -> timedelta:
@@ -72,6 +90,8 @@ class WorkerSettings:
     """Exception types that fail a run instead of its workflow task, in every workflow served."""
     instance_activities: Mapping[str, ActivityDefinition[Any, Any]] = field(default_factory=dict[str, Any])
     """The method activities of ``activity_instances``, bound to them, by name."""
+    activity_threads: int = DEFAULT_ACTIVITY_THREADS
+    """Threads of the pool running thread activities (created only if one is served)."""
 
     def served(self) -> Served:
         """What the registries hold right now (modules imported later are not served), with each
@@ -92,10 +112,17 @@ class EngineWorker:
     The worker takes its workflow runner (the sandbox) from the client's :class:`RuntimePlugin`.
     """
 
-    def __init__(self, worker: temporalio.worker.Worker, task: asyncio.Task[None], task_queue: str) -> None:
+    def __init__(
+        self,
+        worker: temporalio.worker.Worker,
+        task: asyncio.Task[None],
+        task_queue: str,
+        executor: concurrent.futures.ThreadPoolExecutor | None = None,
+    ) -> None:
         self._worker = worker
         self._task = task
         self.task_queue = task_queue
+        self._executor = executor
 
     @classmethod
     def start(
@@ -108,12 +135,21 @@ class EngineWorker:
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
             )
         check_instances_given(served.activities)
+        executor = (
+            concurrent.futures.ThreadPoolExecutor(
+                max_workers=settings.activity_threads,
+                thread_name_prefix=f"temporal-runtime-activity-{settings.task_queue}",
+            )
+            if any(a.is_thread for a in served.activities)
+            else None
+        )
         with sandbox_errors_explained(served.workflows):
             worker = temporalio.worker.Worker(
                 client,
                 task_queue=settings.task_queue,
                 workflows=[d.adapter_class for d in served.workflows],
                 activities=[temporal_activity(a) for a in served.activities],
+                activity_executor=executor,
                 max_concurrent_activities=settings.max_concurrent_activities,
                 graceful_shutdown_timeout=settings.graceful_shutdown_timeout,
                 # temporalio re-imports these inside the sandbox, by module and name
@@ -122,7 +158,7 @@ class EngineWorker:
         register_worker_activities(settings.task_queue, _names(served.activities))
         task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {settings.task_queue}")
         task.add_done_callback(_report_worker_exit)
-        return cls(worker, task, settings.task_queue)
+        return cls(worker, task, settings.task_queue, executor)
 
     async def stop(self) -> None:
         """Stop polling, give running activities ``graceful_shutdown_timeout`` to finish (then cancel
@@ -139,6 +175,10 @@ class EngineWorker:
             await self._task
         except Exception:
             log.exception("temporal-runtime: worker stopped with an error")
+        if self._executor is not None:
+            # The worker is done with it; a thread activity that ignores cancellation keeps its
+            # thread until it returns, but stop() does not wait for it.
+            self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 def exception_types(value: Iterable[object]) -> tuple[type[Exception], ...]:

@@ -17,7 +17,7 @@ from temporal_runtime_core import (
     InvalidOptionError,
     NoArgs,
 )
-from temporal_runtime_engine import data_converter
+from temporal_runtime_engine import data_converter, thread_runner
 
 __all__ = ["ActivityTester"]
 
@@ -40,6 +40,9 @@ class ActivityTester:
     ``asyncio.CancelledError``; if it returns a value anyway, ``run`` returns it. Runs started after
     ``cancel()`` are cancelled before the implementation's first line runs. To cancel at a known
     point, start ``run`` as a task and ``await tester.wait_for_heartbeats(n)`` first.
+
+    A thread activity (a plain ``def``) runs in a thread, as a worker runs it: after :meth:`cancel`,
+    ``is_cancelled()`` is true and its next ``heartbeat()`` raises ``asyncio.CancelledError``.
 
     A method activity runs on an instance: ``await tester.run(instance.send, email)`` (the activity
     bound to an instance holding test resources). The class's handle (``EmailActivities.send``) and
@@ -119,7 +122,10 @@ class ActivityTester:
         env = self._environment(activity)
         self._running.add(env)
         try:
-            result = await (env.run(activity.fn, value) if activity.takes_args else env.run(activity.fn))
+            if activity.is_thread:  # in a thread of its own, as a worker's pool runs it
+                result = await asyncio.to_thread(env.run, thread_runner(activity), value)
+            else:
+                result = await (env.run(activity.fn, value) if activity.takes_args else env.run(activity.fn))
         finally:
             self._running.discard(env)
         validated = activity.validate_result(result)

@@ -19,6 +19,7 @@ from typing import Any, TypeGuard, cast
 import temporalio.exceptions
 
 from temporal_runtime_core import (
+    ActivityCancellation,
     ActivityDefinition,
     ActivityNotRegisteredError,
     DefinitionError,
@@ -28,7 +29,7 @@ from temporal_runtime_core import (
     default_codec,
     type_name,
 )
-from temporal_runtime_workflow import AnyRetryPolicy
+from temporal_runtime_workflow import AnyActivityCancellation, AnyRetryPolicy
 
 from ._errors import MissingFakeError
 from ._json_round_trip import through_json
@@ -65,6 +66,10 @@ class ActivityCallRecord[A]:
     heartbeat_timeout: timedelta | None
     retry_policy: AnyRetryPolicy | None
     task_queue: str | None
+    cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL
+    """``cancellation=`` of the ``exec`` call (recorded)."""
+    local: bool = False
+    """Whether the workflow ran it with ``exec_local``."""
 
     @property
     def name(self) -> str:

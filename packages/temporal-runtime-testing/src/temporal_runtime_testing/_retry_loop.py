@@ -17,10 +17,13 @@ from typing import Any
 import temporalio.common
 import temporalio.exceptions
 
-from temporal_runtime_core import (
-    TemporalRuntimeError,
+from temporal_runtime_core import NonRetryableError, TemporalRuntimeError
+from temporal_runtime_workflow import (
+    ActivityCall,
+    activity_failed,
+    non_retryable_failure,
+    to_temporal_retry_policy,
 )
-from temporal_runtime_workflow import ActivityCall, activity_failed, to_temporal_retry_policy
 
 from ._errors import WorkflowTesterError
 from ._fake_activities import (
@@ -84,6 +87,8 @@ class RetryLoop:
                     heartbeat_timeout=call.heartbeat_timeout,
                     retry_policy=call.retry_policy,
                     task_queue=call.task_queue,
+                    cancellation=call.cancellation,
+                    local=call.local,
                 )
             )
             entry = self._fakes.get(name)
@@ -116,9 +121,14 @@ class RetryLoop:
 
 
 def as_application_error(exc: Exception) -> temporalio.exceptions.ApplicationError:
-    """The failure a worker reports for ``exc`` (an ApplicationError keeps its own type and flags)."""
+    """The failure a worker reports for ``exc`` (an ApplicationError keeps its own type and flags; a
+    :class:`NonRetryableError` is not retried)."""
     if isinstance(exc, temporalio.exceptions.ApplicationError):
         return exc
+    if isinstance(exc, NonRetryableError):
+        failure = non_retryable_failure(exc)
+        failure.__cause__ = exc
+        return failure
     failure = temporalio.exceptions.ApplicationError(str(exc), type=type(exc).__name__)
     failure.__cause__ = exc
     return failure

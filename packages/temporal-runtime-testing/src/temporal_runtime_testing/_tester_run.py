@@ -380,6 +380,15 @@ class TesterRuntime:
     def all_handlers_finished(self) -> bool:
         return self._run.handlers_running() == 0
 
+    # --- local activities (#12) ---
+
+    async def execute_local_activity(self, call: ActivityCall) -> Any:
+        """A local activity runs on the same fakes, with the same retries, as ``exec``
+        (``tester.calls`` records it with ``local=True``)."""
+        self._writable("exec_local")
+        run = self._run
+        return await self._activities.execute(call, caller=run.spec.qualname, on_fatal=run.set_fatal)
+
 
 def run_patch(patches: Mapping[str, bool], patch_id: str) -> bool:
     """The branch a tester run takes at ``patched(patch_id)``: the new one unless told otherwise."""

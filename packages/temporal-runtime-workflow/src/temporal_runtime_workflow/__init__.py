@@ -10,15 +10,23 @@ from ._child_handle import ChildCall, ChildHandle, ChildRun
 from ._child_options import AnyParentClosePolicy, ChildOptions, ChildOptionsDict, child_options
 from ._children import resolve_child_entry
 from ._convert import (
+    AnyActivityCancellation,
     AnyIdConflictPolicy,
     AnyIdReusePolicy,
     AnyRetryPolicy,
     optional_timedelta,
+    to_temporal_cancellation,
     to_temporal_retry_policy,
 )
 from ._definition import Handler, WorkflowDefinition
 from ._failure_policy import failure_to_raise, update_failure
-from ._failures import FailureFields, activity_failure_fields, failure_fields
+from ._failures import (
+    FailureFields,
+    activity_failure_fields,
+    failure_fields,
+    non_retryable_failure,
+    remote_traceback,
+)
 from ._handler_methods import QueryMethod, SignalMethod, UpdateMethod
 from ._handlers import (
     HandlerInfo,
@@ -65,6 +73,7 @@ __all__ = [
     "WorkflowLogger",
     "REPLAY_THREAD_PREFIX",
     "ActivityCall",
+    "AnyActivityCancellation",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "FailureFields",
@@ -105,6 +114,8 @@ __all__ = [
     "definition_of",
     "explain_sandbox_violation",
     "failure_fields",
+    "non_retryable_failure",
+    "remote_traceback",
     "failure_to_raise",
     "handler_info",
     "is_sandbox_violation",
@@ -113,6 +124,7 @@ __all__ = [
     "register_worker_activities",
     "resolve_child_entry",
     "run_without_waiting",
+    "to_temporal_cancellation",
     "to_temporal_retry_policy",
     "update_failure",
     "use_runtime",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import temporalio.common
+import temporalio.workflow
 
 from temporal_runtime_core import (
+    ActivityCancellation,
     Duration,
     IdConflictPolicy,
     IdReusePolicy,
@@ -16,10 +18,12 @@ from temporal_runtime_core import (
 )
 
 __all__ = [
+    "AnyActivityCancellation",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
     "AnyRetryPolicy",
     "optional_timedelta",
+    "to_temporal_cancellation",
     "to_temporal_retry_policy",
 ]
 
@@ -51,3 +55,30 @@ def to_temporal_retry_policy(policy: AnyRetryPolicy | None) -> temporalio.common
 
 def optional_timedelta(value: Duration | None, option: str) -> timedelta | None:
     return None if value is None else to_timedelta(value, option)
+
+
+# --- activity cancellation (#12) -------------------------------------------------------------------
+
+type AnyActivityCancellation = ActivityCancellation | temporalio.workflow.ActivityCancellationType
+"""Our :class:`ActivityCancellation`, or temporalio's ``ActivityCancellationType``."""
+
+
+_CANCELLATION_TYPES = {
+    ActivityCancellation.TRY_CANCEL: temporalio.workflow.ActivityCancellationType.TRY_CANCEL,
+    ActivityCancellation.WAIT: temporalio.workflow.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    ActivityCancellation.ABANDON: temporalio.workflow.ActivityCancellationType.ABANDON,
+}
+
+
+def to_temporal_cancellation(
+    value: AnyActivityCancellation, call: str
+) -> temporalio.workflow.ActivityCancellationType:
+    """temporalio's cancellation type for ``exec(..., cancellation=value)`` (ours or theirs)."""
+    if isinstance(value, temporalio.workflow.ActivityCancellationType):
+        return value
+    if isinstance(value, ActivityCancellation):  # pyright: ignore[reportUnnecessaryIsInstance]
+        return _CANCELLATION_TYPES[value]
+    raise InvalidOptionError(
+        f"{call}: cancellation= takes ActivityCancellation.TRY_CANCEL, WAIT or ABANDON "
+        f"(from temporal_runtime), got {value!r}"
+    )

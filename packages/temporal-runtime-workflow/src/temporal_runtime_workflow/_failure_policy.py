@@ -82,7 +82,7 @@ def _business_failure(exc: Exception, defn: WorkflowDefinition) -> BaseException
         details, non_retryable = exc.details, exc.non_retryable
     failure = temporalio.exceptions.ApplicationError(
         str(exc) or type(exc).__name__, *details, type=type(exc).__name__, non_retryable=non_retryable
-    )
+    ).with_traceback(exc.__traceback__)  # the recorded stack trace shows where exc was raised
     failure.__cause__ = exc
     return failure
 

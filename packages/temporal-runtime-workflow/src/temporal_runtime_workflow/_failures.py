@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import traceback
+
 import temporalio.exceptions
 
-__all__ = ["FailureFields", "activity_failure_fields", "failure_fields"]
+from temporal_runtime_core import NonRetryableError
+
+__all__ = [
+    "FailureFields",
+    "activity_failure_fields",
+    "failure_fields",
+    "non_retryable_failure",
+    "remote_traceback",
+]
 
 type FailureFields = tuple[str | None, str, tuple[object, ...]]
 """(error type, message, details)."""
@@ -28,3 +38,41 @@ def activity_failure_fields(exc: temporalio.exceptions.ActivityError) -> Failure
     if isinstance(cause, temporalio.exceptions.TimeoutError):
         error_type = f"TimeoutError({cause.type.name if cause.type is not None else 'UNKNOWN'})"
     return error_type, message, details
+
+
+_WRAPPERS = (temporalio.exceptions.ActivityError, temporalio.exceptions.ChildWorkflowError)
+"""Failures that wrap the one raised where it happened (their ``cause``)."""
+
+
+def remote_traceback(exc: BaseException | None) -> str | None:
+    """The stack trace Temporal recorded for ``exc`` where it was raised (for an activity or child
+    failure: of its cause, the exception raised there), or None when none was recorded."""
+    while exc is not None:
+        if isinstance(exc, temporalio.exceptions.FailureError):
+            cause = exc.cause
+            if isinstance(
+                exc, temporalio.exceptions.ActivityError | temporalio.exceptions.ChildWorkflowError
+            ):
+                exc = cause
+                continue
+            failure = exc.failure
+            if failure is None:  # raised in this process (the testing kit): the cause's own traceback
+                return _local_traceback(exc.__cause__)
+            return failure.stack_trace or None
+        return None
+    return None
+
+
+def _local_traceback(exc: BaseException | None) -> str | None:
+    if exc is None or exc.__traceback__ is None:
+        return None
+    return "".join(traceback.format_tb(exc.__traceback__)) or None
+
+
+def non_retryable_failure(exc: NonRetryableError) -> temporalio.exceptions.ApplicationError:
+    """The failure an activity reports for a :class:`NonRetryableError`: not retried, typed by the
+    class name, with its details. Raise it ``from exc``; the traceback is the one of ``exc``."""
+    failure = temporalio.exceptions.ApplicationError(
+        exc.message, *exc.details, type=type(exc).__name__, non_retryable=True
+    )
+    return failure.with_traceback(exc.__traceback__)

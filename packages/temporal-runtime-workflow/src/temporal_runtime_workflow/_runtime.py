@@ -22,6 +22,7 @@ import temporalio.exceptions
 import temporalio.workflow
 
 from temporal_runtime_core import (
+    ActivityCancellation,
     ActivityDefinition,
     ActivityFailedError,
     ActivityNotRegisteredError,
@@ -36,9 +37,16 @@ from temporal_runtime_core import (
 )
 
 from ._child_handle import ChildCall, ChildRun
-from ._convert import AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
-from ._failures import activity_failure_fields
+from ._convert import (
+    AnyActivityCancellation,
+    AnyRetryPolicy,
+    optional_timedelta,
+    to_temporal_cancellation,
+    to_temporal_retry_policy,
+)
+from ._failures import activity_failure_fields, remote_traceback
 from ._info import METHOD_ATTRIBUTE, WorkflowInfo
+from ._local_activity import check_local, temporal_local_activity
 from ._methods import MethodSpec
 from ._temporal_child import start_temporal_child
 
@@ -76,6 +84,10 @@ class ActivityCall:
     heartbeat_timeout: timedelta | None
     retry_policy: AnyRetryPolicy | None
     task_queue: str | None
+    cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL
+    """What cancelling the waiting ``exec`` does to the activity (``exec(..., cancellation=...)``)."""
+    local: bool = False
+    """A local activity (``exec_local``): run by the workflow's own worker, no heartbeat or task queue."""
 
 
 class WorkflowRuntime(Protocol):
@@ -124,6 +136,13 @@ class WorkflowRuntime(Protocol):
 
     def all_handlers_finished(self) -> bool: ...
 
+    # --- local activities (#12) ---
+
+    async def execute_local_activity(self, call: ActivityCall) -> Any:
+        """Run the activity of ``call`` as a local activity (``exec_local``); raw result or
+        ``ActivityFailedError``."""
+        ...
+
 
 class TemporalRuntime:
     """The runtime inside a workflow running on a Temporal worker."""
@@ -158,6 +177,7 @@ class TemporalRuntime:
                 schedule_to_close_timeout=call.schedule_to_close_timeout,
                 heartbeat_timeout=call.heartbeat_timeout,
                 retry_policy=to_temporal_retry_policy(call.retry_policy),
+                cancellation_type=to_temporal_cancellation(call.cancellation, f"exec({name!r})"),
             )
         except temporalio.exceptions.ActivityError as exc:
             if isinstance(exc.cause, temporalio.exceptions.CancelledError):
@@ -226,6 +246,11 @@ class TemporalRuntime:
     def all_handlers_finished(self) -> bool:
         return temporalio.workflow.all_handlers_finished()
 
+    # --- local activities (#12) ---
+
+    async def execute_local_activity(self, call: ActivityCall) -> Any:
+        return await temporal_local_activity(call)
+
 
 _TEMPORAL = TemporalRuntime()
 _override: ContextVar[WorkflowRuntime | None] = ContextVar("temporal_runtime_workflow_runtime", default=None)
@@ -266,17 +291,22 @@ async def execute_activity(
     heartbeat_timeout: Duration | None,
     task_queue: str | None,
     schedule_to_close_timeout: Duration | None,
+    cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
+    local: bool = False,
 ) -> Any:
-    runtime = current_runtime("exec")
+    operation = "exec_local" if local else "exec"
+    runtime = current_runtime(operation)
     if not isinstance(activity, ActivityDefinition):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise DefinitionError(
-            f"Workflow.exec() takes an activity handle returned by activity_def(...), got {activity!r}"
+            f"Workflow.{operation}() takes an activity handle returned by activity_def(...), got {activity!r}"
         )
+    if local:
+        check_local(activity)
     if len(args) != (1 if activity.takes_args else 0):
         usage = (
-            f"exec({activity.name}, args, timeout=...) with one {type_name(activity.args_type)} value"
+            f"{operation}({activity.name}, args, timeout=...) with one {type_name(activity.args_type)} value"
             if activity.takes_args
-            else f"exec({activity.name}, timeout=...) with no argument (it has no Args=)"
+            else f"{operation}({activity.name}, timeout=...) with no argument (it has no Args=)"
         )
         raise InvalidArgumentsError(
             f"Activity {activity.name!r} was given {len(args)} arguments; call it as {usage}"
@@ -292,11 +322,17 @@ async def execute_activity(
             heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
             retry_policy=retry_policy,
             task_queue=task_queue,
+            cancellation=cancellation,
+            local=local,
         )
         to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
+        to_temporal_cancellation(cancellation, f"{operation}()")
     except InvalidOptionError as exc:
-        raise InvalidOptionError(f"exec({activity.name!r}): {exc}") from None
-    result = await runtime.execute_activity(call)
+        raise InvalidOptionError(f"{operation}({activity.name!r}): {exc}") from None
+    if local:
+        result = await runtime.execute_local_activity(call)
+    else:
+        result = await runtime.execute_activity(call)
     return activity.validate_result(result)
 
 
@@ -308,6 +344,7 @@ def activity_failed(exc: temporalio.exceptions.ActivityError, name: str) -> Acti
         activity_name=name,
         error_type=error_type,
         details=details,
+        remote_traceback=remote_traceback(exc),
     )
 
 
@@ -360,3 +397,11 @@ class _TemporalProgress:
 
     def continue_as_new_suggested(self) -> bool:
         return self.info.is_continue_as_new_suggested()
+
+
+# --- local activities (#12) ---
+
+
+def served_activities(task_queue: str) -> frozenset[str] | None:
+    """The activity names the worker of this process on ``task_queue`` serves (None if unknown)."""
+    return _served.get(task_queue)

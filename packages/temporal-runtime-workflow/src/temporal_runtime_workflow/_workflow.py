@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, NoReturn, Protocol, Self, Unpack, overload
 
 from temporal_runtime_core import (
+    ActivityCancellation,
     ActivityDefinition,
     DefinitionError,
     Duration,
@@ -22,7 +23,7 @@ from . import _runtime  # pyright: ignore[reportPrivateUsage]  # this package's 
 from ._adapter import build_adapter
 from ._child_methods import ChildWorkflowMethods
 from ._continue_as_new import continue_as_new
-from ._convert import AnyRetryPolicy
+from ._convert import AnyActivityCancellation, AnyRetryPolicy
 from ._definition import (
     WorkflowDefinition,
     collect_methods,
@@ -209,6 +210,7 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
         heartbeat_timeout: Duration | None = None,
         schedule_to_close_timeout: Duration | None = None,
         task_queue: str | None = None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
     ) -> R: ...
     @overload
     async def exec[A, R](
@@ -222,6 +224,7 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
         heartbeat_timeout: Duration | None = None,
         schedule_to_close_timeout: Duration | None = None,
         task_queue: str | None = None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
     ) -> R: ...
     async def exec(
         self,
@@ -232,6 +235,7 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
         heartbeat_timeout: Duration | None = None,
         schedule_to_close_timeout: Duration | None = None,
         task_queue: str | None = None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
     ) -> Any:
         """Run ``activity`` with ``args`` (none for an activity without ``Args``) and return its
         validated result.
@@ -239,6 +243,8 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
         ``timeout`` bounds one attempt (start-to-close); ``retry_policy`` decides about further
         attempts (Temporal's default: retry with backoff, unlimited). An activity failure raises
         :class:`ActivityFailedError` carrying the activity's exception type and message.
+        ``cancellation`` says what cancelling this call (the workflow is cancelled, or a task
+        wrapping it is) does to the activity: see :class:`ActivityCancellation` and docs/activities.md.
         """
         return await _runtime.execute_activity(
             activity,
@@ -248,6 +254,7 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
             heartbeat_timeout=heartbeat_timeout,
             task_queue=task_queue,
             schedule_to_close_timeout=schedule_to_close_timeout,
+            cancellation=cancellation,
         )
 
     async def sleep(self, duration: Duration) -> None:
@@ -344,3 +351,57 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
         """Whether no signal or update handler is still running; return only after
         ``await self.wait_until(self.all_handlers_finished)`` so none is cut short."""
         return _runtime.current_runtime("all_handlers_finished").all_handlers_finished()
+
+    # --- local activities (#12) ---------------------------------------------------------------
+
+    @overload
+    async def exec_local[R](
+        self,
+        activity: ActivityDefinition[NoArgs, R],
+        /,
+        *,
+        timeout: Duration,
+        retry_policy: AnyRetryPolicy | None = None,
+        schedule_to_close_timeout: Duration | None = None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
+    ) -> R: ...
+    @overload
+    async def exec_local[A, R](
+        self,
+        activity: ActivityDefinition[A, R],
+        args: A,
+        /,
+        *,
+        timeout: Duration,
+        retry_policy: AnyRetryPolicy | None = None,
+        schedule_to_close_timeout: Duration | None = None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
+    ) -> R: ...
+    async def exec_local(
+        self,
+        activity: ActivityDefinition[Any, Any],
+        *args: Any,
+        timeout: Duration,
+        retry_policy: AnyRetryPolicy | None = None,
+        schedule_to_close_timeout: Duration | None = None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
+    ) -> Any:
+        """Run ``activity`` as a *local activity*: in the worker running this workflow, without a
+        round trip through the server's task queue; return its validated result.
+
+        For short calls (milliseconds to seconds) whose cost would be dominated by scheduling. It
+        has no ``heartbeat_timeout`` or ``task_queue``: a long or heartbeating activity belongs in
+        :meth:`exec`. Retries follow ``retry_policy`` as with ``exec``; a failure raises
+        :class:`ActivityFailedError`. See docs/activities.md.
+        """
+        return await _runtime.execute_activity(
+            activity,
+            *args,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            heartbeat_timeout=None,
+            task_queue=None,
+            schedule_to_close_timeout=schedule_to_close_timeout,
+            cancellation=cancellation,
+            local=True,
+        )

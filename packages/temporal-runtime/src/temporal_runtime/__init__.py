@@ -16,6 +16,7 @@ from temporal_runtime_client import (
     WorkflowTaskFailure,
 )
 from temporal_runtime_core import (
+    ActivityCancellation,
     ActivityDefinition,
     ActivityFailedError,
     ActivityNotRegisteredError,
@@ -36,6 +37,7 @@ from temporal_runtime_core import (
     LocalServerError,
     MethodActivity,
     NoArgs,
+    NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
     ParentClosePolicy,
@@ -90,6 +92,7 @@ from temporal_runtime_workflow import (
 from ._version import __version__
 
 __all__ = [
+    "ActivityCancellation",
     "ActivityDefinition",
     "ActivityInfo",
     "ActivityFailedError",
@@ -114,6 +117,7 @@ __all__ = [
     "MethodActivity",
     "MethodHandle",
     "NoArgs",
+    "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
     "ParentClosePolicy",
