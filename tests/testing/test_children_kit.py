@@ -14,6 +14,7 @@ from temporal_runtime import (
     InvalidOptionError,
     NotInWorkflowError,
     ParentClosePolicy,
+    UnknownMethodError,
     Workflow,
     WorkflowFailure,
     activity_def,
@@ -185,3 +186,17 @@ def test_the_child_proxy_offers_only_the_immediate_style() -> None:
     for name in ("async_", "after", "options"):
         with pytest.raises(AttributeError, match="start_child"):
             getattr(proxy, name)
+
+
+class KitProxyMisuse(Workflow):
+    async def run(self) -> str:
+        proxy = self.child(KitPayment)
+        return str(proxy.async_)  # the child proxy offers the immediate style only
+
+
+async def test_the_child_proxy_refuses_async_and_names_start_child() -> None:
+    tester = WorkflowTester(KitProxyMisuse)
+    with pytest.raises(
+        UnknownMethodError, match=r"self\.child\(KitPayment\)\.async_ is not offered.*start_child"
+    ):
+        await tester.run(KitProxyMisuse.run)

@@ -180,7 +180,7 @@ class ChildProxy:
     def __getattr__(self, name: str) -> Any:
         if name in ("async_", "after", "options"):
             cls = self._definition.workflow_class.__name__
-            raise AttributeError(
+            raise UnknownMethodError(
                 f"self.child({cls}).{name} is not offered: the child proxy runs a child and returns its "
                 f"result. For a handle use `await self.start_child({cls}.method, arg, ...)`; pass child "
                 f"options as keywords of self.child({cls}, id=..., ...) or of start_child"
