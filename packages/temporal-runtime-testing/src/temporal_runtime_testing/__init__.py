@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from ._fake_children import ChildStartRecord
     from ._pytest_plugin import select_registries
     from ._replay import assert_replays, fetch_history, load_history, save_history
+    from ._run_settings import ContinueAsNewCall
     from ._servers import TemporalTestServer, start_dev_server
     from ._tester_handle import WorkflowTesterHandle
-    from ._tester_run import ContinueAsNewCall
     from ._workflow_tester import WorkflowTester
 
 __all__ = [
@@ -61,7 +61,7 @@ _SOURCES: dict[str, str] = {
     "ActivityCallRecord": "._fake_activities",
     "ActivityTester": "._activity_tester",
     "ChildStartRecord": "._fake_children",
-    "ContinueAsNewCall": "._tester_run",
+    "ContinueAsNewCall": "._run_settings",
     "ContinuedAsNewError": "._errors",
     "MissingFakeError": "._errors",
     "ReplayError": "._errors",

@@ -187,7 +187,8 @@ class _InProcessChild:
     """The real child class, run in-process as a run of its own on the tester's clock."""
 
     def __init__(self, call: ChildCall, record: ChildStartRecord, children: TesterChildren) -> None:
-        from ._tester_run import RunSettings, TesterRun  # the run module imports this one
+        from ._run_settings import RunSettings
+        from ._tester_run import TesterRun  # the run module imports this one
 
         definition = call.definition
         assert definition is not None

@@ -46,8 +46,9 @@ from ._fake_activities import ActivityCallRecord, FakeEntry, check_fake
 from ._fake_children import ChildStartRecord, TesterChildren
 from ._json_round_trip import through_json
 from ._retry_loop import RetryLoop
+from ._run_settings import ContinueAsNewCall, RunSettings
 from ._tester_handle import WorkflowTesterHandle
-from ._tester_run import ContinueAsNewCall, RunSettings, TesterRun
+from ._tester_run import TesterRun
 from ._virtual_clock import VirtualClock
 
 __all__ = ["ActivityCallRecord", "ChildStartRecord", "WorkflowTester", "WorkflowTesterHandle"]
