@@ -237,14 +237,7 @@ class RunHandle(MethodHandle[R, W]):
             definition = self._looked_up = await self._look_up(kind, name)
         if definition is None:
             return None
-        spec = definition.handler(kind, name)
-        if reference is not None and spec.fn is not reference:
-            raise UnknownMethodError(
-                f"{getattr(reference, '__qualname__', reference)} is not a handler of workflow "
-                f"{definition.name!r} ({definition.origin}), which this run executes: its {kind} "
-                f"{name!r} is {spec.qualname}. Pass a handler of {definition.workflow_class.__name__}"
-            )
-        return spec
+        return definition.handler(kind, name, reference)
 
     async def _look_up(self, kind: MessageKind, name: str) -> WorkflowDefinition | None:
         """The definition of the run's workflow type in the registry; warns (once per handle) and

@@ -12,7 +12,6 @@ from typing import Any, cast, overload
 
 from temporal_runtime_core import (
     Duration,
-    UnknownMethodError,
     UpdateFailedError,
     WorkflowNotFoundError,
     describe_failure,
@@ -216,14 +215,7 @@ class WorkflowTesterHandle[W: Workflow, R]:
         """The registered name and spec of handler ``target`` (a handler method or a name) of the
         run's workflow class."""
         name, reference = message_target(kind, target)
-        definition = self._run.definition
-        spec = definition.handler(kind, name)
-        if reference is not None and spec.fn is not reference:
-            raise UnknownMethodError(
-                f"{getattr(reference, '__qualname__', reference)} is not a handler of workflow "
-                f"{definition.name!r} ({definition.origin}): its {kind} {name!r} is {spec.qualname}"
-            )
-        return name, spec
+        return name, self._run.definition.handler(kind, name, reference)
 
     def _ensure_running(self, what: str) -> None:
         if self._run.done:

@@ -90,12 +90,20 @@ class WorkflowDefinition:
             for name, spec in self._tables[k].items():
                 yield Handler(k, name, spec)
 
-    def handler(self, kind: HandlerKind, name: str) -> MethodSpec:
+    def handler(self, kind: HandlerKind, name: str, reference: object = None) -> MethodSpec:
         """The method of ``kind`` whose Temporal name is ``name``; :class:`UnknownMethodError` names
-        the valid ones and how to declare one."""
+        the valid ones and how to declare one. Given ``reference`` (the handler function a caller
+        passed, e.g. ``Order.approve``), that method must be it: a handler of another class under the
+        same name is an :class:`UnknownMethodError` too."""
         table = self._tables[kind]
         spec = table.get(name)
         if spec is not None:
+            if reference is not None and spec.fn is not reference:
+                raise UnknownMethodError(
+                    f"{getattr(reference, '__qualname__', reference)} is not a handler of workflow "
+                    f"{self.name!r} ({self.origin}), which this run executes: its {kind} {name!r} is "
+                    f"{spec.qualname}. Pass a handler of {self.workflow_class.__name__}"
+                )
             return spec
         known = ", ".join(sorted(table)) or "(none)"
         if kind == "entry":
