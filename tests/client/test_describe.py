@@ -33,7 +33,7 @@ from temporal_runtime_client import (
     WorkflowTaskFailure,
 )
 from temporal_runtime_client._describe import describe_run, status_from_temporal
-from temporal_runtime_core import WorkflowNotFoundError
+from temporal_runtime_core import SearchAttributes, WorkflowNotFoundError
 
 _CONVERTER = temporalio.converter.DataConverter.default
 _STARTED = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -153,7 +153,9 @@ async def test_a_description_carries_memo_search_attributes_and_pending_activiti
         close_time=None,
         history_length=7,
         last_task_failure=None,
-        search_attributes={"CustomerId": "c-1", "Tags": ("vip", "eu"), "DueAt": due, "Total": 99.5},
+        search_attributes=SearchAttributes(
+            {"CustomerId": "c-1", "Tags": ("vip", "eu"), "DueAt": due, "Total": 99.5}
+        ),
         pending_activities=(
             PendingActivity(
                 activity_id="1",
@@ -263,7 +265,7 @@ async def test_a_closed_run_has_its_close_time_and_nothing_pending() -> None:
         WorkflowStatus.COMPLETED,
         _STARTED + timedelta(minutes=1),
     )
-    assert (description.method, description.memo, description.search_attributes) == (None, {}, {})
+    assert (description.method, description.memo, dict(description.search_attributes)) == (None, {}, {})
     assert description.pending_activities == ()
 
 

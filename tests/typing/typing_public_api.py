@@ -6,7 +6,6 @@ negative cases that must stay errors (mypy's warn_unused_ignores reports them if
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, assert_type
 
@@ -17,6 +16,7 @@ from temporal_runtime import (
     MethodHandle,
     PendingActivity,
     PendingActivityState,
+    SearchAttributes,
     TemporalEngine,
     Workflow,
     WorkflowDescription,
@@ -87,7 +87,7 @@ async def descriptions(engine: TemporalEngine) -> None:
     if failure is not None:
         assert_type(failure.attempt, int)
         assert_type(failure.message, str)
-    assert_type(description.search_attributes, Mapping[str, object])
+    assert_type(description.search_attributes, SearchAttributes)
     assert_type(description.pending_activities, tuple[PendingActivity, ...])
     for activity in description.pending_activities:
         assert_type(activity.activity_name, str)

@@ -21,6 +21,7 @@ import temporalio.exceptions
 from temporal_runtime_core import (
     PendingActivity,
     PendingActivityState,
+    SearchAttributes,
     WorkflowDescription,
     WorkflowStatus,
     WorkflowTaskFailure,
@@ -118,9 +119,7 @@ async def from_temporal_description(
     )
 
 
-def search_attribute_values(
-    attributes: temporalio.common.TypedSearchAttributes,
-) -> MappingProxyType[str, object]:
+def search_attribute_values(attributes: temporalio.common.TypedSearchAttributes) -> SearchAttributes:
     """The search attributes by name as plain values; a keyword list becomes a tuple of ``str``."""
     values: dict[str, object] = {}
     # temporalio types the pairs' values per key; iterating mixes them (pyright: partially unknown)
@@ -128,7 +127,7 @@ def search_attribute_values(
     for pair in pairs:
         value: object = pair.value
         values[pair.key.name] = tuple(cast("list[str]", value)) if isinstance(value, list) else value
-    return MappingProxyType(values)
+    return SearchAttributes(values)
 
 
 async def _pending_activity(

@@ -63,6 +63,14 @@ from ._options import (
     to_timedelta,
 )
 from ._registry import Registrable, Registry, add_registration_guard
+from ._search_attributes import (
+    METHOD_SEARCH_ATTRIBUTE,
+    SearchAttribute,
+    SearchAttributes,
+    SearchAttributeType,
+    SearchAttributeValue,
+    declared_search_attributes,
+)
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
 
 __all__ = [
@@ -102,7 +110,12 @@ __all__ = [
     "ReplayError",
     "ReplayFailure",
     "RetryPolicy",
+    "METHOD_SEARCH_ATTRIBUTE",
     "SandboxViolationError",
+    "SearchAttribute",
+    "SearchAttributeType",
+    "SearchAttributeValue",
+    "SearchAttributes",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
@@ -125,6 +138,7 @@ __all__ = [
     "add_registration_guard",
     "default_activity_registry",
     "default_codec",
+    "declared_search_attributes",
     "default_workflow_registry",
     "describe_failure",
     "describe_validation_error",

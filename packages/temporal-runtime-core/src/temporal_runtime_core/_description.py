@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import Enum
 
 from ._errors import describe_failure
+from ._search_attributes import SearchAttributes
 
 __all__ = [
     "PendingActivity",
@@ -141,9 +142,10 @@ class WorkflowDescription:
     last_task_failure: WorkflowTaskFailure | None
     """Set while the run's workflow task keeps failing (the run is stuck until the code is fixed);
     None for a run that progresses or has ended."""
-    search_attributes: Mapping[str, object]
-    """The run's search attributes by name: ``str``, ``int``, ``float``, ``bool``, ``datetime``
-    (aware, UTC) values, and a tuple of ``str`` for a keyword list."""
+    search_attributes: SearchAttributes
+    """The run's search attributes: ``.get(CustomerId)`` typed by the key, or by name ``str``,
+    ``int``, ``float``, ``bool``, ``datetime`` (aware, UTC) values and a tuple of ``str`` for a
+    keyword list."""
     pending_activities: tuple[PendingActivity, ...]
     """The activities the run waits on, in the order the server lists them; for a run that has ended,
     those it waited on when it ended (what a timed-out or terminated run was stuck on)."""
