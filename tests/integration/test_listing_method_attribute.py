@@ -69,6 +69,20 @@ def _record_queries(engine: TemporalEngine) -> list[str]:
     return queries
 
 
+def _count_attribute_lookups(engine: TemporalEngine) -> list[str]:
+    """The namespaces of the ``ListSearchAttributes`` calls the engine makes from now on."""
+    service = engine.temporal_client.operator_service
+    real = service.list_search_attributes
+    namespaces: list[str] = []
+
+    async def spy(req: Any, *args: Any, **kwargs: Any) -> Any:
+        namespaces.append(req.namespace)
+        return await real(req, *args, **kwargs)
+
+    service.list_search_attributes = spy  # type: ignore[method-assign]
+    return namespaces
+
+
 async def _settled(engine: TemporalEngine, query: str, expected: int) -> None:
     """Wait until the runs just started are visible (visibility follows a start shortly after)."""
     deadline = asyncio.get_running_loop().time() + 15
@@ -94,6 +108,7 @@ async def test_entry_method_filter_with_and_without_the_method_attribute() -> No
             foreign = await _start(client, queue, memo=None, attribute=None)  # started without us
             await _settled(engine, on_queue, 5)
 
+            asked = _count_attribute_lookups(engine)
             assert await engine.client.has_method_attribute()
             queries = _record_queries(engine)
             processed = [run async for run in engine.list(on_queue, workflow=MarkedOrders.process)]
@@ -110,6 +125,7 @@ async def test_entry_method_filter_with_and_without_the_method_attribute() -> No
             # count: the marked runs counted by the server, only the unmarked ones listed
             assert "(TemporalRuntimeMethod = 'MarkedOrders.process')" in queries[2]
             assert "TemporalRuntimeMethod IS NULL" in queries[3]
+            assert asked == [engine.namespace], "the namespace's attributes are read once per engine"
 
             remove = temporalio.api.operatorservice.v1.RemoveSearchAttributesRequest(
                 namespace=_NO_ATTRIBUTE, search_attributes=[METHOD_SEARCH_ATTRIBUTE.name]
