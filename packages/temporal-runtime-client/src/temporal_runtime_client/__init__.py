@@ -5,6 +5,7 @@ from temporal_runtime_core import (
     PendingActivity,
     PendingActivityState,
     WorkflowDescription,
+    WorkflowExecution,
     WorkflowStatus,
     WorkflowTaskFailure,
 )
@@ -13,12 +14,16 @@ from temporal_runtime_workflow import MethodHandle, StartOptionsDict, UpdateHand
 from ._client import PreparedStart, WorkflowClient, resolve_entry
 from ._errors import translate_error
 from ._handle import RunHandle
+from ._list_query import LIST_FILTER_DOCS  # --- listing (#13) ---
+from ._listing import DEFAULT_PAGE_SIZE, RunListing
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
 from ._update_handle import RunUpdateHandle
 from ._with_start import RunWithStart
 
 __all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "LIST_FILTER_DOCS",
     "METHOD_MEMO_KEY",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
@@ -27,6 +32,7 @@ __all__ = [
     "PendingActivityState",
     "PreparedStart",
     "RunHandle",
+    "RunListing",
     "RunUpdateHandle",
     "RunWithStart",
     "StartOptions",
@@ -35,6 +41,7 @@ __all__ = [
     "WithStart",
     "WorkflowClient",
     "WorkflowDescription",
+    "WorkflowExecution",
     "WorkflowProxy",
     "WorkflowStatus",
     "WorkflowTaskFailure",

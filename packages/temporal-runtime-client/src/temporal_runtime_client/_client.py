@@ -35,6 +35,7 @@ from temporal_runtime_workflow import (
 
 from ._errors import raise_translated
 from ._handle import RunHandle
+from ._listing import RunListing  # --- listing (#13) ---
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
@@ -57,7 +58,7 @@ class PreparedStart:
     kwargs: dict[str, Any]
 
 
-class WorkflowClient:
+class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListing ---
     """Workflow operations bound to one temporalio ``Client`` and a default task queue.
 
     ``worker_workflows`` names, by task queue, the workflow types that this process's workers serve

@@ -52,6 +52,7 @@ from ._errors import (
     WorkflowTimedOutError,
     describe_failure,
 )
+from ._execution import WorkflowExecution, method_attribute_value  # --- listing (#13) ---
 from ._method_activity import MethodActivity
 from ._options import (
     ActivityCancellation,
@@ -123,6 +124,7 @@ __all__ = [
     "WorkflowCancelledError",
     "WorkflowDescription",
     "WorkflowError",
+    "WorkflowExecution",
     "WorkflowFailedError",
     "WorkflowFailure",
     "WorkflowNotFoundError",
@@ -142,6 +144,7 @@ __all__ = [
     "default_workflow_registry",
     "describe_failure",
     "describe_validation_error",
+    "method_attribute_value",
     "to_timedelta",
     "type_name",
 ]
