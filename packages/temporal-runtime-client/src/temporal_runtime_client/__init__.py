@@ -4,6 +4,9 @@ start options."""
 from temporal_runtime_core import (
     PendingActivity,
     PendingActivityState,
+    ScheduleAction,  # --- schedules (#13) ---
+    ScheduleDescription,  # --- schedules (#13) ---
+    ScheduleOverlap,  # --- schedules (#13) ---
     WorkflowDescription,
     WorkflowStatus,
     WorkflowTaskFailure,
@@ -15,6 +18,16 @@ from ._errors import translate_error
 from ._handle import RunHandle
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
+from ._schedule_action import prepare_scheduled_start  # --- schedules (#13) ---
+from ._schedule_convert import AnyScheduleOverlap  # --- schedules (#13) ---
+from ._schedule_handle import ScheduleHandle  # --- schedules (#13) ---
+from ._schedule_options import ScheduleOptionsDict, ScheduleSettings  # --- schedules (#13) ---
+from ._schedules import (  # --- schedules (#13) ---
+    check_schedule_id,
+    create_schedule,
+    get_schedule,
+    list_schedules,
+)
 from ._update_handle import RunUpdateHandle
 from ._with_start import RunWithStart
 
@@ -22,6 +35,7 @@ __all__ = [
     "METHOD_MEMO_KEY",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
+    "AnyScheduleOverlap",
     "MethodHandle",
     "PendingActivity",
     "PendingActivityState",
@@ -29,6 +43,12 @@ __all__ = [
     "RunHandle",
     "RunUpdateHandle",
     "RunWithStart",
+    "ScheduleAction",
+    "ScheduleDescription",
+    "ScheduleHandle",
+    "ScheduleOptionsDict",
+    "ScheduleOverlap",
+    "ScheduleSettings",
     "StartOptions",
     "StartOptionsDict",
     "UpdateHandle",
@@ -38,6 +58,11 @@ __all__ = [
     "WorkflowProxy",
     "WorkflowStatus",
     "WorkflowTaskFailure",
+    "check_schedule_id",
+    "create_schedule",
+    "get_schedule",
+    "list_schedules",
+    "prepare_scheduled_start",
     "resolve_entry",
     "translate_error",
 ]

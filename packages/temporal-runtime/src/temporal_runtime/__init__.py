@@ -9,6 +9,11 @@ from temporal_runtime_client import (
     MethodHandle,
     PendingActivity,
     PendingActivityState,
+    ScheduleAction,  # --- schedules (#13) ---
+    ScheduleDescription,  # --- schedules (#13) ---
+    ScheduleHandle,  # --- schedules (#13) ---
+    ScheduleOptionsDict,  # --- schedules (#13) ---
+    ScheduleOverlap,  # --- schedules (#13) ---
     StartOptions,
     WorkflowDescription,
     WorkflowProxy,
@@ -46,6 +51,9 @@ from temporal_runtime_core import (
     Registry,
     RetryPolicy,
     SandboxViolationError,
+    ScheduleAlreadyExistsError,  # --- schedules (#13) ---
+    ScheduleError,  # --- schedules (#13) ---
+    ScheduleNotFoundError,  # --- schedules (#13) ---
     TemporalRuntimeError,
     UnknownMethodError,
     UpdateFailedError,
@@ -129,6 +137,14 @@ __all__ = [
     "Registry",
     "RetryPolicy",
     "SandboxViolationError",
+    "ScheduleAction",
+    "ScheduleAlreadyExistsError",
+    "ScheduleDescription",
+    "ScheduleError",
+    "ScheduleHandle",
+    "ScheduleNotFoundError",
+    "ScheduleOptionsDict",
+    "ScheduleOverlap",
     "SignalMethod",
     "StartOptions",
     "StartOptionsDict",
