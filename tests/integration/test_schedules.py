@@ -71,7 +71,9 @@ async def _listed(engine: TemporalEngine, schedule_id: str) -> ScheduleDescripti
     return None
 
 
-async def test_a_schedule_runs_pauses_triggers_backfills_updates_and_is_deleted(engine: TemporalEngine) -> None:
+async def test_a_schedule_runs_pauses_triggers_backfills_updates_and_is_deleted(
+    engine: TemporalEngine,
+) -> None:
     schedule_id, prefix = _ids()
     schedule = await engine.create_schedule(
         ScheduledReport.build,
@@ -89,7 +91,8 @@ async def test_a_schedule_runs_pauses_triggers_backfills_updates_and_is_deleted(
         assert (described.workflow_type, described.method) == ("ScheduledReport", "build")
         assert (described.workflow_id, described.task_queue) == (prefix, engine.task_queue)
         assert (described.paused, described.overlap) == (False, ScheduleOverlap.SKIP)
-        assert described.next_action_times and described.next_action_times[0].tzinfo is not None
+        assert described.next_action_times
+        assert described.next_action_times[0].tzinfo is not None
         first, second = described.recent_actions[:2]
         for action in (first, second):
             assert action.workflow_id == f"{prefix}-{action.scheduled_at:%Y-%m-%dT%H:%M:%SZ}"
@@ -152,7 +155,7 @@ async def test_a_schedule_runs_pauses_triggers_backfills_updates_and_is_deleted(
 
 
 async def test_cron_schedules_read_back_and_wrong_options_are_our_errors(engine: TemporalEngine) -> None:
-    schedule_id, prefix = _ids()
+    schedule_id, _ = _ids()
     schedule = await engine.create_schedule(
         ScheduledReport.build,
         ReportRequest(team="ops"),
@@ -167,10 +170,12 @@ async def test_cron_schedules_read_back_and_wrong_options_are_our_errors(engine:
     try:
         described = await schedule.describe()
         assert (described.cron, described.every, described.time_zone) == ("0 2 * * 1-5", None, "Europe/Paris")
-        assert (described.paused, described.note, described.jitter) == (True, "created paused", timedelta(seconds=30))
+        assert (described.paused, described.note) == (True, "created paused")
+        assert described.jitter == timedelta(seconds=30)
         assert described.end_at == datetime(2099, 1, 1, tzinfo=UTC)
         paris = [t.astimezone(zoneinfo.ZoneInfo("Europe/Paris")) for t in described.next_action_times]
-        assert paris and all((t.hour, t.minute) == (2, 0) and t.isoweekday() <= 5 for t in paris)
+        assert paris
+        assert all((t.hour, t.minute) == (2, 0) and t.isoweekday() <= 5 for t in paris)
 
         # an existing schedule found by id types its runs at run time; update takes a cron too
         found: ScheduleHandle[Any, Any, Any] = await engine.get_schedule(schedule_id)
@@ -223,14 +228,20 @@ async def test_cron_schedules_read_back_and_wrong_options_are_our_errors(engine:
 
 
 def _own() -> dict[str, Any]:
+    """An embedded server of its own, serving this module's workflows alone."""
     workflows, activities = select_registries([sys.modules[__name__]])
-    return {"workflow_registry": workflows, "activity_registry": activities}
+    return {
+        "task_queue": "sched-persist",
+        "headless": True,
+        "workflow_registry": workflows,
+        "activity_registry": activities,
+    }
 
 
 async def test_a_schedule_survives_a_restart_of_the_embedded_server(tmp_path: Path) -> None:
     db = tmp_path / "temporal.sqlite"
     schedule_id, prefix = _ids()
-    async with TemporalEngine(task_queue="sched-persist", headless=True, local_db_path=db, **_own()) as engine:
+    async with TemporalEngine(local_db_path=db, **_own()) as engine:
         schedule = await engine.create_schedule(
             ScheduledReport.build,
             ReportRequest(team="night"),
@@ -239,7 +250,7 @@ async def test_a_schedule_survives_a_restart_of_the_embedded_server(tmp_path: Pa
             workflow_id=prefix,
         )
         before = await _until(schedule.describe, lambda d: d.num_actions >= 1)
-    async with TemporalEngine(task_queue="sched-persist", headless=True, local_db_path=db, **_own()) as engine:
+    async with TemporalEngine(local_db_path=db, **_own()) as engine:
         found = await engine.get_schedule(schedule_id)
         after = await _until(found.describe, lambda d: d.num_actions > before.num_actions)
         latest = after.recent_actions[-1]

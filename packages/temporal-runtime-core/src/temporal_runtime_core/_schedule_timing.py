@@ -131,10 +131,10 @@ class ScheduleTiming:
     ) -> ScheduleTiming:
         """The timing these options describe, checked; :class:`InvalidOptionError` names the culprit."""
         if (cron is None) == (every is None):
-            given = "both cron and every were given" if cron is not None else "neither cron nor every was"
+            given = "both cron and every were" if cron is not None else "neither cron nor every was"
             raise InvalidOptionError(
-                f"A schedule acts either on a calendar or at an interval, and {given}: pass cron='0 2 * * *' "
-                "(a cron expression) or every=timedelta(hours=1) (an interval), not both"
+                f"A schedule follows a calendar or an interval, and {given} given: pass one of "
+                "cron='0 2 * * *' (a cron expression) and every=timedelta(hours=1) (an interval)"
             )
         if time_zone is not None and every is not None:
             raise InvalidOptionError(
