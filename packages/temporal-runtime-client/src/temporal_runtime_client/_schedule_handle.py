@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
-from typing import Any, Generic, cast, overload
+from typing import Any, Generic, cast
 
 import temporalio.client
 from typing_extensions import TypeVar
@@ -96,29 +96,10 @@ class ScheduleHandle(Generic[R, W, A]):
         """Take actions again from the next due time on (missed ones are not made up)."""
         await self._call(self._handle.unpause(note=_note(note, "Unpaused through temporal-runtime")))
 
-    @overload
     async def update(
         self,
         *,
-        cron: str | None = None,
-        every: Duration | None = None,
-        time_zone: str | None = None,
-        overlap: AnyScheduleOverlap | None = None,
-    ) -> None: ...
-    @overload
-    async def update(
-        self,
-        *,
-        arg: A,
-        cron: str | None = None,
-        every: Duration | None = None,
-        time_zone: str | None = None,
-        overlap: AnyScheduleOverlap | None = None,
-    ) -> None: ...
-    async def update(
-        self,
-        *,
-        arg: Any = _KEEP,
+        arg: A = _KEEP,
         cron: str | None = None,
         every: Duration | None = None,
         time_zone: str | None = None,
