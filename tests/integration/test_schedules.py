@@ -19,6 +19,8 @@ import pytest
 from pydantic import BaseModel
 
 from temporal_runtime import (
+    IdConflictPolicy,
+    InvalidArgumentsError,
     InvalidOptionError,
     ScheduleAlreadyExistsError,
     ScheduleDescription,
@@ -62,6 +64,10 @@ async def _until[T](probe: Callable[[], Awaitable[T]], done: Callable[[T], bool]
 def _ids() -> tuple[str, str]:
     tag = uuid.uuid4().hex[:8]
     return f"sched-{tag}", f"report-{tag}"
+
+
+async def _listed_ids(engine: TemporalEngine, query: str) -> list[str]:
+    return [description.id async for description in engine.list_schedules(query=query)]
 
 
 async def _listed(engine: TemporalEngine, schedule_id: str) -> ScheduleDescription | None:
@@ -177,6 +183,14 @@ async def test_cron_schedules_read_back_and_wrong_options_are_our_errors(engine:
         assert paris
         assert all((t.hour, t.minute) == (2, 0) and t.isoweekday() <= 5 for t in paris)
 
+        # list_schedules takes Temporal's list filter; a wrong one is an InvalidOptionError
+        paused_ids = await _until(
+            lambda: _listed_ids(engine, "TemporalSchedulePaused = true"), lambda ids: schedule_id in ids
+        )
+        assert schedule_id in paused_ids
+        with pytest.raises(InvalidOptionError, match="list query 'NoSuchField = 1'"):
+            await _listed_ids(engine, "NoSuchField = 1")
+
         # an existing schedule found by id types its runs at run time; update takes a cron too
         found: ScheduleHandle[Any, Any, Any] = await engine.get_schedule(schedule_id)
         await found.update(cron="*/15 9-17 * * *", overlap=ScheduleOverlap.BUFFER_ONE)
@@ -188,6 +202,9 @@ async def test_cron_schedules_read_back_and_wrong_options_are_our_errors(engine:
         )
         with pytest.raises(InvalidOptionError, match=r"61 \* \* \* \*.*Minute"):
             await found.update(cron="61 * * * *")
+        with pytest.raises(InvalidArgumentsError, match="team"):
+            await found.update(arg={"team": 42})
+        assert (await found.describe()).cron == "*/15 9-17 * * *"  # neither failed update changed it
 
         with pytest.raises(ScheduleAlreadyExistsError, match=schedule_id):
             await engine.create_schedule(
@@ -217,6 +234,8 @@ async def test_cron_schedules_read_back_and_wrong_options_are_our_errors(engine:
         await create(every=timedelta(milliseconds=500))
     with pytest.raises(InvalidOptionError, match="workflow_id="):
         await create(every=60, id="one-run")
+    with pytest.raises(InvalidOptionError, match="id_conflict_policy"):
+        await create(every=60, id_conflict_policy=IdConflictPolicy.USE_EXISTING)
     with pytest.raises(InvalidOptionError, match="start_delay"):
         await create(every=60, start_delay=5)
     with pytest.raises(InvalidOptionError, match="Unknown start option"):
