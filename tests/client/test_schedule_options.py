@@ -11,7 +11,7 @@ import temporalio.client
 
 from temporal_runtime import InvalidOptionError, ScheduleOverlap
 from temporal_runtime_client import ScheduleSettings, StartOptions
-from temporal_runtime_client._schedule_convert import (  # pyright: ignore[reportPrivateUsage]
+from temporal_runtime_client._schedule_convert import (
     overlap_from_temporal,
     spec_of,
     to_temporal_overlap,
