@@ -4,6 +4,9 @@ start options."""
 from temporal_runtime_core import (
     PendingActivity,
     PendingActivityState,
+    ScheduleAction,  # --- schedules (#13) ---
+    ScheduleDescription,  # --- schedules (#13) ---
+    ScheduleOverlap,  # --- schedules (#13) ---
     WorkflowDescription,
     WorkflowExecution,
     WorkflowStatus,
@@ -18,6 +21,16 @@ from ._list_query import LIST_FILTER_DOCS  # --- listing (#13) ---
 from ._listing import DEFAULT_PAGE_SIZE, RunListing
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
+from ._schedule_action import prepare_scheduled_start  # --- schedules (#13) ---
+from ._schedule_convert import AnyScheduleOverlap  # --- schedules (#13) ---
+from ._schedule_handle import ScheduleHandle  # --- schedules (#13) ---
+from ._schedule_options import ScheduleOptionsDict, ScheduleSettings  # --- schedules (#13) ---
+from ._schedules import (  # --- schedules (#13) ---
+    check_schedule_id,
+    create_schedule,
+    get_schedule,
+    list_schedules,
+)
 from ._update_handle import RunUpdateHandle
 from ._with_start import RunWithStart
 
@@ -27,6 +40,7 @@ __all__ = [
     "METHOD_MEMO_KEY",
     "AnyIdConflictPolicy",
     "AnyIdReusePolicy",
+    "AnyScheduleOverlap",
     "MethodHandle",
     "PendingActivity",
     "PendingActivityState",
@@ -35,6 +49,12 @@ __all__ = [
     "RunListing",
     "RunUpdateHandle",
     "RunWithStart",
+    "ScheduleAction",
+    "ScheduleDescription",
+    "ScheduleHandle",
+    "ScheduleOptionsDict",
+    "ScheduleOverlap",
+    "ScheduleSettings",
     "StartOptions",
     "StartOptionsDict",
     "UpdateHandle",
@@ -45,6 +65,11 @@ __all__ = [
     "WorkflowProxy",
     "WorkflowStatus",
     "WorkflowTaskFailure",
+    "check_schedule_id",
+    "create_schedule",
+    "get_schedule",
+    "list_schedules",
+    "prepare_scheduled_start",
     "resolve_entry",
     "translate_error",
 ]

@@ -38,6 +38,9 @@ from ._errors import (
     ReplayError,
     ReplayFailure,
     SandboxViolationError,
+    ScheduleAlreadyExistsError,  # --- schedules (#13) ---
+    ScheduleError,  # --- schedules (#13) ---
+    ScheduleNotFoundError,  # --- schedules (#13) ---
     TemporalRuntimeError,
     UnknownMethodError,
     UpdateFailedError,
@@ -64,6 +67,13 @@ from ._options import (
     to_timedelta,
 )
 from ._registry import Registrable, Registry, add_registration_guard
+from ._schedule import ScheduleAction, ScheduleDescription, ScheduleOverlap  # --- schedules (#13) ---
+from ._schedule_timing import (  # --- schedules (#13) ---
+    ScheduleTiming,
+    aware_datetime,
+    check_cron,
+    cron_from_calendar,
+)
 from ._search_attributes import (
     METHOD_SEARCH_ATTRIBUTE,
     SearchAttribute,
@@ -117,6 +127,13 @@ __all__ = [
     "SearchAttributeType",
     "SearchAttributeValue",
     "SearchAttributes",
+    "ScheduleAction",
+    "ScheduleAlreadyExistsError",
+    "ScheduleDescription",
+    "ScheduleError",
+    "ScheduleNotFoundError",
+    "ScheduleOverlap",
+    "ScheduleTiming",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
@@ -138,6 +155,9 @@ __all__ = [
     "activity_def",
     "activity_stub",
     "add_registration_guard",
+    "aware_datetime",
+    "check_cron",
+    "cron_from_calendar",
     "default_activity_registry",
     "default_codec",
     "declared_search_attributes",

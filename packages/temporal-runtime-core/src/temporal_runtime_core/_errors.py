@@ -33,6 +33,9 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     │   ├── WorkflowTimedOutError (TimeoutError)
     │   ├── WorkflowAlreadyStartedError
     │   └── WorkflowNotFoundError (LookupError)
+    ├── ScheduleError
+    │   ├── ScheduleNotFoundError (LookupError)
+    │   └── ScheduleAlreadyExistsError
     ├── MissingFakeError (LookupError)
     ├── WorkflowTesterError (RuntimeError)
     │   └── ContinuedAsNewError
@@ -72,6 +75,9 @@ __all__ = [
     "ReplayError",
     "ReplayFailure",
     "SandboxViolationError",
+    "ScheduleAlreadyExistsError",
+    "ScheduleError",
+    "ScheduleNotFoundError",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
@@ -385,6 +391,26 @@ class WorkflowAlreadyStartedError(WorkflowError):
 
 class WorkflowNotFoundError(WorkflowError, LookupError):
     """No workflow execution exists with this id in the engine's namespace."""
+
+
+# --- schedules (#13) ----------------------------------------------------------------------------
+
+
+class ScheduleError(TemporalRuntimeError):
+    """A schedule operation failed; ``schedule_id`` names the schedule."""
+
+    def __init__(self, message: str, *, schedule_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.schedule_id = schedule_id
+
+
+class ScheduleNotFoundError(ScheduleError, LookupError):
+    """No schedule exists with this id in the engine's namespace (never created, or deleted)."""
+
+
+class ScheduleAlreadyExistsError(ScheduleError):
+    """``create_schedule`` was given the id of a schedule that exists already."""
 
 
 # --- the testing kit -----------------------------------------------------------------------------

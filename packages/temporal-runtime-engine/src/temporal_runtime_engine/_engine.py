@@ -38,6 +38,7 @@ from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
 from ._operations import RunOperations
+from ._schedule_operations import ScheduleOperations  # --- schedules (#13) ---
 from ._serving import ready_line, serve_until_signalled
 from ._worker import (
     EngineWorker,
@@ -52,7 +53,7 @@ __all__ = ["TemporalEngine"]
 log = logging.getLogger("temporal_runtime")
 
 
-class TemporalEngine(RunOperations, ListingOperations):  # --- listing (#13): + ListingOperations ---
+class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
     """Connection to Temporal plus (optionally) a worker running every registered workflow/activity.
 
     With ``url=None`` the engine starts an embedded local Temporal dev server (needs the

@@ -9,6 +9,11 @@ from temporal_runtime_client import (
     MethodHandle,
     PendingActivity,
     PendingActivityState,
+    ScheduleAction,  # --- schedules (#13) ---
+    ScheduleDescription,  # --- schedules (#13) ---
+    ScheduleHandle,  # --- schedules (#13) ---
+    ScheduleOptionsDict,  # --- schedules (#13) ---
+    ScheduleOverlap,  # --- schedules (#13) ---
     StartOptions,
     WorkflowDescription,
     WorkflowExecution,
@@ -47,6 +52,9 @@ from temporal_runtime_core import (
     Registry,
     RetryPolicy,
     SandboxViolationError,
+    ScheduleAlreadyExistsError,  # --- schedules (#13) ---
+    ScheduleError,  # --- schedules (#13) ---
+    ScheduleNotFoundError,  # --- schedules (#13) ---
     SearchAttribute,
     SearchAttributes,
     SearchAttributeType,
@@ -138,6 +146,14 @@ __all__ = [
     "SearchAttributeType",
     "SearchAttributeValue",
     "SearchAttributes",
+    "ScheduleAction",
+    "ScheduleAlreadyExistsError",
+    "ScheduleDescription",
+    "ScheduleError",
+    "ScheduleHandle",
+    "ScheduleNotFoundError",
+    "ScheduleOptionsDict",
+    "ScheduleOverlap",
     "SignalMethod",
     "StartOptions",
     "StartOptionsDict",
