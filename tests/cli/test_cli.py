@@ -133,6 +133,7 @@ def test_no_server_fails_with_the_connection_error_and_options_win_over_the_envi
     for result in (env_only, option_wins):
         assert result.returncode == 1, result.stderr
         assert "worker: error: Could not connect to Temporal at" in result.stderr
+        assert "(for a local server, run `temporal-runtime dev` in another terminal)" in result.stderr
         assert "Traceback" not in result.stderr
     assert f"'127.0.0.1:{from_env}' (namespace 'from-env')" in env_only.stderr
     assert f"'127.0.0.1:{from_option}' (namespace 'opt')" in option_wins.stderr

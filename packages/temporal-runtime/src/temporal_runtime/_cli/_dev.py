@@ -39,7 +39,9 @@ Exit codes: 0 after SIGTERM/SIGINT (the server stops with it; it never outlives 
 """
 
 
-@click.command("dev", epilog=_EPILOG)
+@click.command(
+    "dev", epilog=_EPILOG, short_help="Run a local Temporal dev server for every process on this machine."
+)
 @click.option(
     "--db",
     "db",

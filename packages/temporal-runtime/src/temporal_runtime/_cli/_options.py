@@ -19,7 +19,7 @@ __all__ = ["EXIT_FAILURE", "fail", "logging_options", "run_command", "setup_logg
 EXIT_FAILURE: Final = 1
 """The exit code of a command that failed (a bad module, no server, ...); click's usage errors exit 2."""
 
-LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_LEVELS: Final = ("debug", "info", "warning", "error")
 LOG_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -28,7 +28,7 @@ def logging_options[F: Callable[..., Any]](function: F) -> F:
     function = click.option(
         "--log-level",
         type=click.Choice(LOG_LEVELS, case_sensitive=False),
-        default="INFO",
+        default="info",
         show_default=True,
         help="Level of the log lines written to stderr (the ready line is INFO).",
     )(function)

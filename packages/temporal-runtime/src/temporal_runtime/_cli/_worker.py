@@ -9,6 +9,7 @@ from typing import Final
 import click
 
 from temporal_runtime_core import (
+    EngineConnectionError,
     EngineError,
     TemporalRuntimeError,
     default_activity_registry,
@@ -43,7 +44,9 @@ Exit codes: 0 after SIGTERM/SIGINT (running activities get --graceful-shutdown-t
 """
 
 
-@click.command("worker", epilog=_EPILOG)
+@click.command(
+    "worker", epilog=_EPILOG, short_help="Serve the workflows and activities of MODULE... (a worker process)."
+)
 @click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
 @click.option(
     "--task-queue",
@@ -83,7 +86,16 @@ def worker_command(
         engine = build_engine(modules, task_queue, profile, config_file, engine_values)
     except TemporalRuntimeError as error:  # a bad module, nothing to serve, an option the engine rejects
         fail("worker", error, verbose=verbose)
-    run_command("worker", engine.serve, verbose=verbose)
+
+    async def serve() -> None:
+        try:
+            await engine.serve()
+        except EngineConnectionError as error:
+            raise EngineConnectionError(
+                f"{error} (for a local server, run `temporal-runtime dev` in another terminal)"
+            ) from error
+
+    run_command("worker", serve, verbose=verbose)
 
 
 def build_engine(
