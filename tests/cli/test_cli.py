@@ -10,10 +10,12 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from temporal_runtime import __version__
 from temporal_runtime._cli import cli
+from temporal_runtime._cli._app import COMMANDS
 from temporal_runtime._cli._engine_options import (
     CONNECTION_OPTIONS,
     WORKER_OPTIONS,
@@ -187,3 +189,15 @@ def _engine_parameters() -> list[str]:
     from temporal_runtime import TemporalEngine
 
     return list(inspect.signature(TemporalEngine).parameters)
+
+
+def test_the_docs_list_every_option_of_every_command() -> None:
+    text = (ROOT / "docs" / "worker-processes.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"## `temporal-runtime {command.name}`" in text
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for flag in (*param.opts, *param.secondary_opts):
+                    assert f"`{flag}" in text, (
+                        f"docs/worker-processes.md does not mention {command.name} {flag}"
+                    )

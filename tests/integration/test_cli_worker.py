@@ -4,6 +4,7 @@ running activity finish and exits with 0."""
 
 from __future__ import annotations
 
+import signal
 import uuid
 
 import pytest
@@ -51,3 +52,22 @@ async def test_worker_process_serves_its_modules_and_stops_gracefully_on_sigterm
             )
             async with serving:
                 assert await handle.result(timeout=30) == "done on attempt 1"
+
+
+async def test_a_second_ctrl_c_interrupts_the_graceful_shutdown_with_exit_code_130(
+    temporal_address: str,
+) -> None:
+    queue = f"cli-worker-{uuid.uuid4().hex[:8]}"
+    with CliProcess("worker", "tests.integration.cli_app", "--url", temporal_address, "-q", queue) as worker:
+        await worker.wait_for("ready:")
+        async with TemporalEngine(url=temporal_address, task_queue=queue, start_worker=False) as client:
+            handle = await client.start_workflow(CliAppWorkflow.slow, CliJob(seconds=30))
+            await worker.wait_for("slow job started (attempt 1)")
+            worker.process.send_signal(signal.SIGINT)
+            await worker.wait_for("SIGINT received, stopping (running activities get up to 10s to finish)")
+            assert (
+                await worker.stop(signal.SIGINT, timeout=8) == 130
+            )  # long before the 30 s job or the 10 s grace
+            assert "temporal-runtime worker: interrupted" in worker.output
+            assert "slow job finished" not in worker.output
+            await handle.terminate(reason="test over")

@@ -14,10 +14,13 @@ import click
 
 from temporal_runtime_core import TemporalRuntimeError
 
-__all__ = ["EXIT_FAILURE", "fail", "logging_options", "run_command", "setup_logging"]
+__all__ = ["EXIT_FAILURE", "EXIT_INTERRUPTED", "fail", "logging_options", "run_command", "setup_logging"]
 
 EXIT_FAILURE: Final = 1
 """The exit code of a command that failed (a bad module, no server, ...); click's usage errors exit 2."""
+
+EXIT_INTERRUPTED: Final = 130
+"""The exit code after a second Ctrl-C, which interrupts the graceful stop the first one began."""
 
 LOG_LEVELS: Final = ("debug", "info", "warning", "error")
 LOG_FORMAT: Final = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -53,8 +56,12 @@ def fail(command: str, error: BaseException, *, verbose: bool) -> NoReturn:
 
 
 def run_command(command: str, main: Callable[[], Coroutine[Any, Any, None]], *, verbose: bool) -> None:
-    """``asyncio.run(main())``; a temporal-runtime error ends the process through :func:`fail`."""
+    """``asyncio.run(main())``; a temporal-runtime error ends the process through :func:`fail`, a
+    second Ctrl-C with :data:`EXIT_INTERRUPTED`."""
     try:
         asyncio.run(main())
     except TemporalRuntimeError as error:
         fail(command, error, verbose=verbose)
+    except KeyboardInterrupt:
+        click.echo(f"temporal-runtime {command}: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
