@@ -11,16 +11,19 @@ import sysconfig
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
-from temporal_runtime import __version__
+from temporal_runtime import InvalidOptionError, __version__
 from temporal_runtime._cli import cli
 from temporal_runtime._cli._app import COMMANDS
+from temporal_runtime._cli._dev import ready_line
 from temporal_runtime._cli._engine_options import (
     CONNECTION_OPTIONS,
     WORKER_OPTIONS,
     engine_kwargs,
 )
+from temporal_runtime._cli._imports import import_modules
 from temporal_runtime_engine import free_port
 from tests.integration.cli_process import ROOT, cli_env
 
@@ -91,17 +94,15 @@ def test_errors_are_one_line_naming_the_culprit_and_exit_1() -> None:
     busy.listen()
     busy_port = busy.getsockname()[1]
     try:
-        unknown, broken, broken_verbose, path, empty, port_in_use = _run_all(
+        unknown, broken, empty, port_in_use = _run_all(
             (["worker", "no_such_app.workflows"], {}),
-            (["worker", "tests.integration.cli_broken_app"], {}),
             (["worker", "tests.integration.cli_broken_app", "-v"], {}),
-            (["worker", "tests/integration/cli_app.py"], {}),
             (["worker", "tests.integration.cli_empty_app"], {}),
             (["dev", "--port", str(busy_port), "--headless"], {}),
         )
     finally:
         busy.close()
-    for result in (unknown, broken, path, empty, port_in_use):
+    for result in (unknown, empty, port_in_use):
         assert result.returncode == 1, result.stderr
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -109,36 +110,55 @@ def test_errors_are_one_line_naming_the_culprit_and_exit_1() -> None:
         unknown.stderr
     )
     assert "PYTHONPATH" in unknown.stderr
-    assert (
-        "importing module 'tests.integration.cli_broken_app' failed: RuntimeError: cli_broken_app is broken "
-        "on purpose; fix the module (-v/--verbose shows the traceback)" in broken.stderr
-    )
-    assert broken_verbose.returncode == 1
-    assert "Traceback" in broken_verbose.stderr
-    assert 'raise RuntimeError("cli_broken_app' in broken_verbose.stderr
-    assert (
-        "is a file path; name modules as you would import them, e.g. 'tests.integration.cli_app'"
-        in path.stderr
+    assert broken.returncode == 1
+    assert "Traceback" in broken.stderr  # -v
+    assert 'raise RuntimeError("cli_broken_app is broken on purpose")' in broken.stderr
+    assert broken.stderr.strip().splitlines()[-1] == (
+        "temporal-runtime worker: error: importing module 'tests.integration.cli_broken_app' failed: "
+        "RuntimeError: cli_broken_app is broken on purpose; fix the module"
     )
     assert "'tests.integration.cli_empty_app' register no workflows or activities" in empty.stderr
     assert f"dev: error: port {busy_port} on 127.0.0.1 is not free" in port_in_use.stderr
     assert "pass another --port" in port_in_use.stderr
 
 
-def test_no_server_fails_with_the_connection_error_and_options_win_over_the_environment() -> None:
-    from_env, from_option = free_port(), free_port()
-    env = {"TEMPORAL_ADDRESS": f"127.0.0.1:{from_env}", "TEMPORAL_NAMESPACE": "from-env"}
-    env_only, option_wins = _run_all(
-        (["worker", "tests.integration.cli_app", "--connect-timeout", "5"], env),
-        (["worker", "tests.integration.cli_app", "--url", f"127.0.0.1:{from_option}", "-n", "opt"], env),
+def test_module_errors_name_the_module_and_the_fix() -> None:
+    with pytest.raises(InvalidOptionError) as broken:
+        import_modules(["tests.integration.cli_broken_app"])
+    assert str(broken.value) == (
+        "importing module 'tests.integration.cli_broken_app' failed: "
+        "RuntimeError: cli_broken_app is broken on purpose; fix the module"
     )
-    for result in (env_only, option_wins):
+    assert isinstance(broken.value.__cause__, RuntimeError)  # what -v prints the traceback of
+    with pytest.raises(InvalidOptionError, match=r"is a file path; .* e\.g\. 'tests\.integration\.cli_app'"):
+        import_modules(["tests/integration/cli_app.py"])
+    with pytest.raises(
+        InvalidOptionError, match=r"a module it imports is missing \(No module named 'no_such_dep'\)"
+    ):
+        import_modules(["tests.integration.cli_missing_dependency_app"])
+
+
+def test_no_server_fails_with_the_connection_error_and_options_win_over_env_and_profile(
+    tmp_path: Path,
+) -> None:
+    from_env, from_option, from_profile = free_port(), free_port(), free_port()
+    config = tmp_path / "temporal.toml"
+    config.write_text(f'[profile.staging]\naddress = "127.0.0.1:{from_profile}"\nnamespace = "prof"\n')
+    env = {"TEMPORAL_ADDRESS": f"127.0.0.1:{from_env}", "TEMPORAL_NAMESPACE": "from-env"}
+    app = ["worker", "tests.integration.cli_app"]
+    env_only, option_wins, profile = _run_all(
+        ([*app, "--connect-timeout", "5"], env),
+        ([*app, "--url", f"127.0.0.1:{from_option}", "-n", "opt"], env),
+        ([*app, "--config-file", str(config), "--profile", "staging"], {}),
+    )
+    for result in (env_only, option_wins, profile):
         assert result.returncode == 1, result.stderr
         assert "worker: error: Could not connect to Temporal at" in result.stderr
         assert "(for a local server, run `temporal-runtime dev` in another terminal)" in result.stderr
         assert "Traceback" not in result.stderr
     assert f"'127.0.0.1:{from_env}' (namespace 'from-env')" in env_only.stderr
     assert f"'127.0.0.1:{from_option}' (namespace 'opt')" in option_wins.stderr
+    assert f"'127.0.0.1:{from_profile}' (namespace 'prof')" in profile.stderr
 
 
 def test_the_console_script_is_installed_and_imports_from_the_current_directory() -> None:
@@ -201,3 +221,10 @@ def test_the_docs_list_every_option_of_every_command() -> None:
                     assert f"`{flag}" in text, (
                         f"docs/worker-processes.md does not mention {command.name} {flag}"
                     )
+
+
+def test_the_dev_ready_line_names_the_address_namespaces_ui_and_state() -> None:
+    assert ready_line("127.0.0.1:7233", ["default", "orders"], None, None) == (
+        "temporal-runtime: dev server ready: address 127.0.0.1:7233, namespaces 'default', 'orders', "
+        "no Web UI (--headless), state in memory; connect with TEMPORAL_ADDRESS=127.0.0.1:7233"
+    )

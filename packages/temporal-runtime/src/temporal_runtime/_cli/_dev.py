@@ -17,7 +17,7 @@ from temporal_runtime_engine import find_server_binary, launch_dev_server
 from ._options import logging_options, run_command, setup_logging
 from ._signals import wait_for_stop_signal
 
-__all__ = ["DEFAULT_PORT", "dev_command"]
+__all__ = ["DEFAULT_PORT", "dev_command", "ready_line"]
 
 log = logging.getLogger("temporal_runtime")
 
