@@ -50,7 +50,7 @@ async def test_dev_server_is_shared_by_a_worker_process_and_stops_on_sigterm(tmp
         assert f"state in {db}; connect with TEMPORAL_ADDRESS={address}" in ready
         assert db.is_file()
 
-        worker_args = ("worker", "tests.integration.cli_app", "--url", address, "-n", "cli", "-q", queue)
+        worker_args = ("worker", "tests.integration.cli_app", "--url", address, "-n", "cli", "-t", queue)
         with CliProcess(*worker_args) as worker:
             await worker.wait_for("ready:")
             async with TemporalEngine(

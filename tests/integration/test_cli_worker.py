@@ -58,7 +58,7 @@ async def test_a_second_ctrl_c_interrupts_the_graceful_shutdown_with_exit_code_1
     temporal_address: str,
 ) -> None:
     queue = f"cli-worker-{uuid.uuid4().hex[:8]}"
-    with CliProcess("worker", "tests.integration.cli_app", "--url", temporal_address, "-q", queue) as worker:
+    with CliProcess("worker", "tests.integration.cli_app", "--url", temporal_address, "-t", queue) as worker:
         await worker.wait_for("ready:")
         async with TemporalEngine(url=temporal_address, task_queue=queue, start_worker=False) as client:
             handle = await client.start_workflow(CliAppWorkflow.slow, CliJob(seconds=30))

@@ -35,7 +35,8 @@ Examples:
 
 \b
 Exit codes: 0 after SIGTERM/SIGINT (the server stops with it; it never outlives this process),
-1 on an error (the Temporal CLI missing, a port in use), 2 on a usage error.
+1 on an error (the Temporal CLI missing, a port in use), 2 on a usage error, 130 when a second
+Ctrl-C interrupts the stop.
 """
 
 
@@ -44,6 +45,8 @@ Exit codes: 0 after SIGTERM/SIGINT (the server stops with it; it never outlives 
 )
 @click.option(
     "--db",
+    "--db-filename",
+    "-f",
     "db",
     type=click.Path(dir_okay=False, path_type=Path),
     help="SQLite file keeping the server's state across restarts (created if missing) [default: in memory].",

@@ -40,7 +40,8 @@ win over the profile file, exactly like the Temporal CLI. The current directory 
 
 \b
 Exit codes: 0 after SIGTERM/SIGINT (running activities get --graceful-shutdown-timeout to finish),
-1 on an error (a module that cannot be imported, nothing to serve, no server), 2 on a usage error.
+1 on an error (a module that cannot be imported, nothing to serve, no server), 2 on a usage error,
+130 when a second Ctrl-C interrupts the graceful shutdown.
 """
 
 
@@ -50,7 +51,7 @@ Exit codes: 0 after SIGTERM/SIGINT (running activities get --graceful-shutdown-t
 @click.argument("modules", nargs=-1, required=True, metavar="MODULE...")
 @click.option(
     "--task-queue",
-    "-q",
+    "-t",
     default=DEFAULT_TASK_QUEUE,
     show_default=True,
     help="Task queue the worker polls (workflows start on it unless told otherwise).",
