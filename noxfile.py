@@ -224,6 +224,7 @@ LOWEST_SERVERLESS = [
     "tests/engine",
     "tests/testing",
     "tests/packaging",
+    "tests/cli",  # the click floor (temporal-runtime's `worker` and `dev` commands, #13)
 ]
 LOWEST_INTEGRATION = [
     "tests/integration/test_foundation.py",

@@ -1,0 +1,141 @@
+"""The command-line options that become ``TemporalEngine`` keyword arguments, declared once.
+
+Each :class:`EngineOption` is one click option whose value, when given, is passed to the engine as
+the keyword argument it names. Options left out are not passed, so the engine's defaults and the
+``TEMPORAL_*`` environment variables / profile (read by ``TemporalEngine.from_env``) apply: the
+command line wins over the environment, the environment over the defaults. A new engine option is
+one more entry in :data:`CONNECTION_OPTIONS` or :data:`WORKER_OPTIONS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import click
+
+__all__ = ["CONNECTION_OPTIONS", "WORKER_OPTIONS", "EngineOption", "engine_kwargs", "engine_options"]
+
+
+@dataclass(frozen=True)
+class EngineOption:
+    """``flags`` on the command line, passed as ``TemporalEngine(kwarg=value)`` when given."""
+
+    kwarg: str
+    flags: tuple[str, ...]
+    help: str
+    click_attrs: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    """Further ``click.option`` arguments (``type``, ``metavar``, ``is_flag``, ...)."""
+
+    def decorate[F: Callable[..., Any]](self, function: F) -> F:
+        return click.option(*self.flags, self.kwarg, default=None, help=self.help, **self.click_attrs)(
+            function
+        )
+
+
+_PEM: Final = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+CONNECTION_OPTIONS: Final = (
+    EngineOption(
+        "url",
+        ("--url", "--address"),
+        "Temporal's frontend as HOST:PORT [env TEMPORAL_ADDRESS; default localhost:7233].",
+        {"metavar": "HOST:PORT"},
+    ),
+    EngineOption(
+        "namespace", ("--namespace", "-n"), "Temporal namespace [env TEMPORAL_NAMESPACE; default 'default']."
+    ),
+    EngineOption(
+        "api_key",
+        ("--api-key",),
+        "API key (Temporal Cloud); turns TLS on. Prefer the env TEMPORAL_API_KEY: a command line is visible "
+        "to every user of the machine.",
+    ),
+    EngineOption(
+        "tls",
+        ("--tls/--no-tls",),
+        "Use TLS, or not [env TEMPORAL_TLS; default: on with an API key or a certificate, else off].",
+    ),
+    EngineOption(
+        "tls_client_cert",
+        ("--tls-cert-path",),
+        "mTLS client certificate, a PEM file (with --tls-key-path) [env TEMPORAL_TLS_CLIENT_CERT_PATH].",
+        {"type": _PEM},
+    ),
+    EngineOption(
+        "tls_client_key",
+        ("--tls-key-path",),
+        "mTLS client private key, a PEM file [env TEMPORAL_TLS_CLIENT_KEY_PATH].",
+        {"type": _PEM},
+    ),
+    EngineOption(
+        "tls_server_ca",
+        ("--tls-ca-path",),
+        "CA certificate(s) the server's certificate must chain to, a PEM file "
+        "[env TEMPORAL_TLS_SERVER_CA_CERT_PATH].",
+        {"type": _PEM},
+    ),
+    EngineOption(
+        "tls_server_name",
+        ("--tls-server-name",),
+        "Server name the server's certificate must carry (SNI) [env TEMPORAL_TLS_SERVER_NAME].",
+    ),
+    EngineOption(
+        "identity", ("--identity",), "Identity this worker reports to Temporal [default: pid@host]."
+    ),
+    EngineOption(
+        "connect_timeout",
+        ("--connect-timeout",),
+        "Seconds to wait for the server before failing [default 10].",
+        {"type": click.FloatRange(min=0, min_open=True), "metavar": "SECONDS"},
+    ),
+)
+"""Where and how to connect; the same names as the Temporal CLI's options where it has them."""
+
+WORKER_OPTIONS: Final = (
+    EngineOption(
+        "max_concurrent_activities",
+        ("--max-concurrent-activities",),
+        "Activities this worker runs at once [default: temporalio's, 100].",
+        {"type": click.IntRange(min=1), "metavar": "N"},
+    ),
+    EngineOption(
+        "activity_threads",
+        ("--activity-threads",),
+        "Threads running thread activities (plain `def` ones) "
+        "[default: --max-concurrent-activities, else 10].",
+        {"type": click.IntRange(min=1), "metavar": "N"},
+    ),
+    EngineOption(
+        "graceful_shutdown_timeout",
+        ("--graceful-shutdown-timeout",),
+        "Seconds running activities get to finish after SIGTERM/SIGINT before they are cancelled "
+        "[default 10].",
+        {"type": click.FloatRange(min=0), "metavar": "SECONDS"},
+    ),
+)
+"""How the worker runs (temporalio's worker tuning)."""
+
+
+def engine_options[F: Callable[..., Any]](options: Iterable[EngineOption]) -> Callable[[F], F]:
+    """A decorator adding every option of ``options`` to a click command."""
+
+    def decorate(function: F) -> F:
+        for option in reversed(tuple(options)):  # click lists them in the order given
+            function = option.decorate(function)
+        return function
+
+    return decorate
+
+
+def engine_kwargs(options: Iterable[EngineOption], values: Mapping[str, object]) -> dict[str, Any]:
+    """The ``TemporalEngine`` keyword arguments for the ``options`` given on the command line
+    (``values`` are a command's parameters, by name; None means not given)."""
+    kwargs = {o.kwarg: values[o.kwarg] for o in options if values.get(o.kwarg) is not None}
+    certificates = ("tls_client_cert", "tls_client_key", "tls_server_ca", "tls_server_name")
+    if "tls" not in kwargs and any(name in kwargs for name in certificates):
+        # Certificates on the command line replace the TLS settings of the environment or profile.
+        kwargs["tls"] = True
+    return kwargs

@@ -1,0 +1,3 @@
+"""A module that registers no workflow and no activity: `temporal-runtime worker` refuses to serve it."""
+
+NOTHING_HERE = True
