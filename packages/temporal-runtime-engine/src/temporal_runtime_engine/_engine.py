@@ -71,18 +71,12 @@ class TemporalEngine(RunOperations, TimeControl):
     ``workflow_failure_exceptions`` lists exception types that fail the run (not only the workflow
     task) in every workflow served; see docs/failures.md. ``activity_instances`` are the objects the
     worker runs method activities on (``activity_def`` on methods): each decorated method of each
-    instance's class, bound to it. ``activity_threads`` is the size of the thread pool running
-    thread activities (plain ``def`` ones; default ``max_concurrent_activities``, else 10), created
-    only when one is served.
-
-    The worker serves everything registered when the engine starts, or the subset given:
-    ``workflows=[OrderWorkflow]`` (workflow classes) and ``activities=[charge_card]`` (activity handles;
-    an empty list: none of that kind), so workflows and activities can run in separate processes.
-    :meth:`add_worker` runs workers for more task queues on the same connection. Worker tuning
-    (``max_concurrent_activities``, ``max_concurrent_workflow_tasks``, ``max_cached_workflows``,
-    ``graceful_shutdown_timeout``, ``activity_threads``) goes to each temporalio worker; see
-    docs/engine.md. With ``time_skipping=True``, :meth:`advance_time` and :meth:`now` control the
-    test server's clock.
+    instance's class, bound to it. ``workflows=[...]`` / ``activities=[...]`` choose a subset to
+    serve (an empty list: none of that kind), so workflows and activities can run in separate
+    processes; :meth:`add_worker` runs workers for more task queues on the same connection. Worker
+    tuning (``max_concurrent_activities``, ``max_concurrent_workflow_tasks``,
+    ``max_cached_workflows``, ``activity_threads``) goes to each worker; see docs/engine.md. With
+    ``time_skipping=True``, :meth:`advance_time` and :meth:`now` control the test server's clock.
     """
 
     def __init__(
