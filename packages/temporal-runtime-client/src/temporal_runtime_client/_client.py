@@ -154,8 +154,8 @@ class WorkflowClient:
         raise EngineError(
             f"Workflow {defn.name!r} ({defn.origin}) is not served by this engine's worker on task queue "
             f"{task_queue!r}, which serves {', '.join(sorted(served)) or 'no workflows'}: the worker "
-            "serves its workflows=[...] list, or else what was registered when engine.start() ran, so this "
-            "run would wait forever while the worker fails its workflow task. Import the module that "
+            "serves what was registered when engine.start() ran (or the workflows=[...] it was given), so "
+            "this run would wait forever while the worker fails its workflow task. Import the module that "
             f"defines {name} before engine.start() (in every worker process), or add {name} to that "
             "worker's workflows=[...], or start it on a task queue whose worker serves it (task_queue=...)"
         )

@@ -7,7 +7,6 @@ import concurrent.futures
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import temporalio.client
@@ -127,10 +126,6 @@ class WorkerSettings:
     def main(self) -> WorkerSpec:
         """The engine's own worker, on ``task_queue``."""
         return WorkerSpec(self.task_queue, self.workflows, self.activities, self.tuning)
-
-    @property
-    def graceful_shutdown_timeout(self) -> timedelta:
-        return self.tuning.shutdown
 
     def served(self, spec: WorkerSpec | None = None) -> Served:
         """What ``spec`` (by default the engine's own worker) serves: its subset, or what the
