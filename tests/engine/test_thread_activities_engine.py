@@ -21,7 +21,7 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_engine import RuntimePayloadConverter, TemporalEngine
 from temporal_runtime_engine._activities import temporal_activity
-from temporal_runtime_engine._worker import activity_thread_count
+from temporal_runtime_engine._worker_tuning import activity_thread_count
 
 REGISTRY: ActivityRegistry = Registry("activity")
 

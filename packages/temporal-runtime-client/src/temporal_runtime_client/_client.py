@@ -62,11 +62,12 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
     """Workflow operations bound to one temporalio ``Client`` and a default task queue.
 
     ``worker_workflows`` names, by task queue, the workflow types that this process's workers serve
-    (the engine passes what its worker was built with). Starting a workflow on one of those task
-    queues that its worker does not serve raises :class:`EngineError` at once: every worker polling a
-    task queue must serve the same workflows, and a workflow task for an unknown type fails on that
-    worker again and again while the caller waits. Task queues not named here are served elsewhere,
-    as far as this client knows, and are not checked.
+    (the engine passes what each of its workers was built with, leaving out the queues of workers
+    told to serve no workflows: those do not poll workflow tasks). Starting a workflow
+    on one of those task queues that its worker does not serve raises :class:`EngineError` at once:
+    every worker polling a task queue must serve the same workflows, and a workflow task for an
+    unknown type fails on that worker again and again while the caller waits. Task queues not named
+    here are served elsewhere, as far as this client knows, and are not checked.
     """
 
     def __init__(
@@ -150,13 +151,14 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         served = self._worker_workflows.get(task_queue)
         if served is None or defn.name in served:
             return
+        name = defn.workflow_class.__name__
         raise EngineError(
             f"Workflow {defn.name!r} ({defn.origin}) is not served by this engine's worker on task queue "
             f"{task_queue!r}, which serves {', '.join(sorted(served)) or 'no workflows'}: the worker "
-            "serves what was registered when engine.start() ran, so this run would wait forever while "
-            "the worker fails its workflow task. Import the module that defines "
-            f"{defn.workflow_class.__name__} before engine.start() (in every worker process), or start "
-            "it on a task queue whose worker serves it (task_queue=...)"
+            "serves what was registered when engine.start() ran (or the workflows=[...] it was given), so "
+            "this run would wait forever while the worker fails its workflow task. Import the module that "
+            f"defines {name} before engine.start() (in every worker process), or add {name} to that "
+            "worker's workflows=[...], or start it on a task queue whose worker serves it (task_queue=...)"
         )
 
     def _method_memo_payload(self, method: str) -> temporalio.api.common.v1.Payload | None:

@@ -22,6 +22,7 @@ from temporal_runtime_client import (
     WorkflowProxy,
 )
 from temporal_runtime_core import (
+    ActivityDefinition,
     ActivityRegistry,
     Duration,
     EngineError,
@@ -33,27 +34,22 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_workflow import Workflow
 
-from ._activity_instances import bind_instances
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
 from ._operations import RunOperations
 from ._schedule_operations import ScheduleOperations  # --- schedules (#13) ---
 from ._serving import ready_line, serve_until_signalled
-from ._worker import (
-    EngineWorker,
-    WorkerSettings,
-    activity_thread_count,
-    exception_types,
-    shutdown_timeout,
-)
+from ._time_control import TimeControl
+from ._worker import EngineWorker, Served, WorkerSettings, WorkerSpec, exception_types
+from ._worker_tuning import WorkerTuning
 
 __all__ = ["TemporalEngine"]
 
 log = logging.getLogger("temporal_runtime")
 
 
-class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
+class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations, TimeControl):
     """Connection to Temporal plus (optionally) a worker running every registered workflow/activity.
 
     With ``url=None`` the engine starts an embedded local Temporal dev server (needs the
@@ -77,9 +73,12 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
     ``workflow_failure_exceptions`` lists exception types that fail the run (not only the workflow
     task) in every workflow served; see docs/failures.md. ``activity_instances`` are the objects the
     worker runs method activities on (``activity_def`` on methods): each decorated method of each
-    instance's class, bound to it. ``activity_threads`` is the size of the thread pool running
-    thread activities (plain ``def`` ones; default ``max_concurrent_activities``, else 10), created
-    only when one is served.
+    instance's class, bound to it. ``workflows=[...]`` / ``activities=[...]`` choose a subset to
+    serve (an empty list: none of that kind), so workflows and activities can run in separate
+    processes; :meth:`add_worker` runs workers for more task queues on the same connection. Worker
+    tuning (``max_concurrent_activities``, ``max_concurrent_workflow_tasks``,
+    ``max_cached_workflows``, ``activity_threads``) goes to each worker; see docs/engine.md. With
+    ``time_skipping=True``, :meth:`advance_time` and :meth:`now` control the test server's clock.
     """
 
     def __init__(
@@ -112,18 +111,30 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
         workflow_failure_exceptions: Iterable[type[Exception]] = (),
         activity_instances: Iterable[object] = (),
         activity_threads: int | None = None,
+        workflows: Iterable[type[Workflow]] | None = None,
+        activities: Iterable[ActivityDefinition[Any, Any]] | None = None,
+        max_concurrent_workflow_tasks: int | None = None,
+        max_cached_workflows: int | None = None,
     ) -> None:
-        self._worker_settings = WorkerSettings(
+        self._worker_settings = WorkerSettings.from_options(
             _require_name("task_queue", task_queue),
             default_workflow_registry if workflow_registry is None else workflow_registry,
             default_activity_registry if activity_registry is None else activity_registry,
-            tuple(sandbox_passthrough),
-            max_concurrent_activities,
+            WorkerTuning.checked(
+                "TemporalEngine",
+                max_concurrent_activities=max_concurrent_activities,
+                max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
+                max_cached_workflows=max_cached_workflows,
+                graceful_shutdown_timeout=graceful_shutdown_timeout,
+                activity_threads=activity_threads,
+            ),
+            workflows=workflows,
+            activities=activities,
+            sandbox_passthrough=tuple(sandbox_passthrough),
             workflow_failure_exceptions=exception_types(workflow_failure_exceptions),
-            graceful_shutdown_timeout=shutdown_timeout(graceful_shutdown_timeout),
-            instance_activities=bind_instances(activity_instances),
-            activity_threads=activity_thread_count(activity_threads, max_concurrent_activities),
+            activity_instances=activity_instances,
         )
+        self._extra_workers: list[WorkerSpec] = []
         self._connection = ConnectionSettings.from_options(
             url,
             _require_name("namespace", namespace),
@@ -149,7 +160,7 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
         self._server: EmbeddedServer | None = None
         self._start_lock = asyncio.Lock()
         self._client: WorkflowClient | None = None
-        self._worker: EngineWorker | None = None
+        self._workers: list[EngineWorker] = []
         self._ui_url: str | None = None
         self._stopped = False
 
@@ -226,11 +237,13 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
                 "engine.start() starts the engine and takes no arguments; to start a workflow run use "
                 "`await engine.start_workflow(MyWorkflow.method, arg, ...)` (it returns the run's handle)"
             )
-        async with self._start_lock:  # two concurrent start() calls: one server, one worker
+        async with self._start_lock:  # two concurrent start() calls: one server, one set of workers
             if self._client is not None:
                 return None
-            served = self._worker_settings.served()
-            plugin = self._worker_settings.plugin(served)
+            settings = self._worker_settings
+            specs = ([settings.main] if self._start_worker else []) + self._extra_workers
+            served = [settings.served(spec) for spec in specs]
+            plugin = settings.plugin(served)
             if self._connection.url is None:
                 self._server = await start_local_server(
                     self._local,
@@ -243,28 +256,26 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
                 client = self._server.client
             else:
                 client = await connect(self._connection, plugin)
-            serves = {self.task_queue: [d.name for d in served.workflows]} if self._start_worker else None
-            self._client = WorkflowClient(
-                client, self.task_queue, self.workflow_registry, worker_workflows=serves
-            )
-            if self._start_worker:
-                try:
-                    self._worker = EngineWorker.start(client, self._worker_settings, served)
-                except BaseException:
-                    await self.stop()
-                    self._stopped = False
-                    raise
+            serves = _workflow_queues(specs, served)
+            registry = self.workflow_registry
+            self._client = WorkflowClient(client, self.task_queue, registry, worker_workflows=serves)
+            try:
+                for spec, what in zip(specs, served, strict=True):
+                    self._workers.append(EngineWorker.start(client, settings, what, spec))
+            except BaseException:
+                await self.stop()
+                self._stopped = False
+                raise
             self._stopped = False
-            log.info(ready_line(client, self._server, self.namespace, self.task_queue, served, self._worker))
+            log.info(ready_line(client, self._server, self.namespace, self.task_queue, self._workers))
             return None
 
     async def stop(self) -> None:
-        """Stop the worker, then the local server if any. Running activities get
+        """Stop the workers (all at once), then the local server if any. Running activities get
         ``graceful_shutdown_timeout`` (default 10 s; 0: none) to finish before they are cancelled."""
         self._stopped = self._stopped or self._client is not None
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            await worker.stop()
+        workers, self._workers = self._workers, []
+        await asyncio.gather(*(worker.stop() for worker in workers))
         self._client = None
         server, self._server = self._server, None
         if server is not None:
@@ -278,8 +289,58 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations):
         For a worker process: ``asyncio.run(engine.serve())``. The engine owns the loop here, so it
         handles those signals (main thread only; the previous handlers return at the first one).
         """
-        grace = self._worker_settings.graceful_shutdown_timeout
+        specs = [self._worker_settings.main, *self._extra_workers]
+        grace = max(spec.tuning.shutdown for spec in specs)
         await serve_until_signalled(self.start, self.stop, grace=f"{grace.total_seconds():g}s")
+
+    # --- more task queues (#13) ----------------------------------------------------------------
+
+    def add_worker(
+        self,
+        task_queue: str,
+        *,
+        workflows: Iterable[type[Workflow]] = (),
+        activities: Iterable[ActivityDefinition[Any, Any]] = (),
+        max_concurrent_activities: int | None = None,
+        max_concurrent_workflow_tasks: int | None = None,
+        max_cached_workflows: int | None = None,
+        graceful_shutdown_timeout: Duration | None = None,
+        activity_threads: int | None = None,
+    ) -> None:
+        """Also run a worker for ``task_queue``, on the same connection, serving exactly
+        ``workflows`` and ``activities`` (at least one of them), from :meth:`start` to :meth:`stop`.
+
+        E.g. ``engine.add_worker("gpu-host-7", activities=[transcode])`` before ``start()``, and
+        workflows call ``self.exec(transcode, args, timeout=..., task_queue="gpu-host-7")``. Tuning
+        options left out are the engine's. Raises :class:`InvalidOptionError` for a bad option, a
+        task queue the engine already serves or nothing to serve, and :class:`EngineError` once
+        the engine is started.
+        """
+        if self._client is not None or self._start_lock.locked():
+            raise EngineError(
+                f"engine.add_worker({task_queue!r}) after engine.start(): a worker joins the engine when it "
+                "starts. Call add_worker(...) before start() (or before `async with engine:`), or stop() the "
+                "engine, add the worker and start it again"
+            )
+        tuning = WorkerTuning.checked(
+            "engine.add_worker",
+            max_concurrent_activities=max_concurrent_activities,
+            max_concurrent_workflow_tasks=max_concurrent_workflow_tasks,
+            max_cached_workflows=max_cached_workflows,
+            graceful_shutdown_timeout=graceful_shutdown_timeout,
+            activity_threads=activity_threads,
+        )
+        settings = self._worker_settings
+        self._extra_workers.append(
+            settings.extra_worker(task_queue, workflows, activities, tuning, taken=self.task_queues)
+        )
+
+    @property
+    def task_queues(self) -> tuple[str, ...]:
+        """The task queues this engine's workers poll: its own (unless ``start_worker=False``),
+        then those of :meth:`add_worker`, in order."""
+        own = (self.task_queue,) if self._start_worker else ()
+        return own + tuple(s.task_queue for s in self._extra_workers)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -329,3 +390,13 @@ def _require_name(option: str, value: object) -> str:
             f"or leave {option} out for the default"
         )
     return value
+
+
+def _workflow_queues(specs: list[WorkerSpec], served: list[Served]) -> dict[str, list[str]] | None:
+    """For the client's check at start: each queue whose worker alone serves its workflows, with
+    their names (a worker told ``workflows=[]`` leaves its queue's workflows to other processes)."""
+    return {
+        spec.task_queue: [d.name for d in what.workflows]
+        for spec, what in zip(specs, served, strict=True)
+        if spec.polls_workflows_alone
+    }

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import signal
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import temporalio.client
 
     from ._embedded_server import EmbeddedServer
-    from ._worker import EngineWorker, Served
+    from ._worker import EngineWorker
 
 __all__ = ["ready_line", "serve_until_signalled"]
 
@@ -38,19 +38,21 @@ def ready_line(
     server: EmbeddedServer | None,
     namespace: str,
     task_queue: str,
-    served: Served,
-    worker: EngineWorker | None,
+    workers: Sequence[EngineWorker],
 ) -> str:
     """The engine's one INFO line once started: the server (and whether it is embedded), namespace,
-    task queue, what the worker serves (or that there is none) and the Web UI's address if any."""
+    and for each task queue what its worker serves (the engine's own queue first, or that it has no
+    worker), then the Web UI's address if any."""
     address = client.service_client.config.target_host
     where = address if server is None else f"{address} (embedded {server.kind})"
-    line = f"temporal-runtime: ready: server {where}, namespace {namespace!r}, task queue {task_queue!r}, "
-    if worker is None:
-        line += "no worker (start_worker=False)"
-    else:
+    line = f"temporal-runtime: ready: server {where}, namespace {namespace!r}"
+    if not any(w.task_queue == task_queue for w in workers):
+        line += f", task queue {task_queue!r}, no worker (start_worker=False)"
+    for worker in sorted(workers, key=lambda w: w.task_queue != task_queue):  # stable: the engine's first
+        served = worker.served
         line += (
-            f"worker serving {_count(len(served.workflows), 'workflow', 'workflows')} and "
+            f", task queue {worker.task_queue!r}, worker serving "
+            f"{_count(len(served.workflows), 'workflow', 'workflows')} and "
             f"{_count(len(served.activities), 'activity', 'activities')}"
         )
     ui_url = server.ui_url if server is not None else None

@@ -7,8 +7,7 @@ import concurrent.futures
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, Final
+from typing import Any
 
 import temporalio.client
 import temporalio.worker
@@ -16,56 +15,28 @@ import temporalio.worker
 from temporal_runtime_core import (
     ActivityDefinition,
     ActivityRegistry,
-    Duration,
     EngineError,
     InvalidOptionError,
     WorkflowRegistry,
-    to_timedelta,
 )
 from temporal_runtime_workflow import WorkflowDefinition, register_worker_activities
 
 from ._activities import temporal_activity
-from ._activity_instances import check_instances_given, serve_with_instances
+from ._activity_instances import bind_instances, check_instances_given, serve_with_instances
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
+from ._worker_selection import select_activities, select_workflows
+from ._worker_tuning import WorkerTuning
 
 __all__ = [
-    "DEFAULT_GRACEFUL_SHUTDOWN",
     "EngineWorker",
     "Served",
     "WorkerSettings",
-    "activity_thread_count",
+    "WorkerSpec",
     "exception_types",
-    "shutdown_timeout",
 ]
 
 log = logging.getLogger("temporal_runtime")
-
-DEFAULT_GRACEFUL_SHUTDOWN: Final = timedelta(seconds=10)
-"""How long ``engine.stop()`` lets running activities finish before cancelling them."""
-
-DEFAULT_ACTIVITY_THREADS: Final = 10
-"""Threads for thread activities, unless ``activity_threads`` or ``max_concurrent_activities`` is given."""
-
-
-def activity_thread_count(threads: int | None, max_concurrent_activities: int | None) -> int:
-    """``TemporalEngine(activity_threads=...)`` checked; by default ``max_concurrent_activities`` (so
-    every activity slot can run a thread activity) or 10."""
-    if threads is None:
-        return max_concurrent_activities or DEFAULT_ACTIVITY_THREADS
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise InvalidOptionError(
-            f"TemporalEngine(activity_threads=...) is the number of threads running thread activities "
-            f"(plain `def` activities), an int >= 1, e.g. activity_threads=20; got {threads!r}"
-        )
-    return threads
-
-
-def shutdown_timeout(value: Duration) -> timedelta:
-    """``graceful_shutdown_timeout`` as a timedelta: seconds or a timedelta, zero allowed."""
-    if value == 0 and not isinstance(value, bool):
-        return timedelta()
-    return to_timedelta(value, "graceful_shutdown_timeout")
 
 
 @dataclass(frozen=True)
@@ -77,33 +48,144 @@ class Served:
 
 
 @dataclass(frozen=True)
+class WorkerSpec:
+    """One worker an engine runs: its task queue, what it serves and how (see ``_worker_selection``
+    and ``_worker_tuning``)."""
+
+    task_queue: str
+    workflows: tuple[WorkflowDefinition, ...] | None = None
+    """The workflows served; None: every workflow registered when the engine starts."""
+    activities: tuple[ActivityDefinition[Any, Any], ...] | None = None
+    """The activities served (method activities bound); None: every one registered at start."""
+    tuning: WorkerTuning = field(default_factory=WorkerTuning)
+
+    @property
+    def polls_workflows_alone(self) -> bool:
+        """Whether no other process may serve workflows on this queue that this worker lacks.
+
+        True unless the worker was told to serve no workflows (``workflows=[]``): a worker
+        without workflows does not poll the queue's workflow tasks, so another process may."""
+        return self.workflows is None or bool(self.workflows)
+
+    @property
+    def polls_activities_alone(self) -> bool:
+        """The same for activities: False only with ``activities=[]``."""
+        return self.activities is None or bool(self.activities)
+
+
+@dataclass(frozen=True)
 class WorkerSettings:
-    """The task queue, the registries a worker serves from, and how it runs them."""
+    """Engine-wide: the registries workers serve from, the sandbox and failure settings, and the
+    engine's own worker (its task queue, subset and tuning, which ``add_worker`` inherits)."""
 
     task_queue: str
     workflow_registry: WorkflowRegistry
     activity_registry: ActivityRegistry
     sandbox_passthrough: tuple[str, ...] = ()
-    max_concurrent_activities: int | None = None
-    graceful_shutdown_timeout: timedelta = DEFAULT_GRACEFUL_SHUTDOWN
+    tuning: WorkerTuning = field(default_factory=WorkerTuning)
     workflow_failure_exceptions: tuple[type[Exception], ...] = ()
     """Exception types that fail a run instead of its workflow task, in every workflow served."""
     instance_activities: Mapping[str, ActivityDefinition[Any, Any]] = field(default_factory=dict[str, Any])
     """The method activities of ``activity_instances``, bound to them, by name."""
-    activity_threads: int = DEFAULT_ACTIVITY_THREADS
-    """Threads of the pool running thread activities (created only if one is served)."""
+    workflows: tuple[WorkflowDefinition, ...] | None = None
+    """``TemporalEngine(workflows=...)``: the engine's own worker's subset (None: everything)."""
+    activities: tuple[ActivityDefinition[Any, Any], ...] | None = None
 
-    def served(self) -> Served:
-        """What the registries hold right now (modules imported later are not served), with each
-        method activity bound to its instance."""
-        return Served(
-            workflows=tuple(d for d in self.workflow_registry if isinstance(d, WorkflowDefinition)),
-            activities=serve_with_instances(self.activity_registry, self.instance_activities),
+    @classmethod
+    def from_options(
+        cls,
+        task_queue: str,
+        workflow_registry: WorkflowRegistry,
+        activity_registry: ActivityRegistry,
+        tuning: WorkerTuning,
+        *,
+        workflows: object,
+        activities: object,
+        sandbox_passthrough: tuple[str, ...],
+        workflow_failure_exceptions: tuple[type[Exception], ...],
+        activity_instances: Iterable[object],
+    ) -> WorkerSettings:
+        """The settings from ``TemporalEngine``'s options, each checked (``InvalidOptionError``)."""
+        tuning.check_consistent("TemporalEngine")
+        instance_activities = bind_instances(activity_instances)
+        return cls(
+            task_queue,
+            workflow_registry,
+            activity_registry,
+            sandbox_passthrough,
+            tuning,
+            workflow_failure_exceptions,
+            instance_activities,
+            workflows=select_workflows("TemporalEngine", workflows, workflow_registry),
+            activities=select_activities(
+                "TemporalEngine", activities, activity_registry, instance_activities
+            ),
         )
 
-    def plugin(self, served: Served) -> RuntimePlugin:
-        """The plugin for a client whose worker serves ``served``."""
-        return RuntimePlugin(served.workflows, served.activities, self.sandbox_passthrough)
+    @property
+    def main(self) -> WorkerSpec:
+        """The engine's own worker, on ``task_queue``."""
+        return WorkerSpec(self.task_queue, self.workflows, self.activities, self.tuning)
+
+    def served(self, spec: WorkerSpec | None = None) -> Served:
+        """What ``spec`` (by default the engine's own worker) serves: its subset, or what the
+        registries hold right now (modules imported later are not served), with each method
+        activity bound to its instance."""
+        spec = spec if spec is not None else self.main
+        return Served(
+            workflows=spec.workflows
+            if spec.workflows is not None
+            else tuple(d for d in self.workflow_registry if isinstance(d, WorkflowDefinition)),
+            activities=spec.activities
+            if spec.activities is not None
+            else serve_with_instances(self.activity_registry, self.instance_activities),
+        )
+
+    def plugin(self, served: Iterable[Served] = ()) -> RuntimePlugin:
+        """The plugin for a client whose workers serve ``served`` (by default the engine's own).
+
+        Its sandbox lets through every registered activity's module, served here or not: workflow
+        code only references activity handles, so a workflow-only worker need not re-import them."""
+        everything = list(served) or [self.served()]
+        workflows = {d.name: d for s in everything for d in s.workflows}
+        activities = {a.name: a for a in self.activity_registry if not a.is_stub}
+        activities.update((a.name, a) for s in everything for a in s.activities)
+        return RuntimePlugin(workflows.values(), activities.values(), self.sandbox_passthrough)
+
+    def extra_worker(
+        self,
+        task_queue: object,
+        workflows: object,
+        activities: object,
+        tuning: WorkerTuning,
+        *,
+        taken: Iterable[str],
+    ) -> WorkerSpec:
+        """``engine.add_worker(task_queue, ...)`` checked: a new queue (not one of ``taken``), serving
+        at least one workflow or activity, with ``tuning`` over the engine's."""
+        where = "engine.add_worker"
+        if not isinstance(task_queue, str) or not task_queue:
+            raise InvalidOptionError(f"{where}(task_queue) must be a non-empty string, got {task_queue!r}")
+        if task_queue in taken:
+            raise InvalidOptionError(
+                f"{where}({task_queue!r}): this engine already runs a worker for task queue {task_queue!r}. "
+                "One worker serves all of a queue's workflows and activities: put them in one list (for "
+                "the engine's own queue, TemporalEngine(workflows=..., activities=...)), or choose another "
+                "task queue"
+            )
+        spec = WorkerSpec(
+            task_queue,
+            select_workflows(where, workflows, self.workflow_registry),
+            select_activities(where, activities, self.activity_registry, self.instance_activities),
+            tuning.over(self.tuning),
+        )
+        spec.tuning.check_consistent(where)
+        if not spec.workflows and not spec.activities:
+            raise InvalidOptionError(
+                f"{where}({task_queue!r}) serves nothing: list what its worker serves, e.g. "
+                f"engine.add_worker({task_queue!r}, activities=[transcode]) or workflows=[OrderWorkflow]"
+            )
+        return spec
 
 
 class EngineWorker:
@@ -116,29 +198,45 @@ class EngineWorker:
         self,
         worker: temporalio.worker.Worker,
         task: asyncio.Task[None],
-        task_queue: str,
+        spec: WorkerSpec,
+        served: Served,
         executor: concurrent.futures.ThreadPoolExecutor | None = None,
     ) -> None:
-        self._worker = worker
+        self.temporal_worker = worker
         self._task = task
-        self.task_queue = task_queue
+        self.spec = spec
+        self.served = served
         self._executor = executor
+
+    @property
+    def task_queue(self) -> str:
+        return self.spec.task_queue
 
     @classmethod
     def start(
-        cls, client: temporalio.client.Client, settings: WorkerSettings, served: Served
+        cls,
+        client: temporalio.client.Client,
+        settings: WorkerSettings,
+        served: Served,
+        spec: WorkerSpec | None = None,
     ) -> EngineWorker:
-        """Build the worker for ``served`` on ``client``, record its activities for ``exec`` and run it."""
+        """Build the worker ``spec`` (by default the engine's own) serving ``served`` on ``client``,
+        record its activities for ``exec`` and run it."""
+        spec = spec if spec is not None else settings.main
         if not served.workflows and not served.activities:
             raise EngineError(
                 "start_worker=True but no workflows or activities are registered. Import the modules "
                 "that define them before engine.start(), or pass start_worker=False for a client-only engine."
+                if spec.workflows is None and spec.activities is None
+                else f"The worker for task queue {spec.task_queue!r} serves no workflows and no activities "
+                "(workflows=[] and activities=[]): list what it serves, or pass start_worker=False for an "
+                "engine without a worker of its own (add_worker(...) workers still run)"
             )
         check_instances_given(served.activities)
         executor = (
             concurrent.futures.ThreadPoolExecutor(
-                max_workers=settings.activity_threads,
-                thread_name_prefix=f"temporal-runtime-activity-{settings.task_queue}",
+                max_workers=spec.tuning.threads,
+                thread_name_prefix=f"temporal-runtime-activity-{spec.task_queue}",
             )
             if any(a.is_thread for a in served.activities)
             else None
@@ -146,19 +244,21 @@ class EngineWorker:
         with sandbox_errors_explained(served.workflows):
             worker = temporalio.worker.Worker(
                 client,
-                task_queue=settings.task_queue,
+                task_queue=spec.task_queue,
                 workflows=[d.adapter_class for d in served.workflows],
                 activities=[temporal_activity(a) for a in served.activities],
                 activity_executor=executor,
-                max_concurrent_activities=settings.max_concurrent_activities,
-                graceful_shutdown_timeout=settings.graceful_shutdown_timeout,
                 # temporalio re-imports these inside the sandbox, by module and name
                 workflow_failure_exception_types=settings.workflow_failure_exceptions,
+                **spec.tuning.worker_options(),
             )
-        register_worker_activities(settings.task_queue, _names(served.activities))
-        task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {settings.task_queue}")
+        if spec.polls_activities_alone:
+            # A worker told to serve no activities (activities=[]) does not poll them: another
+            # process serves this queue's activities, so exec() must not check them here.
+            register_worker_activities(spec.task_queue, _names(served.activities))
+        task = asyncio.create_task(worker.run(), name=f"temporal-runtime worker {spec.task_queue}")
         task.add_done_callback(_report_worker_exit)
-        return cls(worker, task, settings.task_queue, executor)
+        return cls(worker, task, spec, served, executor)
 
     async def stop(self) -> None:
         """Stop polling, give running activities ``graceful_shutdown_timeout`` to finish (then cancel
@@ -166,15 +266,16 @@ class EngineWorker:
 
         Failures are logged, not raised: stopping goes on to the server either way.
         """
-        register_worker_activities(self.task_queue, None)
+        if self.spec.polls_activities_alone:
+            register_worker_activities(self.task_queue, None)
         try:
-            await self._worker.shutdown()
+            await self.temporal_worker.shutdown()
         except Exception:
-            log.exception("temporal-runtime: worker shutdown failed")
+            log.exception("temporal-runtime: worker shutdown failed (task queue %r)", self.task_queue)
         try:
             await self._task
         except Exception:
-            log.exception("temporal-runtime: worker stopped with an error")
+            log.exception("temporal-runtime: worker stopped with an error (task queue %r)", self.task_queue)
         if self._executor is not None:
             # The worker is done with it; a thread activity that ignores cancellation keeps its
             # thread until it returns, but stop() does not wait for it.
