@@ -102,6 +102,19 @@ WORKER_OPTIONS: Final = (
         {"type": click.IntRange(min=1), "metavar": "N"},
     ),
     EngineOption(
+        "max_concurrent_workflow_tasks",
+        ("--max-concurrent-workflow-tasks",),
+        "Workflow tasks this worker runs at once [default: temporalio's, 100].",
+        {"type": click.IntRange(min=1), "metavar": "N"},
+    ),
+    EngineOption(
+        "max_cached_workflows",
+        ("--max-cached-workflows",),
+        "Workflow runs kept in memory between tasks (0: none; fewer means less memory, more replays) "
+        "[default: temporalio's, 1000].",
+        {"type": click.IntRange(min=0), "metavar": "N"},
+    ),
+    EngineOption(
         "activity_threads",
         ("--activity-threads",),
         "Threads running thread activities (plain `def` ones) "
