@@ -39,7 +39,7 @@ from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_c
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
 from ._operations import RunOperations
 from ._schedule_operations import ScheduleOperations  # --- schedules (#13) ---
-from ._serving import ready_line, serve_until_signalled
+from ._serving import first_lost, ready_line, serve_until_signalled
 from ._time_control import TimeControl
 from ._worker import EngineWorker, Served, WorkerSettings, WorkerSpec, exception_types
 from ._worker_tuning import WorkerTuning
@@ -286,12 +286,17 @@ class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations, TimeC
     async def serve(self) -> None:
         """Start the engine and run it until SIGTERM or SIGINT (or cancellation), then stop it.
 
+        If a worker stops by itself meanwhile (a fatal error polling the server), the engine is
+        stopped and :class:`EngineError` raised, so a worker process exits rather than idle.
+
         For a worker process: ``asyncio.run(engine.serve())``. The engine owns the loop here, so it
         handles those signals (main thread only; the previous handlers return at the first one).
         """
         specs = [self._worker_settings.main, *self._extra_workers]
         grace = max(spec.tuning.shutdown for spec in specs)
-        await serve_until_signalled(self.start, self.stop, grace=f"{grace.total_seconds():g}s")
+        await serve_until_signalled(
+            self.start, self.stop, grace=f"{grace.total_seconds():g}s", lost=lambda: first_lost(self._workers)
+        )
 
     # --- more task queues (#13) ----------------------------------------------------------------
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ._embedded_server import EmbeddedServer
     from ._worker import EngineWorker
 
-__all__ = ["ready_line", "serve_until_signalled"]
+__all__ = ["first_lost", "ready_line", "serve_until_signalled"]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -60,13 +60,19 @@ def ready_line(
 
 
 async def serve_until_signalled(
-    start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]], *, grace: str
+    start: Callable[[], Awaitable[None]],
+    stop: Callable[[], Awaitable[None]],
+    *,
+    grace: str,
+    lost: Callable[[], Awaitable[BaseException]] | None = None,
 ) -> None:
     """``await start()``, wait for SIGTERM or SIGINT (or cancellation), then ``await stop()``.
 
-    The handlers are installed only in the main thread (Python delivers signals there) and the
-    previous ones are restored as soon as a signal arrives, so a second Ctrl-C behaves as usual.
-    Elsewhere this waits until cancelled.
+    ``lost()``, awaited once started, returns the error to raise (after stopping) if serving can no
+    longer go on, such as a worker that stopped by itself: a worker process must not stay alive
+    doing nothing. The handlers are installed only in the main thread (Python delivers signals
+    there) and the previous ones are restored as soon as a signal arrives, so a second Ctrl-C
+    behaves as usual. Elsewhere this waits until cancelled.
     """
     loop = asyncio.get_running_loop()
     received: asyncio.Future[int] = loop.create_future()
@@ -85,7 +91,11 @@ async def serve_until_signalled(
             previous[sig] = signal.signal(sig, handler)
     try:
         await start()
-        signum = await received
+        failure = await _first_signal_or_failure(received, lost)
+        if failure is not None:
+            log.error("temporal-runtime: %s", failure)
+            raise failure
+        signum = received.result()
         log.info(
             "temporal-runtime: %s received, stopping (running activities get up to %s to finish)",
             signal.Signals(signum).name,
@@ -94,6 +104,35 @@ async def serve_until_signalled(
     finally:
         _restore(previous)
         await stop()
+
+
+async def _first_signal_or_failure(
+    received: asyncio.Future[int], lost: Callable[[], Awaitable[BaseException]] | None
+) -> BaseException | None:
+    """None once a signal arrived, or the failure ``lost`` returned first."""
+    if lost is None:
+        await received
+        return None
+    failure = asyncio.ensure_future(lost())
+    try:
+        await asyncio.wait((received, failure), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not failure.done():
+            failure.cancel()
+    return None if received.done() else failure.result()
+
+
+async def first_lost(workers: Sequence[EngineWorker]) -> BaseException:
+    """The error of the first of ``workers`` to stop by itself (with none, waits forever)."""
+    waiters = [asyncio.ensure_future(worker.lost()) for worker in workers]
+    if not waiters:
+        await asyncio.Event().wait()
+    try:
+        done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+    return next(iter(done)).result()
 
 
 def _restore(previous: dict[int, Any]) -> None:

@@ -212,6 +212,26 @@ class EngineWorker:
     def task_queue(self) -> str:
         return self.spec.task_queue
 
+    async def lost(self) -> EngineError:
+        """Wait until the worker stops by itself (a fatal polling error, or shut down from outside)
+        and say so; never returns while it runs. ``engine.serve()`` ends the process with it, so
+        that a supervisor restarts a worker process that no longer works."""
+        try:
+            await asyncio.shield(self._task)
+        except asyncio.CancelledError:
+            if not self._task.cancelled():
+                raise  # our waiter was cancelled, not the worker
+            reason = "its task was cancelled"
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+        else:
+            reason = "it was shut down outside engine.stop()"
+        return EngineError(
+            f"The worker for task queue {self.task_queue!r} stopped by itself ({reason}); the engine "
+            "no longer serves it, so serve() stops the engine: restart the process (a supervisor "
+            "such as systemd or Kubernetes does this) once the cause, logged above, is fixed"
+        )
+
     @classmethod
     def start(
         cls,
