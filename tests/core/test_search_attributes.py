@@ -17,6 +17,7 @@ from temporal_runtime_core import (
     SearchAttributes,
     SearchAttributeType,
     declared_search_attributes,
+    method_search_attribute_value,
 )
 
 
@@ -89,7 +90,7 @@ def test_declared_keys_are_remembered_once_each_with_the_method_attribute() -> N
     names = [key.name for key in declared]
     assert names.count("CoreDeclared") == 1
     assert METHOD_SEARCH_ATTRIBUTE in declared
-    assert SearchAttribute.keyword("TemporalRuntimeMethod") == METHOD_SEARCH_ATTRIBUTE
+    assert SearchAttribute.keyword("EntryMethod") == METHOD_SEARCH_ATTRIBUTE
     assert METHOD_SEARCH_ATTRIBUTE.type is SearchAttributeType.KEYWORD
 
 
@@ -117,3 +118,14 @@ def test_search_attributes_read_typed_and_like_a_mapping() -> None:
     assert pickle.loads(pickle.dumps(attributes)) == attributes
     with pytest.raises(KeyError):
         attributes["nope"]
+
+
+def test_the_reserved_temporal_prefix_is_refused_with_the_reason() -> None:
+    # A cluster's AddSearchAttributes answers "Search attribute TemporalX is reserved by system".
+    with pytest.raises(InvalidOptionError, match=r"'TemporalOrderId' starts with 'Temporal'.*'OrderId'"):
+        SearchAttribute.keyword("TemporalOrderId")
+    assert not METHOD_SEARCH_ATTRIBUTE.name.startswith("Temporal")
+
+
+def test_the_method_attribute_value_is_workflow_dot_method() -> None:
+    assert method_search_attribute_value("OrderWorkflow", "process") == "OrderWorkflow.process"

@@ -38,6 +38,8 @@ from ._errors import (
     ReplayError,
     ReplayFailure,
     SandboxViolationError,
+    SearchAttributeNotRegisteredError,
+    SearchAttributeRegistrationError,
     TemporalRuntimeError,
     UnknownMethodError,
     UpdateFailedError,
@@ -70,6 +72,7 @@ from ._search_attributes import (
     SearchAttributeType,
     SearchAttributeValue,
     declared_search_attributes,
+    method_search_attribute_value,
 )
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
 
@@ -112,6 +115,8 @@ __all__ = [
     "RetryPolicy",
     "METHOD_SEARCH_ATTRIBUTE",
     "SandboxViolationError",
+    "SearchAttributeNotRegisteredError",
+    "SearchAttributeRegistrationError",
     "SearchAttribute",
     "SearchAttributeType",
     "SearchAttributeValue",
@@ -139,6 +144,7 @@ __all__ = [
     "default_activity_registry",
     "default_codec",
     "declared_search_attributes",
+    "method_search_attribute_value",
     "default_workflow_registry",
     "describe_failure",
     "describe_validation_error",

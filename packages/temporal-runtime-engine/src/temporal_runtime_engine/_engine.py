@@ -37,6 +37,7 @@ from ._activity_instances import bind_instances
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._operations import RunOperations
+from ._search_attribute_registration import SearchAttributeOperations
 from ._serving import ready_line, serve_until_signalled
 from ._worker import (
     EngineWorker,
@@ -51,7 +52,7 @@ __all__ = ["TemporalEngine"]
 log = logging.getLogger("temporal_runtime")
 
 
-class TemporalEngine(RunOperations):
+class TemporalEngine(RunOperations, SearchAttributeOperations):
     """Connection to Temporal plus (optionally) a worker running every registered workflow/activity.
 
     With ``url=None`` the engine starts an embedded local Temporal dev server (needs the

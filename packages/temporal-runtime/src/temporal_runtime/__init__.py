@@ -16,6 +16,7 @@ from temporal_runtime_client import (
     WorkflowTaskFailure,
 )
 from temporal_runtime_core import (
+    METHOD_SEARCH_ATTRIBUTE,
     ActivityCancellation,
     ActivityDefinition,
     ActivityFailedError,
@@ -47,6 +48,8 @@ from temporal_runtime_core import (
     RetryPolicy,
     SandboxViolationError,
     SearchAttribute,
+    SearchAttributeNotRegisteredError,
+    SearchAttributeRegistrationError,
     SearchAttributes,
     SearchAttributeType,
     SearchAttributeValue,
@@ -118,6 +121,7 @@ __all__ = [
     "InvalidOptionError",
     "InvalidResultError",
     "LocalServerError",
+    "METHOD_SEARCH_ATTRIBUTE",
     "MethodActivity",
     "MethodHandle",
     "NoArgs",
@@ -133,6 +137,8 @@ __all__ = [
     "Registry",
     "RetryPolicy",
     "SandboxViolationError",
+    "SearchAttributeNotRegisteredError",
+    "SearchAttributeRegistrationError",
     "SearchAttribute",
     "SearchAttributeType",
     "SearchAttributeValue",
