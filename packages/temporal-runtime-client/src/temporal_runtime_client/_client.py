@@ -128,8 +128,8 @@ class WorkflowClient:
         memo_payload = self._method_memo_payload(method)
         if memo_payload is not None:
             start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
-        # the run's summary names its entry method (#13)
-        start_kwargs = {**start_kwargs, "static_summary": run_summary(defn.name, method, opts.summary)}
+        if "static_summary" not in start_kwargs:  # the run's summary names its entry method (#13)
+            start_kwargs = {**start_kwargs, "static_summary": run_summary(defn.name, method, opts.summary)}
         return PreparedStart(
             defn, spec, {"method": method, "kwargs": bound}, workflow_id, task_queue, start_kwargs
         )

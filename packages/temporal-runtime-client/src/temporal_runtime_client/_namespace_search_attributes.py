@@ -115,7 +115,9 @@ class NamespaceSearchAttributes:
         self, kwargs: dict[str, Any], workflow: str, method: str
     ) -> tuple[dict[str, Any], bool]:
         """``kwargs`` with the method attribute added where it belongs; and whether that was a guess."""
-        given: temporalio.common.TypedSearchAttributes | None = kwargs.get("search_attributes")
+        given: object = kwargs.get("search_attributes")
+        if given is not None and not isinstance(given, temporalio.common.TypedSearchAttributes):
+            return kwargs, False  # temporalio's untyped mapping, given through extra=: sent as it is
         given_pairs = cast("Sequence[temporalio.common.SearchAttributePair[Any]]", given or ())
         names = [pair.key.name for pair in given_pairs]
         known = self._known if self._known is not None else await self._list()

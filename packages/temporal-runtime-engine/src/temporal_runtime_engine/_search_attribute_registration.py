@@ -9,6 +9,7 @@ fail on the value's type), and only the missing ones are added, in one request.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -26,6 +27,8 @@ from temporal_runtime_core import (
     declared_search_attributes,
 )
 
+log = logging.getLogger("temporal_runtime")
+
 __all__ = ["SearchAttributeOperations", "register_search_attributes", "search_attribute_flags"]
 
 _INDEXED: Final = {
@@ -40,12 +43,36 @@ _INDEXED: Final = {
 _TYPE_OF: Final = {indexed: ours for ours, indexed in _INDEXED.items()}
 
 
+# The dev server keeps visibility in SQLite, with a fixed number of columns per type; more keys of a
+# type make it exit with "cannot have more than 3 search attributes of type Int" (measured, CLI 1.x).
+DEV_SERVER_LIMITS: Final = {SearchAttributeType.KEYWORD: 10}
+_DEFAULT_LIMIT: Final = 3
+
+
 def search_attribute_flags(keys: Iterable[SearchAttribute[Any]] | None = None) -> list[str]:
     """``temporal server start-dev`` flags registering ``keys`` (default: every declared key, the
-    method attribute included): ``--search-attribute CustomerId=Keyword ...``."""
+    method attribute included): ``--search-attribute CustomerId=Keyword ...``.
+
+    The dev server's SQLite store holds 10 Keyword attributes and 3 of each other type: beyond that
+    the first ones declared are registered, and a warning names the others (a start that sets one
+    then fails with :class:`SearchAttributeNotRegisteredError`)."""
+    chosen = tuple(declared_search_attributes() if keys is None else keys)
     flags: list[str] = []
-    for key in declared_search_attributes() if keys is None else keys:
-        flags += ["--search-attribute", f"{key.name}={key.type.value}"]
+    for kind in SearchAttributeType:
+        names = [key.name for key in chosen if key.type is kind]
+        limit = DEV_SERVER_LIMITS.get(kind, _DEFAULT_LIMIT)
+        if len(names) > limit:
+            log.warning(
+                "The local dev server holds at most %d search attributes of type %s (its SQLite store "
+                "has that many columns); %d are declared, so %s are not registered. Declare fewer of "
+                "that type, or use a server with Elasticsearch visibility (url=...)",
+                limit,
+                kind.value,
+                len(names),
+                ", ".join(names[limit:]),
+            )
+        for name in names[:limit]:
+            flags += ["--search-attribute", f"{name}={kind.value}"]
     return flags
 
 

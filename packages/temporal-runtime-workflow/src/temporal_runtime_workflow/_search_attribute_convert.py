@@ -10,7 +10,7 @@ Core's :class:`SearchAttributeValue` (a typed key with a checked value) becomes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, cast
 
@@ -67,7 +67,7 @@ def check_search_attribute_values(
     must come from ``Key.value(...)`` (``Key.unset()`` too when ``allow_unset``), each name once, and
     not the method attribute temporal-runtime sets itself."""
     given: object = values
-    if isinstance(given, str | bytes | SearchAttributeValue) or not isinstance(given, Iterable):
+    if isinstance(given, str | bytes | Mapping | SearchAttributeValue) or not isinstance(given, Iterable):
         raise InvalidOptionError(
             f"{where}: search attributes are a list of typed values, e.g. "
             f"[CustomerId.value('c-1')], got {type(values).__name__}"
