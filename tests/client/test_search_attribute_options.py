@@ -3,6 +3,7 @@ summary naming the entry method; and the server's "not defined" answer as our ty
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,10 +20,23 @@ from temporal_runtime import (
 )
 from temporal_runtime_client import WorkflowClient
 from temporal_runtime_client._errors import translate_error
+from temporal_runtime_core import _search_attributes as declared_keys  # pyright: ignore[reportPrivateUsage]
 
-# declared at import (the session's dev server registers them): few, of types with room to spare
-OptCustomer = SearchAttribute.keyword("OptCustomer")
-OptTags = SearchAttribute.keyword_list("OptTags")
+
+def _undeclared[T](make: Callable[[], T]) -> T:
+    """``make()`` without leaving its keys declared: this module's throwaway keys must not take the
+    session dev server's few columns per type (it registers every key declared when it starts)."""
+    saved = dict(declared_keys._declared)  # pyright: ignore[reportPrivateUsage]
+    try:
+        return make()
+    finally:
+        declared_keys._declared.clear()  # pyright: ignore[reportPrivateUsage]
+        declared_keys._declared.update(saved)  # pyright: ignore[reportPrivateUsage]
+
+
+OptCustomer, OptTags = _undeclared(
+    lambda: (SearchAttribute.keyword("OptCustomer"), SearchAttribute.keyword_list("OptTags"))
+)
 
 
 class OptOrder(Workflow):

@@ -22,10 +22,10 @@ def _forget_keys_declared_here() -> Iterator[None]:
 
 
 def test_every_declared_key_and_the_method_attribute_become_flags() -> None:
-    SearchAttribute.keyword_list("FlagTags")
-    flags = search_attribute_flags()
+    tags = SearchAttribute.keyword_list("FlagTags")
+    assert search_attribute_flags([tags]) == ["--search-attribute", "FlagTags=KeywordList"]
+    flags = search_attribute_flags()  # by default: every key declared so far
     pairs = dict(zip(flags[1::2], flags[::2], strict=True))
-    assert pairs["FlagTags=KeywordList"] == "--search-attribute"
     assert pairs[f"{METHOD_SEARCH_ATTRIBUTE.name}=Keyword"] == "--search-attribute"
 
 

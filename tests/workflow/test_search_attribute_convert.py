@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 import temporalio.common
 
 from temporal_runtime import InvalidOptionError, SearchAttribute
+from temporal_runtime_core import _search_attributes as declared_keys  # pyright: ignore[reportPrivateUsage]
 from temporal_runtime_workflow import child_options, run_summary, search_attributes_from_temporal
 from temporal_runtime_workflow._search_attribute_convert import to_temporal_updates
 
-ConvCustomer = SearchAttribute.keyword("ConvCustomer")
-ConvLabels = SearchAttribute.keyword_list("ConvLabels")
+
+def _undeclared[T](make: Callable[[], T]) -> T:
+    """``make()`` without leaving its keys declared: this module's throwaway keys must not take the
+    session dev server's few columns per type (it registers every key declared when it starts)."""
+    saved = dict(declared_keys._declared)  # pyright: ignore[reportPrivateUsage]
+    try:
+        return make()
+    finally:
+        declared_keys._declared.clear()  # pyright: ignore[reportPrivateUsage]
+        declared_keys._declared.update(saved)  # pyright: ignore[reportPrivateUsage]
+
+
+ConvCustomer, ConvLabels = _undeclared(
+    lambda: (SearchAttribute.keyword("ConvCustomer"), SearchAttribute.keyword_list("ConvLabels"))
+)
 
 
 def test_an_upsert_sets_and_unsets() -> None:
