@@ -78,13 +78,14 @@ def not_registered_error(names: Iterable[str], namespace: str | None) -> SearchA
 class NamespaceSearchAttributes:
     """The custom search attributes of the client's namespace (name -> type), listed on first use."""
 
-    __slots__ = ("_client", "_known", "_listable", "_method_absent")
+    __slots__ = ("_client", "_known", "_listable", "_method_absent", "_method_only")
 
     def __init__(self, client: temporalio.client.Client) -> None:
         self._client = client
         self._known: frozenset[str] | None = None
         self._listable = True
         self._method_absent = False
+        self._method_only: dict[tuple[str, str], temporalio.common.TypedSearchAttributes] = {}
 
     def forget(self) -> None:
         """Look the attributes up again at the next start (after registering some)."""
@@ -128,11 +129,15 @@ class NamespaceSearchAttributes:
                 raise not_registered_error(missing, self._client.namespace)
         guessed = known is None and not self._method_absent
         if (known is not None and METHOD_SEARCH_ATTRIBUTE.name in known) or guessed:
-            pairs: list[temporalio.common.SearchAttributePair[Any]] = [
-                *given_pairs,
-                method_pair(workflow, method),
-            ]
-            kwargs = {**kwargs, "search_attributes": temporalio.common.TypedSearchAttributes(pairs)}
+            if given is None:  # the usual start: the same attributes for every run of the method
+                attributes = self._method_only.get((workflow, method))
+                if attributes is None:
+                    attributes = temporalio.common.TypedSearchAttributes([method_pair(workflow, method)])
+                    self._method_only[workflow, method] = attributes
+            else:
+                pairs = [*given_pairs, method_pair(workflow, method)]
+                attributes = temporalio.common.TypedSearchAttributes(pairs)
+            kwargs = {**kwargs, "search_attributes": attributes}
         return kwargs, guessed
 
     async def send[T](
