@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -19,6 +19,17 @@ from temporal_runtime_core import (
     declared_search_attributes,
     method_search_attribute_value,
 )
+from temporal_runtime_core import _search_attributes as declared_keys  # pyright: ignore[reportPrivateUsage]
+
+
+@pytest.fixture(autouse=True)
+def _forget_keys_declared_here() -> Iterator[None]:
+    # The keys these tests declare are throwaway: the session's dev server registers every key
+    # declared when it starts and has few columns per type (10 Keyword, 3 of each other type).
+    saved = dict(declared_keys._declared)  # pyright: ignore[reportPrivateUsage]
+    yield
+    declared_keys._declared.clear()  # pyright: ignore[reportPrivateUsage]
+    declared_keys._declared.update(saved)  # pyright: ignore[reportPrivateUsage]
 
 
 def test_constructors_give_the_index_type_temporal_names() -> None:

@@ -27,7 +27,7 @@ from temporal_runtime_core import (
     declared_search_attributes,
 )
 
-log = logging.getLogger("temporal_runtime")
+log = logging.getLogger("temporal_runtime.search_attributes")
 
 __all__ = ["SearchAttributeOperations", "register_search_attributes", "search_attribute_flags"]
 
