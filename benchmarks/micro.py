@@ -34,6 +34,8 @@ import temporalio.api.common.v1
 import temporalio.client
 import temporalio.converter
 import temporalio.workflow
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import ListSearchAttributesResponse
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
@@ -41,7 +43,7 @@ from benchmarks._common import progress, write_json
 from benchmarks.models import Invoice, Order, Receipt, sample_invoice
 from benchmarks.raw_temporalio import RawOrderWorkflow
 from benchmarks.with_runtime import OrderWorkflow
-from temporal_runtime import Workflow, default_activity_registry
+from temporal_runtime import METHOD_SEARCH_ATTRIBUTE, Workflow, default_activity_registry
 from temporal_runtime_client import WorkflowClient, WorkflowProxy
 from temporal_runtime_engine import (
     RuntimePlugin,  # gives the runner TemporalEngine's worker uses
@@ -127,12 +129,23 @@ class _StubHandle:
         return (await self._client.data_converter.decode([self._client.result_payload], hints))[0]
 
 
+class _StubOperator:
+    """The namespace has the method search attribute (as the embedded server registers it)."""
+
+    async def list_search_attributes(self, request: object) -> ListSearchAttributesResponse:
+        keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        return ListSearchAttributesResponse(custom_attributes={METHOD_SEARCH_ATTRIBUTE.name: keyword})
+
+
 class _StubClient:
     """Does the payload work of ``Client.start_workflow``/``WorkflowHandle.result`` and nothing else:
     ``DataConverter.encode`` of the argument and of each memo value, ``decode`` of the result."""
 
+    namespace = "default"
+
     def __init__(self, data_converter: temporalio.converter.DataConverter) -> None:
         self.data_converter = data_converter
+        self.operator_service = _StubOperator()
         [self.result_payload] = data_converter.payload_converter.to_payloads([_RECEIPT])
 
     async def start_workflow(

@@ -62,19 +62,18 @@ def test_an_entry_method_is_filtered_by_the_attribute_or_by_type_and_memo() -> N
     assert (chosen.workflow_type, chosen.method) == ("orders.filter", "orders.filter.process")
     # With the attribute: runs carrying it, and runs of the class without it (checked by memo).
     assert chosen.query(method_attribute=True) == (
-        "TemporalRuntimeMethod = 'orders.filter.process' "
-        "OR (WorkflowType = 'orders.filter' AND TemporalRuntimeMethod IS NULL)"
+        "EntryMethod = 'orders.filter.process' OR (WorkflowType = 'orders.filter' AND EntryMethod IS NULL)"
     )
-    assert chosen.marked_query() == "(TemporalRuntimeMethod = 'orders.filter.process')"
+    assert chosen.marked_query() == "(EntryMethod = 'orders.filter.process')"
     assert chosen.query(method_attribute=True, unmarked_only=True) == (
-        "WorkflowType = 'orders.filter' AND TemporalRuntimeMethod IS NULL"
+        "WorkflowType = 'orders.filter' AND EntryMethod IS NULL"
     )
     # Without it: every run of the class, checked by memo client-side.
     assert chosen.query(method_attribute=False) == "WorkflowType = 'orders.filter'"
     with_status = list_filter("WorkflowId STARTS_WITH 'o-'", FilterOrders.refund, WorkflowStatus.COMPLETED)
     assert with_status.marked_query() == (
         "(WorkflowId STARTS_WITH 'o-') AND (ExecutionStatus = 'Completed') "
-        "AND (TemporalRuntimeMethod = 'orders.filter.refund')"
+        "AND (EntryMethod = 'orders.filter.refund')"
     )
 
 

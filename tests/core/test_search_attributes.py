@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -17,7 +17,19 @@ from temporal_runtime_core import (
     SearchAttributes,
     SearchAttributeType,
     declared_search_attributes,
+    method_search_attribute_value,
 )
+from temporal_runtime_core import _search_attributes as declared_keys  # pyright: ignore[reportPrivateUsage]
+
+
+@pytest.fixture(autouse=True)
+def _forget_keys_declared_here() -> Iterator[None]:
+    # The keys these tests declare are throwaway: the session's dev server registers every key
+    # declared when it starts and has few columns per type (10 Keyword, 3 of each other type).
+    saved = dict(declared_keys._declared)  # pyright: ignore[reportPrivateUsage]
+    yield
+    declared_keys._declared.clear()  # pyright: ignore[reportPrivateUsage]
+    declared_keys._declared.update(saved)  # pyright: ignore[reportPrivateUsage]
 
 
 def test_constructors_give_the_index_type_temporal_names() -> None:
@@ -44,21 +56,24 @@ def test_values_are_checked_and_normalised() -> None:
     assert SearchAttribute.int("CoreCount").unset().value is None
 
 
+# Keys are made in the test, not at collection: the session's dev server registers the keys declared
+# when it starts, and has few columns per type (the integration tests' keys come first).
 @pytest.mark.parametrize(
-    ("key", "value", "expected"),
+    ("make", "name", "value", "expected"),
     [
-        (SearchAttribute.keyword("CoreBadKw"), 42, "takes a str, got int 42"),
-        (SearchAttribute.int("CoreBadInt"), True, "takes an int, got bool True"),
-        (SearchAttribute.int("CoreBadInt"), 1.5, "takes an int, got float 1.5"),
-        (SearchAttribute.bool("CoreBadBool"), "yes", "takes a bool"),
-        (SearchAttribute.keyword_list("CoreBadTags"), "vip", "takes a list of str, got str 'vip'"),
-        (SearchAttribute.keyword_list("CoreBadTags"), ["a", 1], "takes a list of str"),
-        (SearchAttribute.datetime("CoreBadDue"), "2026-01-01", "takes a timezone-aware datetime"),
+        (SearchAttribute.keyword, "CoreBadKw", 42, "takes a str, got int 42"),
+        (SearchAttribute.int, "CoreBadInt", True, "takes an int, got bool True"),
+        (SearchAttribute.int, "CoreBadInt", 1.5, "takes an int, got float 1.5"),
+        (SearchAttribute.bool, "CoreBadBool", "yes", "takes a bool"),
+        (SearchAttribute.keyword_list, "CoreBadTags", "vip", "takes a list of str, got str 'vip'"),
+        (SearchAttribute.keyword_list, "CoreBadTags", ["a", 1], "takes a list of str"),
+        (SearchAttribute.datetime, "CoreBadDue", "2026-01-01", "takes a timezone-aware datetime"),
     ],
 )
 def test_a_wrong_value_names_the_key_and_what_it_takes(
-    key: SearchAttribute[object], value: object, expected: str
+    make: Callable[[str], SearchAttribute[object]], name: str, value: object, expected: str
 ) -> None:
+    key = make(name)
     with pytest.raises(InvalidOptionError, match=expected) as caught:
         key.value(value)
     assert repr(key.name) in str(caught.value)
@@ -89,7 +104,7 @@ def test_declared_keys_are_remembered_once_each_with_the_method_attribute() -> N
     names = [key.name for key in declared]
     assert names.count("CoreDeclared") == 1
     assert METHOD_SEARCH_ATTRIBUTE in declared
-    assert SearchAttribute.keyword("TemporalRuntimeMethod") == METHOD_SEARCH_ATTRIBUTE
+    assert SearchAttribute.keyword("EntryMethod") == METHOD_SEARCH_ATTRIBUTE
     assert METHOD_SEARCH_ATTRIBUTE.type is SearchAttributeType.KEYWORD
 
 
@@ -117,3 +132,14 @@ def test_search_attributes_read_typed_and_like_a_mapping() -> None:
     assert pickle.loads(pickle.dumps(attributes)) == attributes
     with pytest.raises(KeyError):
         attributes["nope"]
+
+
+def test_the_reserved_temporal_prefix_is_refused_with_the_reason() -> None:
+    # A cluster's AddSearchAttributes answers "Search attribute TemporalX is reserved by system".
+    with pytest.raises(InvalidOptionError, match=r"'TemporalOrderId' starts with 'Temporal'.*'OrderId'"):
+        SearchAttribute.keyword("TemporalOrderId")
+    assert not METHOD_SEARCH_ATTRIBUTE.name.startswith("Temporal")
+
+
+def test_the_method_attribute_value_is_workflow_dot_method() -> None:
+    assert method_search_attribute_value("OrderWorkflow", "process") == "OrderWorkflow.process"

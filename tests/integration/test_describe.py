@@ -115,6 +115,7 @@ async def test_describe_shows_the_runs_search_attributes_memo_and_method(
         "DescCustomerId": "c-42",
         "DescTags": ("vip", "eu"),
         "DescItems": 3,
+        "EntryMethod": "Checkout.pay",  # every run carries its entry method where the server has it
     }
     assert (description.method, description.memo) == ("pay", {"channel": "web"})
     assert (description.workflow_type, description.task_queue) == ("Checkout", engine.task_queue)

@@ -2,7 +2,7 @@
 many runs, filtering by class, entry method, status and a query, the fields of a listed run, a
 client-only engine, and the errors for a query the server rejects.
 
-Whether the server has the ``TemporalRuntimeMethod`` attribute or not, the same runs are found
+Whether the server has the ``EntryMethod`` attribute or not, the same runs are found
 (test_listing_method_attribute.py checks both paths on a server of its own)."""
 
 from __future__ import annotations

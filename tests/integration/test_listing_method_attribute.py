@@ -1,5 +1,5 @@
 """``list``/``count`` by entry method on both paths, on a dev server of this test's own: namespace
-"default" has the ``TemporalRuntimeMethod`` attribute (the server filters on it; runs without it
+"default" has the ``EntryMethod`` attribute (the server filters on it; runs without it
 are found by type and memo), namespace "no-method-attribute" lacks it (every run of the class is
 listed and its memo checked client-side).
 
@@ -123,8 +123,8 @@ async def test_entry_method_filter_with_and_without_the_method_attribute() -> No
             assert by_class[foreign] is None
             assert f"{METHOD_SEARCH_ATTRIBUTE.name} = 'MarkedOrders.process'" in queries[0]
             # count: the marked runs counted by the server, only the unmarked ones listed
-            assert "(TemporalRuntimeMethod = 'MarkedOrders.process')" in queries[2]
-            assert "TemporalRuntimeMethod IS NULL" in queries[3]
+            assert "(EntryMethod = 'MarkedOrders.process')" in queries[2]
+            assert "EntryMethod IS NULL" in queries[3]
             assert asked == [engine.namespace], "the namespace's attributes are read once per engine"
 
             remove = temporalio.api.operatorservice.v1.RemoveSearchAttributesRequest(

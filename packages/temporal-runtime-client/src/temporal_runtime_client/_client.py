@@ -31,11 +31,13 @@ from temporal_runtime_workflow import (
     WorkflowDefinition,
     definition_of,
     handler_info,
+    run_summary,
 )
 
 from ._errors import raise_translated
 from ._handle import RunHandle
 from ._listing import RunListing  # --- listing (#13) ---
+from ._namespace_search_attributes import NamespaceSearchAttributes
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
 
@@ -86,6 +88,13 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         }
         self._memo_payloads_safe = _encodes_plainly(client.data_converter)
         self._memo_payloads: dict[str, temporalio.api.common.v1.Payload] = {}
+        self._namespace_attributes = NamespaceSearchAttributes(client)
+
+    @property
+    def namespace_search_attributes(self) -> NamespaceSearchAttributes:
+        """Which search attributes the namespace has (listed at the first start or listing by
+        entry method; see ``_namespace_search_attributes``)."""
+        return self._namespace_attributes
 
     @property
     def temporal_client(self) -> temporalio.client.Client:
@@ -125,6 +134,8 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         memo_payload = self._method_memo_payload(method)
         if memo_payload is not None:
             start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
+        if "static_summary" not in start_kwargs:  # the run's summary names its entry method (#13)
+            start_kwargs = {**start_kwargs, "static_summary": run_summary(defn.name, method, opts.summary)}
         return PreparedStart(
             defn, spec, {"method": method, "kwargs": bound}, workflow_id, task_queue, start_kwargs
         )
@@ -132,19 +143,32 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
     async def send_start(self, start: PreparedStart, **extra: Any) -> MethodHandle[Any]:
         """Start the run ``start`` describes (``extra``: more keyword arguments for temporalio's
         ``start_workflow``, e.g. ``start_signal=``) and return its handle."""
-        try:
-            handle = await self._client.start_workflow(
-                start.definition.name,
-                start.payload,
-                id=start.workflow_id,
-                task_queue=start.task_queue,
-                result_type=start.spec.return_type,
-                **start.kwargs,
-                **extra,
-            )
-        except Exception as exc:
-            raise_translated(exc, workflow_id=start.workflow_id)
+
+        async def send(kwargs: dict[str, Any]) -> temporalio.client.WorkflowHandle[Any, Any]:
+            try:
+                return await self._client.start_workflow(
+                    start.definition.name,
+                    start.payload,
+                    id=start.workflow_id,
+                    task_queue=start.task_queue,
+                    result_type=start.spec.return_type,
+                    **kwargs,
+                    **extra,
+                )
+            except Exception as exc:
+                raise_translated(exc, workflow_id=start.workflow_id)
+
+        handle = await self.send_with_search_attributes(start, send)
         return RunHandle(handle, start.definition, start.spec.name, client=self._client)
+
+    async def send_with_search_attributes[T](
+        self, start: PreparedStart, send: Callable[[dict[str, Any]], Awaitable[T]]
+    ) -> T:
+        """``send(start.kwargs)`` with the run's search attributes completed: the method attribute
+        added where the namespace has it, unregistered ones refused (see ``_namespace_search_attributes``)."""
+        return await self.namespace_search_attributes.send(
+            start.kwargs, start.definition.name, start.spec.name, send
+        )
 
     def _check_served(self, defn: WorkflowDefinition, task_queue: str) -> None:
         """Raise when this process's worker polls ``task_queue`` but does not serve ``defn``."""

@@ -4,10 +4,9 @@ attributes, pending activities and workflow-task failure) turned into core's pla
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
 import google.protobuf.timestamp_pb2
 import temporalio.api.enums.v1
@@ -27,7 +26,7 @@ from temporal_runtime_core import (
     WorkflowTaskFailure,
     describe_failure,
 )
-from temporal_runtime_workflow import failure_fields
+from temporal_runtime_workflow import failure_fields, search_attributes_from_temporal
 
 from ._errors import raise_translated
 from ._options import METHOD_MEMO_KEY
@@ -120,14 +119,8 @@ async def from_temporal_description(
 
 
 def search_attribute_values(attributes: temporalio.common.TypedSearchAttributes) -> SearchAttributes:
-    """The search attributes by name as plain values; a keyword list becomes a tuple of ``str``."""
-    values: dict[str, object] = {}
-    # temporalio types the pairs' values per key; iterating mixes them (pyright: partially unknown)
-    pairs = cast("Sequence[temporalio.common.SearchAttributePair[Any]]", attributes)
-    for pair in pairs:
-        value: object = pair.value
-        values[pair.key.name] = tuple(cast("list[str]", value)) if isinstance(value, list) else value
-    return SearchAttributes(values)
+    """The search attributes by name as plain values (see ``search_attributes_from_temporal``)."""
+    return search_attributes_from_temporal(attributes)
 
 
 async def _pending_activity(

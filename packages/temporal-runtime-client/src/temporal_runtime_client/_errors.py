@@ -30,6 +30,8 @@ from temporal_runtime_workflow import (
     remote_traceback,
 )
 
+from ._namespace_search_attributes import not_registered_error, unregistered_attribute
+
 __all__ = ["raise_translated", "translate_error"]
 
 
@@ -100,6 +102,9 @@ def translate_error(
             "id_conflict_policy=IdConflictPolicy.USE_EXISTING to attach to it, or use another id",
             workflow_id=exc.workflow_id,
         )
+    unregistered = unregistered_attribute(exc)  # search attributes (#13)
+    if unregistered is not None:
+        return not_registered_error([unregistered], None)
     if (
         isinstance(exc, temporalio.service.RPCError)
         and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND

@@ -1,7 +1,7 @@
 """The filters of ``list``/``count`` (a workflow class or entry method, statuses, a user query) turned
 into one query in Temporal's list filter language, plus the check a run must pass client-side.
 
-An entry method is found on the server by the ``TemporalRuntimeMethod`` keyword attribute where the
+An entry method is found on the server by the ``EntryMethod`` keyword attribute where the
 namespace has it; a run without the attribute (started before the namespace had it, or by an
 older temporal-runtime) is found by its workflow type and checked against the memo here. Where the
 namespace lacks the attribute, every run of the class is listed and checked against the memo.

@@ -3,7 +3,7 @@
 ``list`` pages lazily through temporalio's ``list_workflows`` (one ``ListWorkflowExecutions`` call
 per ``page_size`` runs, made when the previous page is used up), turning each run into core's
 :class:`WorkflowExecution`. ``count`` asks the server (``CountWorkflowExecutions``), except for the
-runs of an entry method the namespace cannot filter on (no ``TemporalRuntimeMethod`` attribute, or
+runs of an entry method the namespace cannot filter on (no method search attribute, or
 runs that lack it), which it pages through and counts here.
 """
 
@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import MappingProxyType
 from typing import Concatenate, NoReturn
 
-import temporalio.api.operatorservice.v1
 import temporalio.client
 import temporalio.service
 
@@ -31,9 +30,10 @@ from temporal_runtime_workflow import Workflow
 from ._describe import search_attribute_values, status_from_temporal
 from ._errors import raise_translated
 from ._list_query import LIST_FILTER_DOCS, ListFilter, list_filter
+from ._namespace_search_attributes import NamespaceSearchAttributes
 from ._options import METHOD_MEMO_KEY
 
-__all__ = ["DEFAULT_PAGE_SIZE", "RunListing", "method_attribute_registered"]
+__all__ = ["DEFAULT_PAGE_SIZE", "RunListing"]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -44,13 +44,15 @@ DEFAULT_PAGE_SIZE = 1000
 class RunListing(ABC):
     """``list`` and ``count`` over :attr:`temporal_client` (implemented by ``WorkflowClient``)."""
 
-    _method_attribute: bool | None = None
-    """Whether the namespace has the method attribute, once asked (cached per client)."""
-
     @property
     @abstractmethod
     def temporal_client(self) -> temporalio.client.Client:
         """The temporalio client the calls go through."""
+
+    @property
+    @abstractmethod
+    def namespace_search_attributes(self) -> NamespaceSearchAttributes:
+        """What the namespace has (listed once per client, shared with the starts)."""
 
     def list[W: Workflow](
         self,
@@ -83,7 +85,7 @@ class RunListing(ABC):
         """How many runs match the filters (the same as :meth:`list`'s).
 
         One server call, except for ``workflow=Wf.method``: where the namespace lacks the
-        ``TemporalRuntimeMethod`` attribute, every run of ``Wf`` matching the other filters is listed
+        method search attribute, every run of ``Wf`` matching the other filters is listed
         and counted here (a page per 1000 runs); where it has it, only the runs of ``Wf`` without
         the attribute are (usually none).
         """
@@ -97,10 +99,10 @@ class RunListing(ABC):
         return marked + await self._client_count(chosen, unmarked)
 
     async def has_method_attribute(self) -> bool:
-        """Whether the namespace has the ``TemporalRuntimeMethod`` search attribute (asked once)."""
-        if self._method_attribute is None:
-            self._method_attribute = await method_attribute_registered(self.temporal_client)
-        return self._method_attribute
+        """Whether the namespace has the method search attribute (``METHOD_SEARCH_ATTRIBUTE``,
+        asked once per client). Where the attributes cannot be listed (no permission), False: runs
+        are then filtered by entry method client-side, which is slower but finds the same runs."""
+        return await self.namespace_search_attributes.has_method_attribute() is True
 
     # --- implementation ------------------------------------------------------------------------
 
@@ -170,25 +172,6 @@ async def execution_of(run: temporalio.client.WorkflowExecution) -> WorkflowExec
         search_attributes=attributes,
         history_length=run.history_length,
     )
-
-
-async def method_attribute_registered(client: temporalio.client.Client) -> bool:
-    """Whether ``client``'s namespace has the ``TemporalRuntimeMethod`` keyword attribute (one
-    ``ListSearchAttributes`` call). Without permission to ask, False: runs are then filtered by
-    entry method client-side, which is slower but finds the same runs."""
-    request = temporalio.api.operatorservice.v1.ListSearchAttributesRequest(namespace=client.namespace)
-    try:
-        response = await client.operator_service.list_search_attributes(request)
-    except temporalio.service.RPCError as exc:
-        log.warning(
-            "Cannot read the search attributes of namespace %r (%s): runs are filtered by entry "
-            "method client-side, from the memo",
-            client.namespace,
-            exc.message,
-        )
-        return False
-    name = METHOD_SEARCH_ATTRIBUTE.name
-    return name in response.custom_attributes or name in response.system_attributes
 
 
 def _raise_list_error(exc: Exception, chosen: ListFilter, server_query: str | None) -> NoReturn:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, cast
 
 import temporalio.common
 
-from temporal_runtime_core import Duration, IdConflictPolicy, IdReusePolicy, InvalidOptionError
+from temporal_runtime_core import (
+    Duration,
+    IdConflictPolicy,
+    IdReusePolicy,
+    InvalidOptionError,
+    SearchAttributeValue,
+)
 from temporal_runtime_workflow import (
     AnyIdConflictPolicy,
     AnyIdReusePolicy,
     AnyRetryPolicy,
+    check_search_attribute_values,
     optional_timedelta,
+    to_temporal_pairs,
     to_temporal_retry_policy,
 )
 
@@ -57,6 +65,10 @@ class StartOptions:
     memo: Mapping[str, Any] | None = None
     start_delay: Duration | None = None
     task_queue: str | None = None
+    search_attributes: Sequence[SearchAttributeValue[Any]] | None = None
+    """Typed values (``[CustomerId.value("c-1")]``); the method attribute is added at start."""
+    summary: str | None = None
+    """Shown after the entry method in the run's summary: ``"OrderWorkflow.process: <summary>"``."""
     extra: Mapping[str, Any] = field(default_factory=dict[str, Any])
     # to_temporal() results by method: options are immutable and usually reused for many calls.
     _converted: dict[str | None, dict[str, Any]] = field(
@@ -72,6 +84,12 @@ class StartOptions:
                 if not isinstance(value, Mapping):
                     raise InvalidOptionError(f"{name} must be a mapping, got {type(value).__name__}")
                 object.__setattr__(self, name, dict(cast(Mapping[str, Any], value)))
+        # --- search attributes and summary (#13) ---
+        if self.search_attributes is not None:
+            checked = check_search_attribute_values(self.search_attributes, "search_attributes")
+            object.__setattr__(self, "search_attributes", checked)
+        if self.summary is not None and (not isinstance(self.summary, str) or not self.summary):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise InvalidOptionError(f"summary must be a non-empty string, got {self.summary!r}")
 
     def merge(self, **changes: Any) -> StartOptions:
         """A copy with ``changes`` applied (None values leave the current setting)."""
@@ -108,6 +126,11 @@ class StartOptions:
             "retry_policy": to_temporal_retry_policy(self.retry_policy),
             "memo": {**(self.memo or {}), **({METHOD_MEMO_KEY: method} if method else {})} or None,
             "start_delay": optional_timedelta(self.start_delay, "start_delay"),
+            "search_attributes": (
+                temporalio.common.TypedSearchAttributes(to_temporal_pairs(self.search_attributes))
+                if self.search_attributes
+                else None
+            ),
         }
         kwargs.update(self.extra)
         return kwargs

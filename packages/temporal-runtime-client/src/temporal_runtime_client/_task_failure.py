@@ -70,6 +70,12 @@ async def last_task_failure(
     attributes = event.workflow_task_failed_event_attributes
     cause = temporalio.api.enums.v1.WorkflowTaskFailedCause.Name(attributes.cause).removeprefix(_CAUSE_PREFIX)
     error_type, message, stack_trace = await _decode(client, description.id, attributes.failure)
+    if cause == "BAD_SEARCH_ATTRIBUTES":  # search attributes (#13): say what to do
+        message += (
+            ". The workflow set a search attribute the namespace does not have: register it "
+            "(`await engine.register_search_attributes()`, or `temporal operator search-attribute "
+            "create --name NAME --type TYPE`); the task is retried and the run goes on once it exists"
+        )
     return WorkflowTaskFailure(message, error_type, attempt, cause, failed_at, stack_trace)
 
 

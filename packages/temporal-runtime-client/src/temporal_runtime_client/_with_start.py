@@ -69,9 +69,9 @@ class RunWithStart(WithStart[R, W]):
         handle = await self._client.send_start(self._start, start_signal=name, start_signal_args=values)
         return cast(MethodHandle[R, W], handle)
 
-    def _operation(self) -> temporalio.client.WithStartWorkflowOperation[Any, Any]:
+    def _operation(self, completed: dict[str, Any]) -> temporalio.client.WithStartWorkflowOperation[Any, Any]:
         start = self._start
-        kwargs = dict(start.kwargs)
+        kwargs = dict(completed)
         if kwargs.get("id_conflict_policy", _UNSET) == _UNSET:
             # "Create or message" is what update-with-start is for (Temporal requires a policy).
             kwargs["id_conflict_policy"] = temporalio.common.WorkflowIDConflictPolicy.USE_EXISTING
@@ -93,16 +93,23 @@ class RunWithStart(WithStart[R, W]):
     ) -> Any:
         spec = self._spec("update", name, reference)
         values = list(spec.bind(args, kwargs).values())
-        call = cast(
-            Awaitable[Any],
-            self._client.temporal_client.execute_update_with_start_workflow(  # pyright: ignore[reportUnknownMemberType]
-                name, args=values, start_workflow_operation=self._operation(), result_type=spec.return_type
-            ),
-        )
-        try:
-            return await call
-        except Exception as exc:
-            raise_translated(exc, workflow_id=self.id)
+
+        async def send(completed: dict[str, Any]) -> Any:
+            call = cast(
+                Awaitable[Any],
+                self._client.temporal_client.execute_update_with_start_workflow(  # pyright: ignore[reportUnknownMemberType]
+                    name,
+                    args=values,
+                    start_workflow_operation=self._operation(completed),
+                    result_type=spec.return_type,
+                ),
+            )
+            try:
+                return await call
+            except Exception as exc:
+                raise_translated(exc, workflow_id=self.id)
+
+        return await self._client.send_with_search_attributes(self._start, send)
 
     async def _start_update(
         self,
@@ -113,20 +120,24 @@ class RunWithStart(WithStart[R, W]):
     ) -> UpdateHandle[Any]:
         spec = self._spec("update", name, reference)
         values = list(spec.bind(args, kwargs).values())
-        call = cast(
-            Awaitable[temporalio.client.WorkflowUpdateHandle[Any]],
-            self._client.temporal_client.start_update_with_start_workflow(  # pyright: ignore[reportUnknownMemberType]
-                name,
-                args=values,
-                start_workflow_operation=self._operation(),
-                wait_for_stage=temporalio.client.WorkflowUpdateStage.ACCEPTED,
-                result_type=spec.return_type,
-            ),
-        )
-        try:
-            started = await call
-        except Exception as exc:
-            raise_translated(exc, workflow_id=self.id)
+
+        async def send(completed: dict[str, Any]) -> temporalio.client.WorkflowUpdateHandle[Any]:
+            call = cast(
+                Awaitable[temporalio.client.WorkflowUpdateHandle[Any]],
+                self._client.temporal_client.start_update_with_start_workflow(  # pyright: ignore[reportUnknownMemberType]
+                    name,
+                    args=values,
+                    start_workflow_operation=self._operation(completed),
+                    wait_for_stage=temporalio.client.WorkflowUpdateStage.ACCEPTED,
+                    result_type=spec.return_type,
+                ),
+            )
+            try:
+                return await call
+            except Exception as exc:
+                raise_translated(exc, workflow_id=self.id)
+
+        started = await self._client.send_with_search_attributes(self._start, send)
         await raise_if_rejected(started, self.id, None)
         return RunUpdateHandle(started, name)
 

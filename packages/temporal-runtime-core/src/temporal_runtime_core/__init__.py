@@ -41,6 +41,8 @@ from ._errors import (
     ScheduleAlreadyExistsError,  # --- schedules (#13) ---
     ScheduleError,  # --- schedules (#13) ---
     ScheduleNotFoundError,  # --- schedules (#13) ---
+    SearchAttributeNotRegisteredError,
+    SearchAttributeRegistrationError,
     TemporalRuntimeError,
     UnknownMethodError,
     UpdateFailedError,
@@ -81,6 +83,7 @@ from ._search_attributes import (
     SearchAttributeType,
     SearchAttributeValue,
     declared_search_attributes,
+    method_search_attribute_value,
 )
 from ._workflow_registry import WorkflowRegistry, WorkflowSpec, default_workflow_registry
 
@@ -123,6 +126,8 @@ __all__ = [
     "RetryPolicy",
     "METHOD_SEARCH_ATTRIBUTE",
     "SandboxViolationError",
+    "SearchAttributeNotRegisteredError",
+    "SearchAttributeRegistrationError",
     "SearchAttribute",
     "SearchAttributeType",
     "SearchAttributeValue",
@@ -161,6 +166,7 @@ __all__ = [
     "default_activity_registry",
     "default_codec",
     "declared_search_attributes",
+    "method_search_attribute_value",
     "default_workflow_registry",
     "describe_failure",
     "describe_validation_error",

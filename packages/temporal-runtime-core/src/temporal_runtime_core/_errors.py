@@ -20,8 +20,10 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     ├── EngineError
     │   ├── EngineNotStartedError
     │   ├── EngineConnectionError (ConnectionError)
-    │   └── LocalServerError
+    │   ├── LocalServerError
+    │   └── SearchAttributeRegistrationError
     ├── ActivityNotRegisteredError (LookupError)
+    ├── SearchAttributeNotRegisteredError (LookupError)
     ├── WorkflowError
     │   ├── WorkflowFailedError
     │   │   ├── ChildWorkflowFailedError
@@ -78,6 +80,8 @@ __all__ = [
     "ScheduleAlreadyExistsError",
     "ScheduleError",
     "ScheduleNotFoundError",
+    "SearchAttributeNotRegisteredError",
+    "SearchAttributeRegistrationError",
     "TemporalRuntimeError",
     "UnknownMethodError",
     "UpdateFailedError",
@@ -255,6 +259,22 @@ class LocalServerError(EngineError):
 
 class ActivityNotRegisteredError(TemporalRuntimeError, LookupError):
     """An activity was scheduled that no worker of this engine can run."""
+
+
+# --- search attributes (#13) ---
+
+
+class SearchAttributeRegistrationError(EngineError):
+    """``engine.register_search_attributes()`` could not register a search attribute: the name is
+    registered with another type, or the caller lacks the permission to add search attributes."""
+
+
+class SearchAttributeNotRegisteredError(TemporalRuntimeError, LookupError):
+    """A start names a search attribute the namespace does not have (``names``: the missing ones)."""
+
+    def __init__(self, message: str, *, names: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.names = tuple(names)
 
 
 # --- workflow outcomes as seen by a caller -----------------------------------------------------

@@ -19,7 +19,7 @@ __all__ = ["WorkflowExecution", "method_attribute_value"]
 
 def method_attribute_value(workflow_type: str, method: str) -> str:
     """``"OrderWorkflow.process"``: how a run's entry method is named where people look (the
-    ``TemporalRuntimeMethod`` search attribute, :attr:`WorkflowExecution.method`), from the Temporal
+    ``EntryMethod`` search attribute, :attr:`WorkflowExecution.method`), from the Temporal
     workflow type and the entry method's name."""
     return f"{workflow_type}.{method}"
 
@@ -39,7 +39,7 @@ class WorkflowExecution:
     """The Temporal workflow type: the workflow class's ``name=``, by default its class name."""
     method: str | None
     """The entry method the run executes, as ``"OrderWorkflow.process"`` (the value of the
-    ``TemporalRuntimeMethod`` search attribute); None for a run started without temporal-runtime's
+    ``EntryMethod`` search attribute); None for a run started without temporal-runtime's
     client (e.g. from the ``temporal`` CLI)."""
     status: WorkflowStatus
     start_time: datetime

@@ -37,9 +37,11 @@ __all__ = [
     "SearchAttributeValue",
     "SearchAttributes",
     "declared_search_attributes",
+    "method_search_attribute_value",
 ]
 
 _NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_RESERVED_PREFIX: Final = "Temporal"
 
 
 class SearchAttributeType(Enum):
@@ -86,6 +88,13 @@ class SearchAttribute[T]:
             raise InvalidOptionError(
                 f"search attribute name {self.name!r} is not valid: use letters, digits and "
                 f"underscores, starting with a letter (e.g. 'CustomerId')"
+            )
+        if self.name.startswith(_RESERVED_PREFIX):
+            other = self.name.removeprefix(_RESERVED_PREFIX) or "Custom"
+            raise InvalidOptionError(
+                f"search attribute name {self.name!r} starts with {_RESERVED_PREFIX!r}, which Temporal "
+                f"reserves for its own attributes: a cluster refuses to register it ('reserved by "
+                f"system'). Choose another name, e.g. {other!r}"
             )
         with _declared_lock:
             known = _declared.get(self.name)
@@ -226,6 +235,21 @@ class SearchAttributes:
     def __init__(self, values: Mapping[str, object] | None = None) -> None:
         self._values: dict[str, object] = dict(values or {})
 
+    # One overload per key type the constructors make, before the generic one: mypy solves T from the
+    # call's context first, so with only the generic one `f"{attributes.get(CustomerId)}"` (context
+    # object) would ask for a SearchAttribute[object] and reject the (invariant) SearchAttribute[str].
+    @overload
+    def get(self, key: SearchAttribute[str], /) -> str | None: ...
+    @overload
+    def get(self, key: SearchAttribute[builtins.bool], /) -> builtins.bool | None: ...
+    @overload
+    def get(self, key: SearchAttribute[builtins.int], /) -> builtins.int | None: ...
+    @overload
+    def get(self, key: SearchAttribute[builtins.float], /) -> builtins.float | None: ...
+    @overload
+    def get(self, key: SearchAttribute[dt.datetime], /) -> dt.datetime | None: ...
+    @overload
+    def get(self, key: SearchAttribute[Sequence[str]], /) -> Sequence[str] | None: ...
     @overload
     def get[T](self, key: SearchAttribute[T], /) -> T | None: ...
     @overload
@@ -271,8 +295,24 @@ class SearchAttributes:
 cast(ABCMeta, Mapping).register(SearchAttributes)
 
 
-METHOD_SEARCH_ATTRIBUTE: Final = SearchAttribute.keyword("TemporalRuntimeMethod")
-"""The keyword attribute temporal-runtime sets on every run it starts: ``"Workflow.method"``."""
+METHOD_SEARCH_ATTRIBUTE: Final = SearchAttribute.keyword("EntryMethod")
+"""The keyword attribute temporal-runtime sets on every run it starts, where the namespace has it:
+``"Workflow.method"`` (:func:`method_search_attribute_value`), e.g. ``EntryMethod =
+'OrderWorkflow.process'`` in a list query. This constant is the one place its name is written: the
+embedded server registers it, ``engine.register_search_attributes()`` adds it to a cluster, starts set
+it and listings filter on it.
+
+Why not ``TemporalRuntimeMethod``: Temporal reserves the ``Temporal`` prefix for its own attributes.
+The dev server's ``--search-attribute`` flag accepts such a name, but a cluster's (and the dev
+server's) ``AddSearchAttributes`` refuses it ("Search attribute TemporalRuntimeMethod is reserved by
+system"), so it could never be registered on a real cluster, and queries would differ between the
+dev server and production."""
+
+
+def method_search_attribute_value(workflow: str, method: str) -> str:
+    """The value of :data:`METHOD_SEARCH_ATTRIBUTE` (and the default run summary) for a run of
+    ``workflow``'s (its Temporal type name) entry method ``method``: ``"OrderWorkflow.process"``."""
+    return f"{workflow}.{method}"
 
 
 def declared_search_attributes() -> tuple[SearchAttribute[object], ...]:

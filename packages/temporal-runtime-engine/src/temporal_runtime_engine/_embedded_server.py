@@ -31,11 +31,12 @@ from typing import Final
 import temporalio.client
 import temporalio.runtime
 
-from temporal_runtime_core import LocalServerError
+from temporal_runtime_core import LocalServerError, declared_search_attributes
 
 from ._core_logging import engine_runtime
 from ._local_server import SERVER_BINARY_ENV, find_server_binary, find_test_server_binary, free_port
 from ._plugin import RuntimePlugin
+from ._search_attribute_registration import register_search_attributes, search_attribute_flags
 from ._server_process import ServerProcess
 
 __all__ = [
@@ -161,6 +162,8 @@ async def launch_dev_server(
     argv += ["--headless"] if ui_port is None else ["--ui-port", str(ui_port)]
     if db_filename is not None:
         argv += ["--db-filename", str(db_filename)]
+    # --- search attributes (#13): every key declared so far, and the method attribute ---
+    argv += search_attribute_flags()
     argv += list(extra_args)
     what = f"The local Temporal dev server ({binary})"
     try:
@@ -274,6 +277,14 @@ async def launch_time_skipping_server(
             )
     except Exception as exc:
         raise LocalServerError(f"Could not start the time-skipping test server ({binary}): {exc}") from exc
+    # --- search attributes (#13): it has no start flag, but takes them through the operator API ---
+    try:
+        await register_search_attributes(env.client, declared_search_attributes())
+    except Exception as exc:
+        await env.shutdown()
+        raise LocalServerError(
+            f"The time-skipping test server ({binary}) did not register the declared search attributes: {exc}"
+        ) from exc
     return EmbeddedServer(env.client, binary=binary, stop=env.shutdown, kind="time-skipping test server")
 
 

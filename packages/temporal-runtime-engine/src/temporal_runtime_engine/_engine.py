@@ -39,6 +39,7 @@ from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_c
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
 from ._operations import RunOperations
 from ._schedule_operations import ScheduleOperations  # --- schedules (#13) ---
+from ._search_attribute_registration import SearchAttributeOperations
 from ._serving import first_lost, ready_line, serve_until_signalled
 from ._time_control import TimeControl
 from ._worker import EngineWorker, Served, WorkerSettings, WorkerSpec, exception_types
@@ -49,7 +50,9 @@ __all__ = ["TemporalEngine"]
 log = logging.getLogger("temporal_runtime")
 
 
-class TemporalEngine(RunOperations, ListingOperations, ScheduleOperations, TimeControl):
+class TemporalEngine(
+    RunOperations, ListingOperations, ScheduleOperations, SearchAttributeOperations, TimeControl
+):
     """Connection to Temporal plus (optionally) a worker running every registered workflow/activity.
 
     With ``url=None`` the engine starts an embedded local Temporal dev server (needs the

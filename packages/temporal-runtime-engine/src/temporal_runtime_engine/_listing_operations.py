@@ -53,6 +53,6 @@ class ListingOperations(ABC):
         status: WorkflowStatus | Iterable[WorkflowStatus] | None = None,
     ) -> int:
         """How many runs :meth:`list` would yield for the same filters: one server call, except for
-        ``workflow=Wf.method`` on a namespace without the ``TemporalRuntimeMethod`` search
+        ``workflow=Wf.method`` on a namespace without the ``EntryMethod`` search
         attribute, where the runs of ``Wf`` are listed and counted client-side (see docs/listing.md)."""
         return await self.client.count(query, workflow=workflow, status=status)

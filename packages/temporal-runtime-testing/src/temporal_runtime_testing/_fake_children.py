@@ -203,7 +203,13 @@ class _InProcessChild:
             activities=children.activities,
             children=children,
             # A child's continue-as-new is recorded on its own settings and not followed.
-            settings=RunSettings(children.patches, children.seed, follow_continue_as_new=False),
+            settings=RunSettings(
+                children.patches,
+                children.seed,
+                follow_continue_as_new=False,
+                search_attributes=call.options.search_attributes,  # search attributes (#13)
+                summary=call.options.summary,
+            ),
         )
         self._run.start(definition.workflow_class, spec.validate_received(record.kwargs))
 

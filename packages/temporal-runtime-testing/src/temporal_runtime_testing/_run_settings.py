@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from temporal_runtime_core import SearchAttributeValue
+
 if TYPE_CHECKING:
     from ._tester_run import TesterRun
 
@@ -34,6 +36,9 @@ class RunSettings:
     continue_as_new_suggested: bool = False
     continued: list[ContinueAsNewCall] = field(default_factory=lambda: [])
     start_next: Callable[[TesterRun, ContinueAsNewCall], TesterRun] | None = None
+    # --- search attributes (#13): the first run's search_attributes= and summary= ---
+    search_attributes: tuple[SearchAttributeValue[Any], ...] = ()
+    summary: str | None = None
 
 
 class ContinueAsNew(BaseException):  # like temporalio's: not an Exception, not caught

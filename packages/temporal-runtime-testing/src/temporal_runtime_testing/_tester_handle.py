@@ -12,6 +12,8 @@ from typing import Any, cast, overload
 
 from temporal_runtime_core import (
     Duration,
+    SearchAttributes,
+    SearchAttributeValue,
     UpdateFailedError,
     WorkflowNotFoundError,
     describe_failure,
@@ -71,6 +73,25 @@ class WorkflowTesterHandle[W: Workflow, R]:
         """Whether the run has finished (returned, raised or was cancelled; a continue-as-new the
         tester follows is not the end)."""
         return self._run.ended
+
+    # --- search attributes (#13) ---
+
+    @property
+    def search_attributes(self) -> SearchAttributes:
+        """The run's search attributes now (the tester's ``search_attributes=``, ``EntryMethod`` and
+        the upserts so far), typed by key: ``handle.search_attributes.get(CustomerId)``."""
+        return self._run.visibility.current()
+
+    @property
+    def search_attribute_upserts(self) -> list[tuple[SearchAttributeValue[Any], ...]]:
+        """Every ``self.upsert_search_attributes(...)`` of the current run, in order, as given."""
+        return list(self._run.visibility.upserts)
+
+    @property
+    def summary(self) -> str | None:
+        """The run's summary as the Web UI shows it (``"Workflow.method"`` or
+        ``"Workflow.method: <summary=>"``; None for a run continued as new, as on a server)."""
+        return self._run.visibility.summary
 
     async def result(self, timeout: Duration | None = None) -> R:
         """Drive the virtual clock until the workflow finishes; return its result.

@@ -28,6 +28,7 @@ from ._json_round_trip import convert
 from ._retry_loop import RetryLoop
 from ._run_settings import ContinueAsNew, ContinueAsNewCall, RunSettings
 from ._tester_runtime import TesterRuntime
+from ._tester_search_attributes import RunSearchAttributes
 from ._virtual_clock import VirtualClock
 
 __all__ = ["TesterRun"]
@@ -73,6 +74,10 @@ class TesterRun:
         self.rng: random.Random | None = None
         self.runtime = TesterRuntime(self, clock, activities)
         self.children = children
+        # --- search attributes (#13) ---
+        self.visibility = RunSearchAttributes(
+            definition.name, spec.name, settings.search_attributes, settings.summary
+        )
 
     @property
     def name(self) -> str:

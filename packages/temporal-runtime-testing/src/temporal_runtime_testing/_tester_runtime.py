@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import temporalio.workflow
 
+from temporal_runtime_core import SearchAttributes, SearchAttributeValue
 from temporal_runtime_workflow import ActivityCall, ChildCall, ChildRun, MethodSpec, WorkflowInfo
 
 from ._errors import WorkflowTesterError
@@ -126,6 +127,16 @@ class TesterRuntime:
         self._writable("exec_local")
         run = self._run
         return await self._activities.execute(call, caller=run.spec.qualname, on_fatal=run.set_fatal)
+
+    # --- search attributes (#13) ---
+
+    def upsert_search_attributes(self, values: tuple[SearchAttributeValue[Any], ...]) -> None:
+        self._writable("upsert_search_attributes")
+        self._run.events += 1  # an UpsertWorkflowSearchAttributes event
+        self._run.visibility.upsert(values)
+
+    def search_attributes(self) -> SearchAttributes:
+        return self._run.visibility.current()
 
 
 def run_patch(patches: Mapping[str, bool], patch_id: str) -> bool:

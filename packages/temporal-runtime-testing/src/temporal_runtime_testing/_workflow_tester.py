@@ -22,7 +22,7 @@ time-skipping test server or a dev server for those.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Concatenate, Self, cast, overload
 
@@ -32,6 +32,7 @@ from temporal_runtime_core import (
     Duration,
     InvalidOptionError,
     NoArgs,
+    SearchAttributeValue,
     to_timedelta,
 )
 from temporal_runtime_workflow import (
@@ -49,6 +50,7 @@ from ._retry_loop import RetryLoop
 from ._run_settings import ContinueAsNewCall, RunSettings
 from ._tester_handle import WorkflowTesterHandle
 from ._tester_run import TesterRun
+from ._tester_search_attributes import tester_search_attributes
 from ._virtual_clock import VirtualClock
 
 __all__ = ["ActivityCallRecord", "ChildStartRecord", "WorkflowTester", "WorkflowTesterHandle"]
@@ -104,6 +106,8 @@ class WorkflowTester[W: Workflow]:
         patches: Mapping[str, bool] | None = None,
         follow_continue_as_new: bool = False,
         seed: int = 0,
+        search_attributes: Sequence[SearchAttributeValue[Any]] = (),
+        summary: str | None = None,
     ) -> None:
         self.definition: WorkflowDefinition = definition_of(workflow_class)
         self.workflow_class = workflow_class
@@ -136,6 +140,10 @@ class WorkflowTester[W: Workflow]:
             )
         self._settings = RunSettings(dict(patches or {}), seed, follow_continue_as_new)
         self._settings.start_next = self._start_next
+        # --- search attributes (#13) ---
+        self._settings.search_attributes, self._settings.summary = tester_search_attributes(
+            search_attributes, summary
+        )
         self._children.patches, self._children.seed = self._settings.patches, seed
         if activities is not None:
             if not isinstance(activities, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -248,6 +256,7 @@ class WorkflowTester[W: Workflow]:
             settings=self._settings,
             run_number=previous.run_number + 1,
         )
+        run.visibility = previous.visibility.continued(spec.name)  # search attributes (#13)
         run.start(self.workflow_class, spec.validate_received(call.arguments))
         self._runs.append(run)
         return run

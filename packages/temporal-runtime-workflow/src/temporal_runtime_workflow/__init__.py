@@ -55,6 +55,14 @@ from ._runtime import (
     use_runtime,
 )
 from ._sandbox_advice import explain_sandbox_violation, is_sandbox_violation
+from ._search_attribute_convert import (
+    check_search_attribute_values,
+    method_pair,
+    run_summary,
+    search_attributes_from_temporal,
+    to_temporal_key,
+    to_temporal_pairs,
+)
 from ._start_options import StartOptionsDict
 from ._starting_view import StartingView
 from ._task_failures import REPLAY_THREAD_PREFIX
@@ -109,6 +117,7 @@ __all__ = [
     "child_failed",
     "child_failure",
     "child_failure_fields",
+    "check_search_attribute_values",
     "child_options",
     "current_runtime",
     "definition_of",
@@ -116,10 +125,15 @@ __all__ = [
     "failure_fields",
     "non_retryable_failure",
     "remote_traceback",
+    "run_summary",
+    "search_attributes_from_temporal",
+    "to_temporal_key",
+    "to_temporal_pairs",
     "failure_to_raise",
     "handler_info",
     "is_sandbox_violation",
     "message_target",
+    "method_pair",
     "optional_timedelta",
     "register_worker_activities",
     "resolve_child_entry",

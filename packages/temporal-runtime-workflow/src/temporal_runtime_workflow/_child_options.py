@@ -8,7 +8,7 @@ same options. ``None`` leaves an option unset (Temporal's default).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypedDict, cast
@@ -16,9 +16,16 @@ from typing import Any, TypedDict, cast
 import temporalio.common
 import temporalio.workflow
 
-from temporal_runtime_core import Duration, IdReusePolicy, InvalidOptionError, ParentClosePolicy
+from temporal_runtime_core import (
+    Duration,
+    IdReusePolicy,
+    InvalidOptionError,
+    ParentClosePolicy,
+    SearchAttributeValue,
+)
 
 from ._convert import AnyIdReusePolicy, AnyRetryPolicy, optional_timedelta, to_temporal_retry_policy
+from ._search_attribute_convert import check_search_attribute_values
 
 __all__ = ["AnyParentClosePolicy", "ChildOptions", "ChildOptionsDict", "child_options"]
 
@@ -48,6 +55,11 @@ class ChildOptionsDict(TypedDict, total=False):
     """What happens to the child when the parent closes (default: ``TERMINATE``)."""
     memo: Mapping[str, object] | None
     """Non-indexed values shown with the child run."""
+    # --- search attributes and summary (#13) ---
+    search_attributes: Sequence[SearchAttributeValue[Any]] | None
+    """Indexed values of the child run, typed by key (children do not inherit the parent's)."""
+    summary: str | None
+    """Shown in the Web UI after the child's entry method: ``"Payment.charge: <summary>"``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +79,8 @@ class ChildOptions:
         temporalio.workflow.ParentClosePolicy.TERMINATE
     )
     memo: Mapping[str, Any] | None = None
+    search_attributes: tuple[SearchAttributeValue[Any], ...] = ()
+    summary: str | None = None
 
     def to_temporal(self) -> dict[str, Any]:
         """Keyword arguments for ``temporalio.workflow.start_child_workflow`` (without ``id``)."""
@@ -116,6 +130,8 @@ def child_options(options: Mapping[str, Any], where: str) -> ChildOptions:
             id_reuse_policy=_reuse(options.get("id_reuse_policy")),
             parent_close_policy=_parent_close(options.get("parent_close_policy")),
             memo=None if memo is None else dict(cast(Mapping[str, Any], memo)),
+            search_attributes=_search_attributes(options.get("search_attributes")),
+            summary=_summary(options.get("summary")),
         )
     except InvalidOptionError as exc:
         raise InvalidOptionError(f"{where}: {exc}") from None
@@ -142,3 +158,16 @@ def _parent_close(value: object) -> temporalio.workflow.ParentClosePolicy:
         "parent_close_policy must be a ParentClosePolicy (TERMINATE, ABANDON or REQUEST_CANCEL), "
         f"got {value!r}"
     )
+
+
+# --- search attributes and summary (#13) ---
+
+
+def _search_attributes(value: object) -> tuple[SearchAttributeValue[Any], ...]:
+    return () if value is None else check_search_attribute_values(value, "search_attributes")
+
+
+def _summary(value: object) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise InvalidOptionError(f"summary must be a non-empty string, got {value!r}")
+    return value

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, NoReturn, Protocol
 
+import temporalio.common
 import temporalio.exceptions
 import temporalio.workflow
 
@@ -31,6 +32,8 @@ from temporal_runtime_core import (
     InvalidArgumentsError,
     InvalidOptionError,
     NotInWorkflowError,
+    SearchAttributes,
+    SearchAttributeValue,
     describe_failure,
     to_timedelta,
     type_name,
@@ -49,6 +52,11 @@ from ._info import METHOD_ATTRIBUTE, WorkflowInfo
 from ._local_activity import check_local, temporal_local_activity
 from ._methods import MethodSpec
 from ._temporal_child import start_temporal_child
+from ._temporal_search_attributes import (
+    continue_as_new_search_attributes,
+    current_search_attributes,
+    upsert_temporal_search_attributes,
+)
 
 __all__ = [
     "ActivityCall",
@@ -143,6 +151,16 @@ class WorkflowRuntime(Protocol):
         ``ActivityFailedError``."""
         ...
 
+    # --- search attributes (#13) ---
+
+    def upsert_search_attributes(self, values: tuple[SearchAttributeValue[Any], ...]) -> None:
+        """Set the checked ``values`` on the current run (a value of None removes its attribute)."""
+        ...
+
+    def search_attributes(self) -> SearchAttributes:
+        """The current run's search attributes, upserts included."""
+        ...
+
 
 class TemporalRuntime:
     """The runtime inside a workflow running on a Temporal worker."""
@@ -208,10 +226,15 @@ class TemporalRuntime:
 
     def continue_as_new(self, spec: MethodSpec, kwargs: dict[str, Any]) -> NoReturn:
         memo: dict[str, Any] | None = None
+        attributes: temporalio.common.TypedSearchAttributes | None = None
         if spec.name != _entry_method():
-            # The client reads the method a run executes from its memo (describe(), handles by id).
+            # The client reads the method a run executes from its memo (describe(), handles by id),
+            # and visibility queries from its method search attribute (#13).
             memo = {**temporalio.workflow.memo(), METHOD_MEMO_KEY: spec.name}
-        temporalio.workflow.continue_as_new({"method": spec.name, "kwargs": kwargs}, memo=memo)
+            attributes = continue_as_new_search_attributes(spec.name)
+        temporalio.workflow.continue_as_new(
+            {"method": spec.name, "kwargs": kwargs}, memo=memo, search_attributes=attributes
+        )
 
     def info(self) -> WorkflowInfo:
         info = temporalio.workflow.info()
@@ -250,6 +273,14 @@ class TemporalRuntime:
 
     async def execute_local_activity(self, call: ActivityCall) -> Any:
         return await temporal_local_activity(call)
+
+    # --- search attributes (#13) ---
+
+    def upsert_search_attributes(self, values: tuple[SearchAttributeValue[Any], ...]) -> None:
+        upsert_temporal_search_attributes(values)
+
+    def search_attributes(self) -> SearchAttributes:
+        return current_search_attributes()
 
 
 _TEMPORAL = TemporalRuntime()

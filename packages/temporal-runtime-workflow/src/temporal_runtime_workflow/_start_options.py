@@ -8,10 +8,10 @@ options. ``None`` leaves an option unset (the default, or the proxy's earlier se
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
-from temporal_runtime_core import Duration
+from temporal_runtime_core import Duration, SearchAttributeValue
 
 from ._convert import AnyIdConflictPolicy, AnyIdReusePolicy, AnyRetryPolicy
 
@@ -42,5 +42,13 @@ class StartOptionsDict(TypedDict, total=False):
     """Wait this long before the first workflow task."""
     task_queue: str | None
     """The task queue to start on (default: the engine's)."""
+    # --- search attributes and summary (#13) ---
+    search_attributes: Sequence[SearchAttributeValue[Any]] | None
+    """Indexed values of the run, typed by key: ``[CustomerId.value("c-1"), Total.value(99.5)]``.
+    Each must be registered in the namespace (see docs/visibility.md)."""
+    summary: str | None
+    """A one-line summary shown in the Web UI and CLI after the entry method:
+    ``"OrderWorkflow.process: <summary>"`` (without it: ``"OrderWorkflow.process"``)."""
+    # ---
     extra: Mapping[str, Any] | None
     """Keyword arguments for temporalio's ``Client.start_workflow`` that this API does not cover yet."""

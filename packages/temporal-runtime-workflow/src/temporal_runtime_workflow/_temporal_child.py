@@ -13,6 +13,7 @@ from temporal_runtime_core import WorkflowAlreadyStartedError
 
 from ._child_failures import child_failed
 from ._child_handle import ChildCall
+from ._temporal_search_attributes import child_start_visibility
 
 __all__ = ["CHILD_METHOD_MEMO_KEY", "TemporalChildRun", "start_temporal_child"]
 
@@ -64,6 +65,7 @@ async def start_temporal_child(call: ChildCall) -> TemporalChildRun:
     """Start the child of ``call`` and return once the server has it."""
     kwargs = call.options.to_temporal()
     kwargs["memo"] = {**kwargs.get("memo", {}), CHILD_METHOD_MEMO_KEY: call.method}
+    kwargs.update(child_start_visibility(call))  # search attributes and summary (#13)
     try:
         handle = await temporalio.workflow.start_child_workflow(
             call.workflow_type, call.envelope, id=call.id, result_type=call.result_type, **kwargs

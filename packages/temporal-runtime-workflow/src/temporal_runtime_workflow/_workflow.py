@@ -15,6 +15,8 @@ from temporal_runtime_core import (
     DefinitionError,
     Duration,
     NoArgs,
+    SearchAttributes,
+    SearchAttributeValue,
     WorkflowRegistry,
     default_workflow_registry,
 )
@@ -33,6 +35,7 @@ from ._definition import (
 )
 from ._info import WorkflowInfo
 from ._logger import WorkflowLogger
+from ._search_attribute_convert import upsert_search_attributes
 from ._start_options import StartOptionsDict
 from ._starting_view import StartingView
 from ._versioning import deprecate_patch, patched
@@ -405,3 +408,17 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
             cancellation=cancellation,
             local=True,
         )
+
+    # --- search attributes (#13) --------------------------------------------------------------
+
+    def upsert_search_attributes(self, *values: SearchAttributeValue[Any]) -> None:
+        """Set search attributes of this run, typed by key: ``self.upsert_search_attributes(
+        CustomerId.value("c-2"), Total.value(12.5))``; ``Key.unset()`` removes one. Each must be
+        registered in the namespace, or the workflow task fails (see docs/visibility.md)."""
+        upsert_search_attributes(values)
+
+    @property
+    def search_attributes(self) -> SearchAttributes:
+        """This run's search attributes (set at start, then upserted), read typed by key:
+        ``self.search_attributes.get(CustomerId)`` -> ``str | None``."""
+        return _runtime.current_runtime("search_attributes").search_attributes()

@@ -22,6 +22,7 @@ from temporal_runtime_client import (
     WorkflowTaskFailure,
 )
 from temporal_runtime_core import (
+    METHOD_SEARCH_ATTRIBUTE,
     ActivityCancellation,
     ActivityDefinition,
     ActivityFailedError,
@@ -56,6 +57,8 @@ from temporal_runtime_core import (
     ScheduleError,  # --- schedules (#13) ---
     ScheduleNotFoundError,  # --- schedules (#13) ---
     SearchAttribute,
+    SearchAttributeNotRegisteredError,
+    SearchAttributeRegistrationError,
     SearchAttributes,
     SearchAttributeType,
     SearchAttributeValue,
@@ -127,6 +130,7 @@ __all__ = [
     "InvalidOptionError",
     "InvalidResultError",
     "LocalServerError",
+    "METHOD_SEARCH_ATTRIBUTE",
     "MethodActivity",
     "MethodHandle",
     "NoArgs",
@@ -142,6 +146,8 @@ __all__ = [
     "Registry",
     "RetryPolicy",
     "SandboxViolationError",
+    "SearchAttributeNotRegisteredError",
+    "SearchAttributeRegistrationError",
     "SearchAttribute",
     "SearchAttributeType",
     "SearchAttributeValue",
