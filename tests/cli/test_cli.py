@@ -122,6 +122,19 @@ def test_errors_are_one_line_naming_the_culprit_and_exit_1() -> None:
     assert "pass another --port" in port_in_use.stderr
 
 
+def test_dev_search_attributes_are_checked_before_the_server_starts() -> None:
+    runner = CliRunner()
+    for value, expected in (
+        ("Region", "use NAME=TYPE, e.g. CustomerId=Keyword"),
+        ("Region=String", "use NAME=TYPE"),
+        ("TemporalRegion=Keyword", "reserved"),
+    ):
+        result = runner.invoke(cli, ["dev", "--headless", "--search-attribute", value])
+        assert result.exit_code == 2, result.output
+        assert "--search-attribute" in result.output
+        assert expected in result.output
+
+
 def test_module_errors_name_the_module_and_the_fix() -> None:
     with pytest.raises(InvalidOptionError) as broken:
         import_modules(["tests.integration.cli_broken_app"])

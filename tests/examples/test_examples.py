@@ -26,14 +26,30 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from examples import approval, data_pipeline, email_campaign, multi_method, order_processing, subscription
-from temporal_runtime import TemporalEngine, WorkflowStatus
+from examples import (
+    approval,
+    data_pipeline,
+    email_campaign,
+    multi_method,
+    order_processing,
+    shop_operations,
+    subscription,
+)
+from temporal_runtime import METHOD_SEARCH_ATTRIBUTE, TemporalEngine, WorkflowStatus
 from temporal_runtime.testing import TemporalTestServer, WorkflowTester, select_registries
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.temporal_runtime(
-        modules=[approval, data_pipeline, email_campaign, multi_method, order_processing, subscription]
+        modules=[
+            approval,
+            data_pipeline,
+            email_campaign,
+            multi_method,
+            order_processing,
+            shop_operations,
+            subscription,
+        ]
     ),
 ]
 
@@ -319,6 +335,28 @@ async def test_email_campaign_main_leaves_a_running_engine_running(temporal_engi
 
 
 # --- quickstart as a script ------------------------------------------------------------------------
+# --- shop operations: search attributes, list/count report, a schedule ------------------------------
+async def test_shop_operations_reports_from_visibility_and_runs_a_schedule(
+    temporal_engine: TemporalEngine,
+) -> None:
+    report = await asyncio.wait_for(shop_operations.main(temporal_engine), 60)
+
+    assert report.awaiting_packing == 2  # o2 and o3: o1 was packed and shipped before the report
+    assert len(report.open_orders_of_c1) == 1
+    assert report.open_orders_of_c1[0].startswith("shop-order-o2-")
+    assert report.c1_open_total == 12.5
+    assert report.shipped.tracking_number.startswith("TRK-O1-")
+    assert report.stock_level == shop_operations.StockLevel(warehouse="north", items_low=5)
+    assert report.schedule_actions == 1
+    # The runs carry what the report filtered on, typed, and their entry method.
+    description = await temporal_engine.get_handle_for(
+        shop_operations.ShopOrderWorkflow.place, report.open_orders_of_c1[0]
+    ).describe()
+    assert description.search_attributes.get(shop_operations.OrderState) == "shipped"
+    assert description.search_attributes.get(shop_operations.OrderTotal) == 12.5
+    assert description.search_attributes.get(METHOD_SEARCH_ATTRIBUTE) == "ShopOrderWorkflow.place"
+
+
 def test_quickstart_script_runs() -> None:
     completed = subprocess.run(
         [sys.executable, str(REPO_ROOT / "examples" / "quickstart.py")],

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 
-from temporal_runtime import TemporalEngine
+from temporal_runtime import METHOD_SEARCH_ATTRIBUTE, TemporalEngine
 from temporal_runtime_engine import free_port
 from tests.integration.cli_app import CliAppWorkflow, CliGreeted, CliGreeting
 from tests.integration.cli_process import CliProcess
@@ -43,6 +45,8 @@ async def test_dev_server_is_shared_by_a_worker_process_and_stops_on_sigterm(tmp
         "default",
         "-n",
         "cli",
+        "--search-attribute",
+        "CliDevRegion=Keyword",
     )
     with CliProcess(*args) as dev:
         ready = await dev.wait_for("dev server ready:", timeout=60)
@@ -58,6 +62,12 @@ async def test_dev_server_is_shared_by_a_worker_process_and_stops_on_sigterm(tmp
             ) as client:
                 result = await client.execute_workflow(CliAppWorkflow.greet, CliGreeting(name="dev"))
                 assert result == CliGreeted(text="hello dev")
+                # --search-attribute is registered (in every namespace), beside the method attribute
+                listed = await client.temporal_client.operator_service.list_search_attributes(
+                    ListSearchAttributesRequest(namespace="cli")
+                )
+                assert listed.custom_attributes["CliDevRegion"] == IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+                assert METHOD_SEARCH_ATTRIBUTE.name in listed.custom_attributes
             assert await worker.stop() == 0
 
         async with httpx.AsyncClient() as http:  # the Web UI the ready line names

@@ -11,7 +11,12 @@ from typing import Final
 
 import click
 
-from temporal_runtime_core import LocalServerError
+from temporal_runtime_core import (
+    LocalServerError,
+    SearchAttribute,
+    SearchAttributeType,
+    TemporalRuntimeError,
+)
 from temporal_runtime_engine import find_server_binary, launch_dev_server
 
 from ._options import logging_options, run_command, setup_logging
@@ -38,6 +43,28 @@ Exit codes: 0 after SIGTERM/SIGINT (the server stops with it; it never outlives 
 1 on an error (the Temporal CLI missing, a port in use), 2 on a usage error, 130 when a second
 Ctrl-C interrupts the stop.
 """
+
+
+def _declare_search_attributes(
+    _ctx: click.Context, _param: click.Parameter, values: Sequence[str]
+) -> tuple[str, ...]:
+    """Declare each ``--search-attribute NAME=TYPE`` in this process, so the server registers it
+    with the declared keys (``EntryMethod`` among them); their names."""
+    kinds = {kind.value.lower(): kind for kind in SearchAttributeType}
+    names: list[str] = []
+    for value in values:
+        name, _, kind = value.partition("=")
+        if not name or kind.lower() not in kinds:
+            raise click.BadParameter(
+                f"{value!r}: use NAME=TYPE, e.g. CustomerId=Keyword, with TYPE one of "
+                f"{', '.join(k.value for k in SearchAttributeType)}",
+                param_hint="--search-attribute",
+            )
+        try:
+            names.append(SearchAttribute(name, kinds[kind.lower()]).name)
+        except TemporalRuntimeError as exc:
+            raise click.BadParameter(str(exc), param_hint="--search-attribute") from exc
+    return tuple(names)
 
 
 @click.command(
@@ -69,6 +96,16 @@ Ctrl-C interrupts the stop.
     help="Namespace to create (repeatable) [default: 'default', which always exists].",
 )
 @click.option(
+    "--search-attribute",
+    "search_attributes",
+    multiple=True,
+    metavar="NAME=TYPE",
+    callback=_declare_search_attributes,
+    help="A search attribute to register, e.g. CustomerId=Keyword (repeatable; TYPE is one of "
+    "Keyword, Text, Int, Double, Bool, Datetime, KeywordList). EntryMethod is always registered; "
+    "the keys your modules declare can also be added later with engine.register_search_attributes().",
+)
+@click.option(
     "--ip",
     default="127.0.0.1",
     show_default=True,
@@ -81,6 +118,7 @@ def dev_command(
     ui_port: int | None,
     headless: bool,
     namespaces: Sequence[str],
+    search_attributes: Sequence[str],
     ip: str,
     log_level: str,
     verbose: bool,
