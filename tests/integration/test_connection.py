@@ -11,7 +11,7 @@ import temporalio.service
 from temporal_runtime import EngineConnectionError, InvalidOptionError, TemporalEngine
 from temporal_runtime_engine._connection import build_tls
 
-from .test_lifecycle import GateWorkflow, Step
+from .test_lifecycle import GateWorkflow, Step, own
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +60,8 @@ async def test_from_env_reads_standard_variables(
     monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "absent.toml"))
     monkeypatch.setenv("TEMPORAL_ADDRESS", temporal_address)
     monkeypatch.setenv("TEMPORAL_NAMESPACE", "default")
-    async with TemporalEngine.from_env(task_queue="from-env-queue") as engine:
+    # own(): serve only test_lifecycle's definitions, not everything the suite has imported (slow)
+    async with TemporalEngine.from_env(task_queue="from-env-queue", **own()) as engine:
         assert engine.url == temporal_address
         handle = await GateWorkflow.client(engine).async_.run(Step(label="env"))
         await handle.signal("open")
