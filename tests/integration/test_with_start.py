@@ -180,3 +180,54 @@ async def test_arguments_are_validated_before_anything_is_sent(engine: TemporalE
         engine.with_start(CartWorkflow.run, Cart(customer="fay"))
     with pytest.raises(WorkflowNotFoundError):  # nothing was started
         await engine.describe(cart_id)
+
+
+# --- the start_signal= option (#13) ----------------------------------------------------------------
+async def test_the_start_signal_option_signals_with_start_through_the_proxy_and_the_engine(
+    engine: TemporalEngine,
+) -> None:
+    cart_id = f"cart-opt-{uuid.uuid4().hex[:8]}"
+    handle = await (
+        CartWorkflow.client(engine)
+        .options(
+            id=cart_id,
+            id_conflict_policy=IdConflictPolicy.USE_EXISTING,
+            start_signal=CartWorkflow.add_quietly,
+            start_signal_args=[Item(sku="apple")],
+        )
+        .async_(CartWorkflow.run, Cart(customer="ada"))
+    )
+    again = await engine.start_workflow(  # the running cart gets the signal, by name this time
+        CartWorkflow.run,
+        Cart(customer="ada"),
+        id=cart_id,
+        id_conflict_policy=IdConflictPolicy.USE_EXISTING,
+        start_signal="add_quietly",
+        start_signal_args=[Item(sku="pear", quantity=2)],
+    )
+    assert again.run_id == handle.run_id
+    await handle.signal(CartWorkflow.checkout)
+    assert await handle.result() == ["ada:applex1", "ada:pearx2"]
+
+
+async def test_the_start_signal_option_is_checked_before_anything_is_sent(engine: TemporalEngine) -> None:
+    cart_id = f"cart-bad-{uuid.uuid4().hex[:8]}"
+    proxy = CartWorkflow.client(engine)
+    with pytest.raises(InvalidArgumentsError, match="add_quietly"):
+        await proxy.options(id=cart_id, start_signal=CartWorkflow.add_quietly, start_signal_args=[]).async_(
+            CartWorkflow.run, Cart(customer="ada")
+        )
+    with pytest.raises(UnknownMethodError, match="is a query handler, not a signal handler"):
+        proxy.options(id=cart_id, start_signal=CartWorkflow.count)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    with pytest.raises(UnknownMethodError, match="no_such_signal"):
+        await proxy.options(id=cart_id, start_signal="no_such_signal").async_(
+            CartWorkflow.run, Cart(customer="a")
+        )
+    with pytest.raises(InvalidOptionError, match="start_signal_args= without start_signal="):
+        proxy.options(id=cart_id, start_signal_args=[Item(sku="x")])
+    with pytest.raises(InvalidOptionError, match="leave out the start_signal= option"):
+        proxy.options(id=cart_id, start_signal=CartWorkflow.checkout).with_start(
+            CartWorkflow.run, Cart(customer="a")
+        )
+    with pytest.raises(WorkflowNotFoundError):  # nothing was started by any of these
+        await engine.get_handle_for(CartWorkflow.run, cart_id).describe()

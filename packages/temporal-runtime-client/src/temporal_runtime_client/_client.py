@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Collection, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Concatenate, cast
@@ -31,6 +31,7 @@ from temporal_runtime_workflow import (
     WorkflowDefinition,
     definition_of,
     handler_info,
+    message_target,
     run_summary,
 )
 
@@ -136,6 +137,8 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
             start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
         if "static_summary" not in start_kwargs:  # the run's summary names its entry method (#13)
             start_kwargs = {**start_kwargs, "static_summary": run_summary(defn.name, method, opts.summary)}
+        if opts.start_signal is not None:  # signal-with-start, checked against the handler (#13)
+            start_kwargs = {**start_kwargs, **_start_signal(defn, opts.start_signal, opts.start_signal_args)}
         return PreparedStart(
             defn, spec, {"method": method, "kwargs": bound}, workflow_id, task_queue, start_kwargs
         )
@@ -291,6 +294,16 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         if timeout_seconds is not None:
             to_timedelta(timeout_seconds, "timeout_seconds")
         return await (await self.get_typed_handle(workflow_id)).result(timeout=timeout_seconds)
+
+
+def _start_signal(
+    definition: WorkflowDefinition, target: object, args: Sequence[Any] | None
+) -> dict[str, Any]:
+    """``start_workflow``'s ``start_signal``/``start_signal_args`` for the option ``start_signal=target``:
+    a signal handler of ``definition`` (or its name), with ``args`` validated against it."""
+    name, reference = message_target("signal", target)
+    spec = definition.handler("signal", name, reference)
+    return {"start_signal": name, "start_signal_args": list(spec.bind(tuple(args or ()), {}).values())}
 
 
 def _encodes_plainly(converter: temporalio.converter.DataConverter) -> bool:

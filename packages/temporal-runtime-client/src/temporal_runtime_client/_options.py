@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, cast
 
@@ -20,6 +20,7 @@ from temporal_runtime_workflow import (
     AnyIdReusePolicy,
     AnyRetryPolicy,
     check_search_attribute_values,
+    message_target,
     optional_timedelta,
     to_temporal_pairs,
     to_temporal_retry_policy,
@@ -69,6 +70,10 @@ class StartOptions:
     """Typed values (``[CustomerId.value("c-1")]``); the method attribute is added at start."""
     summary: str | None = None
     """Shown after the entry method in the run's summary: ``"OrderWorkflow.process: <summary>"``."""
+    start_signal: str | Callable[..., Any] | None = None
+    """Signal-with-start: a signal handler (or its name) delivered with the start."""
+    start_signal_args: Sequence[Any] | None = None
+    """The arguments of ``start_signal``."""
     extra: Mapping[str, Any] = field(default_factory=dict[str, Any])
     # to_temporal() results by method: options are immutable and usually reused for many calls.
     _converted: dict[str | None, dict[str, Any]] = field(
@@ -90,6 +95,22 @@ class StartOptions:
             object.__setattr__(self, "search_attributes", checked)
         if self.summary is not None and (not isinstance(self.summary, str) or not self.summary):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(f"summary must be a non-empty string, got {self.summary!r}")
+        # --- signal-with-start (#13) ---
+        if self.start_signal is not None:
+            message_target("signal", self.start_signal)  # a signal handler or a name, else UnknownMethodError
+        if self.start_signal_args is not None:
+            if self.start_signal is None:
+                raise InvalidOptionError(
+                    "start_signal_args= without start_signal=: name the signal to send with the start, "
+                    "e.g. start_signal=OrderWorkflow.approve, start_signal_args=[approval]"
+                )
+            given = self.start_signal_args
+            if isinstance(given, str | bytes) or not isinstance(given, Sequence):  # pyright: ignore[reportUnnecessaryIsInstance]
+                raise InvalidOptionError(
+                    f"start_signal_args must be a list of the signal's arguments, e.g. [approval], got "
+                    f"{self.start_signal_args!r}"
+                )
+            object.__setattr__(self, "start_signal_args", tuple(given))
 
     def merge(self, **changes: Any) -> StartOptions:
         """A copy with ``changes`` applied (None values leave the current setting)."""

@@ -40,6 +40,11 @@ class RunWithStart(WithStart[R, W]):
                 'to message: set it first, e.g. proxy.options(id="cart-7").with_start(...) or '
                 'engine.with_start(..., id="cart-7")'
             )
+        if "start_signal" in start.kwargs:
+            raise InvalidOptionError(
+                f"with_start({start.spec.qualname}, ...) sends its own message: leave out the "
+                "start_signal= option (or use it without with_start, for a plain signal-with-start)"
+            )
         self._client = client
         self._start = start
 

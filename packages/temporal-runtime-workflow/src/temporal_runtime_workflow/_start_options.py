@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 from temporal_runtime_core import Duration, SearchAttributeValue
 
 from ._convert import AnyIdConflictPolicy, AnyIdReusePolicy, AnyRetryPolicy
+from ._handler_methods import SignalMethod
 
 __all__ = ["StartOptionsDict"]
 
@@ -49,6 +50,15 @@ class StartOptionsDict(TypedDict, total=False):
     summary: str | None
     """A one-line summary shown in the Web UI and CLI after the entry method:
     ``"OrderWorkflow.process: <summary>"`` (without it: ``"OrderWorkflow.process"``)."""
+    # --- signal-with-start (#13) ---
+    start_signal: str | SignalMethod[Any, ..., Any] | None
+    """Signal-with-start: deliver this signal (a ``@wf_signal`` handler of the workflow started, e.g.
+    ``OrderWorkflow.approve``, or its name) with the start, atomically: to the new run, or with
+    ``id_conflict_policy=IdConflictPolicy.USE_EXISTING`` to the run already running under the id.
+    Its arguments are checked against the handler before anything is sent. The form typed by the
+    handler's parameters is ``proxy.options(id=...).with_start(Wf.run, x).signal(Wf.approve, ...)``."""
+    start_signal_args: Sequence[object] | None
+    """The arguments of ``start_signal``, positionally (default: none)."""
     # ---
     extra: Mapping[str, Any] | None
     """Keyword arguments for temporalio's ``Client.start_workflow`` that this API does not cover yet."""
