@@ -26,12 +26,11 @@ class LostWorkerWorkflow(Workflow):
         return ping.text
 
 
-async def test_serve_stops_and_raises_when_a_worker_stops_by_itself(
-    temporal_address: str, caplog: pytest.LogCaptureFixture
-) -> None:
+async def _serving(address: str) -> tuple[TemporalEngine, asyncio.Task[None]]:
+    """An engine serving this module's workflow through ``serve()``, once it has started."""
     workflows, activities = select_registries([sys.modules[__name__]])
     engine = TemporalEngine(
-        url=temporal_address,
+        url=address,
         task_queue=f"lost-{uuid.uuid4().hex[:8]}",
         workflow_registry=workflows,
         activity_registry=activities,
@@ -40,9 +39,15 @@ async def test_serve_stops_and_raises_when_a_worker_stops_by_itself(
     serving = asyncio.create_task(engine.serve())
     for _ in range(200):
         if engine.started:
-            break
+            return engine, serving
         await asyncio.sleep(0.05)
-    assert engine.started
+    raise AssertionError("engine.serve() did not start the engine within 10 s")
+
+
+async def test_serve_stops_and_raises_when_a_worker_stops_by_itself(
+    temporal_address: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine, serving = await _serving(temporal_address)
     assert await engine.execute_workflow(LostWorkerWorkflow.run, Ping(text="up")) == "up"
     assert not serving.done()
 
@@ -59,19 +64,7 @@ async def test_serve_stops_and_raises_when_a_worker_stops_by_itself(
 
 
 async def test_serve_without_a_lost_worker_still_ends_on_cancellation(temporal_address: str) -> None:
-    workflows, activities = select_registries([sys.modules[__name__]])
-    engine = TemporalEngine(
-        url=temporal_address,
-        task_queue=f"lost-{uuid.uuid4().hex[:8]}",
-        workflow_registry=workflows,
-        activity_registry=activities,
-        graceful_shutdown_timeout=0,
-    )
-    serving = asyncio.create_task(engine.serve())
-    for _ in range(200):
-        if engine.started:
-            break
-        await asyncio.sleep(0.05)
+    engine, serving = await _serving(temporal_address)
     serving.cancel()
     with pytest.raises(asyncio.CancelledError):
         await serving

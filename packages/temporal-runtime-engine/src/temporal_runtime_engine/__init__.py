@@ -16,6 +16,7 @@ from ._local_server import (
 )
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
+from ._serving import stop_signals
 
 __all__ = [
     "ActivityInfo",
@@ -36,5 +37,6 @@ __all__ = [
     "is_cancelled",
     "launch_dev_server",
     "sandbox_errors_explained",
+    "stop_signals",
     "thread_runner",
 ]

@@ -9,10 +9,11 @@ signals are yours to handle (uvicorn, for one, stops on SIGTERM and so leaves th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from ._embedded_server import EmbeddedServer
     from ._worker import EngineWorker
 
-__all__ = ["first_lost", "ready_line", "serve_until_signalled"]
+__all__ = ["first_lost", "ready_line", "serve_until_signalled", "stop_signals"]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -59,6 +60,33 @@ def ready_line(
     return line + (f", Web UI {ui_url}" if ui_url is not None else "")
 
 
+@contextlib.contextmanager
+def stop_signals() -> Generator[asyncio.Future[signal.Signals]]:
+    """Handle SIGTERM and SIGINT for as long as the block runs: the future yielded gets the first
+    one that arrives, and the previous handlers are back at once (so a second Ctrl-C behaves as
+    usual) or at the end of the block. Only the main thread installs handlers (Python delivers
+    signals there); elsewhere the future is never set. Must run in the event loop's thread."""
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[signal.Signals] = loop.create_future()
+    previous: dict[int, Any] = {}
+
+    def deliver(signum: int) -> None:
+        if not received.done():
+            received.set_result(signal.Signals(signum))
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        _restore(previous)
+        loop.call_soon_threadsafe(deliver, signum)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in _SIGNALS:
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield received
+    finally:
+        _restore(previous)
+
+
 async def serve_until_signalled(
     start: Callable[[], Awaitable[None]],
     stop: Callable[[], Awaitable[None]],
@@ -70,44 +98,27 @@ async def serve_until_signalled(
 
     ``lost()``, awaited once started, returns the error to raise (after stopping) if serving can no
     longer go on, such as a worker that stopped by itself: a worker process must not stay alive
-    doing nothing. The handlers are installed only in the main thread (Python delivers signals
-    there) and the previous ones are restored as soon as a signal arrives, so a second Ctrl-C
-    behaves as usual. Elsewhere this waits until cancelled.
+    doing nothing. The signals are handled as :func:`stop_signals` says; the handlers are gone
+    before ``stop()`` runs.
     """
-    loop = asyncio.get_running_loop()
-    received: asyncio.Future[int] = loop.create_future()
-    previous: dict[int, Any] = {}
-
-    def deliver(signum: int) -> None:
-        if not received.done():
-            received.set_result(signum)
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        _restore(previous)
-        loop.call_soon_threadsafe(deliver, signum)
-
-    if threading.current_thread() is threading.main_thread():
-        for sig in _SIGNALS:
-            previous[sig] = signal.signal(sig, handler)
     try:
-        await start()
-        failure = await _first_signal_or_failure(received, lost)
-        if failure is not None:
-            log.error("temporal-runtime: %s", failure)
-            raise failure
-        signum = received.result()
-        log.info(
-            "temporal-runtime: %s received, stopping (running activities get up to %s to finish)",
-            signal.Signals(signum).name,
-            grace,
-        )
+        with stop_signals() as received:
+            await start()
+            failure = await _first_signal_or_failure(received, lost)
+            if failure is not None:
+                log.error("temporal-runtime: %s", failure)
+                raise failure
+            log.info(
+                "temporal-runtime: %s received, stopping (running activities get up to %s to finish)",
+                received.result().name,
+                grace,
+            )
     finally:
-        _restore(previous)
         await stop()
 
 
 async def _first_signal_or_failure(
-    received: asyncio.Future[int], lost: Callable[[], Awaitable[BaseException]] | None
+    received: asyncio.Future[signal.Signals], lost: Callable[[], Awaitable[BaseException]] | None
 ) -> BaseException | None:
     """None once a signal arrived, or the failure ``lost`` returned first."""
     if lost is None:
