@@ -13,14 +13,12 @@ import temporalio.api.enums.v1
 import temporalio.api.failure.v1
 import temporalio.api.workflow.v1
 import temporalio.client
-import temporalio.common
 import temporalio.converter
 import temporalio.exceptions
 
 from temporal_runtime_core import (
     PendingActivity,
     PendingActivityState,
-    SearchAttributes,
     WorkflowDescription,
     WorkflowStatus,
     WorkflowTaskFailure,
@@ -36,7 +34,6 @@ __all__ = [
     "describe_run",
     "from_temporal_description",
     "run_status",
-    "search_attribute_values",
     "status_from_temporal",
 ]
 
@@ -108,7 +105,7 @@ async def from_temporal_description(
         close_time=described.close_time,
         history_length=described.history_length,
         last_task_failure=task_failure,
-        search_attributes=search_attribute_values(described.typed_search_attributes),
+        search_attributes=search_attributes_from_temporal(described.typed_search_attributes),
         pending_activities=tuple(
             [
                 await _pending_activity(info, converter)
@@ -116,11 +113,6 @@ async def from_temporal_description(
             ]
         ),
     )
-
-
-def search_attribute_values(attributes: temporalio.common.TypedSearchAttributes) -> SearchAttributes:
-    """The search attributes by name as plain values (see ``search_attributes_from_temporal``)."""
-    return search_attributes_from_temporal(attributes)
 
 
 async def _pending_activity(

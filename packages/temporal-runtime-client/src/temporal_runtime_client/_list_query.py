@@ -20,7 +20,7 @@ from temporal_runtime_core import (
     UnknownMethodError,
     WorkflowExecution,
     WorkflowStatus,
-    method_attribute_value,
+    method_search_attribute_value,
 )
 from temporal_runtime_workflow import Workflow, definition_of, handler_info
 
@@ -164,7 +164,7 @@ def _entry_method(method: Callable[..., Any]) -> tuple[str, str]:
             "(workflow=OrderWorkflow.process)"
         ) from exc
     workflow_type = definition_of(workflow_class).name
-    return workflow_type, method_attribute_value(workflow_type, name)
+    return workflow_type, method_search_attribute_value(workflow_type, name)
 
 
 def quote(value: str) -> str:

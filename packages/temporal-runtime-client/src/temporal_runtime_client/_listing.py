@@ -23,11 +23,11 @@ from temporal_runtime_core import (
     InvalidOptionError,
     WorkflowExecution,
     WorkflowStatus,
-    method_attribute_value,
+    method_search_attribute_value,
 )
-from temporal_runtime_workflow import Workflow
+from temporal_runtime_workflow import Workflow, search_attributes_from_temporal
 
-from ._describe import search_attribute_values, status_from_temporal
+from ._describe import status_from_temporal
 from ._errors import raise_translated
 from ._list_query import LIST_FILTER_DOCS, ListFilter, list_filter
 from ._namespace_search_attributes import NamespaceSearchAttributes
@@ -154,10 +154,10 @@ async def execution_of(run: temporalio.client.WorkflowExecution) -> WorkflowExec
     """Our :class:`WorkflowExecution` for a run temporalio listed (its memo decoded)."""
     memo = dict(await run.memo())
     recorded = memo.pop(METHOD_MEMO_KEY, None)
-    attributes = search_attribute_values(run.typed_search_attributes)
+    attributes = search_attributes_from_temporal(run.typed_search_attributes)
     method = attributes.get(METHOD_SEARCH_ATTRIBUTE)
     if method is None and isinstance(recorded, str):
-        method = method_attribute_value(run.workflow_type, recorded)
+        method = method_search_attribute_value(run.workflow_type, recorded)
     return WorkflowExecution(
         id=run.id,
         run_id=run.run_id,

@@ -57,7 +57,7 @@ from ._errors import (
     WorkflowTimedOutError,
     describe_failure,
 )
-from ._execution import WorkflowExecution, method_attribute_value  # --- listing (#13) ---
+from ._execution import WorkflowExecution  # --- listing (#13) ---
 from ._method_activity import MethodActivity
 from ._options import (
     ActivityCancellation,
@@ -170,7 +170,6 @@ __all__ = [
     "default_workflow_registry",
     "describe_failure",
     "describe_validation_error",
-    "method_attribute_value",
     "to_timedelta",
     "type_name",
 ]

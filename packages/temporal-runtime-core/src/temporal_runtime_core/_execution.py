@@ -14,14 +14,7 @@ from datetime import datetime
 from ._description import WorkflowStatus
 from ._search_attributes import SearchAttributes
 
-__all__ = ["WorkflowExecution", "method_attribute_value"]
-
-
-def method_attribute_value(workflow_type: str, method: str) -> str:
-    """``"OrderWorkflow.process"``: how a run's entry method is named where people look (the
-    ``EntryMethod`` search attribute, :attr:`WorkflowExecution.method`), from the Temporal
-    workflow type and the entry method's name."""
-    return f"{workflow_type}.{method}"
+__all__ = ["WorkflowExecution"]
 
 
 @dataclass(frozen=True, slots=True)

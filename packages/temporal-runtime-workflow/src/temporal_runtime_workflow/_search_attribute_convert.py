@@ -23,6 +23,7 @@ from temporal_runtime_core import (
     SearchAttributes,
     SearchAttributeType,
     SearchAttributeValue,
+    method_search_attribute_value,
 )
 
 __all__ = [
@@ -144,7 +145,7 @@ _METHOD_KEY: Final = temporalio.common.SearchAttributeKey.for_keyword(METHOD_SEA
 
 def method_pair(workflow: str, method: str) -> temporalio.common.SearchAttributePair[str]:
     """The :data:`METHOD_SEARCH_ATTRIBUTE` pair of a run of ``workflow.method``."""
-    return temporalio.common.SearchAttributePair(_METHOD_KEY, f"{workflow}.{method}")
+    return temporalio.common.SearchAttributePair(_METHOD_KEY, method_search_attribute_value(workflow, method))
 
 
 def run_summary(workflow: str, method: str, summary: str | None) -> str:
@@ -153,7 +154,7 @@ def run_summary(workflow: str, method: str, summary: str | None) -> str:
     stays visible whatever the user writes."""
     if summary is not None and (not isinstance(summary, str) or not summary):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise InvalidOptionError(f"summary must be a non-empty string, got {summary!r}")
-    entry = f"{workflow}.{method}"
+    entry = method_search_attribute_value(workflow, method)
     return entry if summary is None else f"{entry}: {summary}"
 
 
