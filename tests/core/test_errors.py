@@ -141,8 +141,8 @@ def test_the_drawn_tree_covers_every_exported_error() -> None:
 @pytest.mark.parametrize(
     ("drawn", "redrawn"),
     [
-        ("│   └── InvalidResultError", "│   └── InvalidResultError (KeyError)"),  # a wrong base
-        ("    │   └── InvalidResultError\n", ""),  # a class left out
+        ("│   ├── InvalidResultError", "│   ├── InvalidResultError (KeyError)"),  # a wrong base
+        ("    │   ├── InvalidResultError\n", ""),  # a class left out
         ("    │   │   └── ActivityFailedError", "    │   ├── ActivityFailedError"),  # a wrong parent
     ],
 )

@@ -16,8 +16,8 @@ import temporalio.worker
 from temporalio.worker import UnsandboxedWorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from temporal_runtime_core import DefinitionError
-from temporal_runtime_engine import RuntimePayloadConverter, RuntimePlugin
+from temporal_runtime_core import DefinitionError, InvalidOptionError, PayloadTooLargeError
+from temporal_runtime_engine import PayloadLimitCodec, RuntimePayloadConverter, RuntimePlugin, TemporalEngine
 from temporal_runtime_engine._sandbox import SDK_PASSTHROUGH
 from temporal_runtime_workflow import WorkflowDefinition, definition_of
 
@@ -85,13 +85,42 @@ async def test_client_gets_the_dto_converter_and_keeps_its_codec() -> None:
         "127.0.0.1:1", lazy=True, data_converter=given, plugins=[RuntimePlugin()]
     )
     assert client.data_converter.payload_converter_class is RuntimePayloadConverter
-    assert client.data_converter.payload_codec is codec
+    limited = client.data_converter.payload_codec
+    assert isinstance(limited, PayloadLimitCodec)  # the size check runs last, on the codec's output
+    assert (limited.inner, limited.limit) == (codec, 2 * 1024 * 1024)
 
 
 async def test_client_without_a_converter_of_its_own_gets_the_dto_converter() -> None:
     client = await temporalio.client.Client.connect("127.0.0.1:1", lazy=True, plugins=[RuntimePlugin()])
     assert client.data_converter.payload_converter_class is RuntimePayloadConverter
+    limited = client.data_converter.payload_codec
+    assert isinstance(limited, PayloadLimitCodec)
+    assert limited.inner is None
+
+
+async def test_no_size_limit_leaves_the_codec_alone() -> None:
+    plugin = RuntimePlugin(payload_size_limit=None)
+    client = await temporalio.client.Client.connect("127.0.0.1:1", lazy=True, plugins=[plugin])
     assert client.data_converter.payload_codec is None
+
+
+async def test_the_size_check_passes_payloads_within_the_limit_through_the_inner_codec() -> None:
+    payload = temporalio.converter.DataConverter.default.payload_converter.to_payload("within")
+    limited = PayloadLimitCodec(payload.ByteSize())
+    assert await limited.encode([payload]) == [payload]
+    assert await limited.decode([payload]) == [payload]
+    with pytest.raises(
+        PayloadTooLargeError, match=f"A payload of {payload.ByteSize()} bytes .* over the limit of 1 bytes"
+    ):
+        await PayloadLimitCodec(1).encode([payload])
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2MB"])
+def test_a_bad_payload_size_limit_is_an_invalid_option(bad: object) -> None:
+    with pytest.raises(
+        InvalidOptionError, match=r"payload_size_limit=\.\.\.\) must be a positive number of bytes"
+    ):
+        TemporalEngine(payload_size_limit=bad)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 def test_replayer_config_gets_the_converter_and_the_sandbox(app: ModuleType) -> None:

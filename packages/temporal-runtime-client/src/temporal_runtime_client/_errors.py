@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import NoReturn, TypedDict
+import re
+from typing import Final, NoReturn, TypedDict
 
 import temporalio.client
 import temporalio.exceptions
@@ -10,6 +11,7 @@ import temporalio.service
 
 from temporal_runtime_core import (
     ActivityFailedError,
+    PayloadTooLargeError,
     QueryFailedError,
     TemporalRuntimeError,
     UpdateFailedError,
@@ -88,6 +90,12 @@ def _from_workflow_failure(
     )
 
 
+# The server's words for a payload over limit.blobSize.error, and gRPC's for a message over its size cap.
+_SERVER_SIZE_REFUSAL: Final = re.compile(
+    r"blob data size exceeds limit|message larger than max", re.IGNORECASE
+)
+
+
 def translate_error(
     exc: BaseException, *, workflow_id: str | None = None, run_id: str | None = None
 ) -> BaseException:
@@ -105,6 +113,13 @@ def translate_error(
     unregistered = unregistered_attribute(exc)  # search attributes (#13)
     if unregistered is not None:
         return not_registered_error([unregistered], None)
+    if isinstance(exc, temporalio.service.RPCError) and _SERVER_SIZE_REFUSAL.search(exc.message):
+        # The cluster's limit is lower than TemporalEngine(payload_size_limit=...), or the check is off.
+        return PayloadTooLargeError(
+            f"The Temporal server refused a payload as too large ({exc.message}): store large data elsewhere "
+            "and pass a reference to it, and set TemporalEngine(payload_size_limit=...) to the cluster's "
+            "limit.blobSize.error so that such payloads are refused before they are sent"
+        )
     if (
         isinstance(exc, temporalio.service.RPCError)
         and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND

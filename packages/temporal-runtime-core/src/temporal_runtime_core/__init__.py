@@ -33,6 +33,7 @@ from ._errors import (
     NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
+    PayloadTooLargeError,  # --- payload limit (#14) ---
     QueryFailedError,
     QueryWaitError,
     ReplayError,
@@ -107,6 +108,7 @@ __all__ = [
     "InvalidArgumentsError",
     "InvalidOptionError",
     "InvalidResultError",
+    "PayloadTooLargeError",
     "LocalServerError",
     "MethodActivity",
     "MissingFakeError",

@@ -9,7 +9,8 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     │   └── DuplicateNameError
     ├── InvalidOptionError (ValueError)
     ├── InvalidArgumentsError (ValueError)
-    │   └── InvalidResultError
+    │   ├── InvalidResultError
+    │   └── PayloadTooLargeError
     ├── UnknownMethodError (AttributeError)
     ├── NotInWorkflowError (RuntimeError)
     ├── NotInActivityError (RuntimeError)
@@ -173,6 +174,20 @@ class InvalidArgumentsError(TemporalRuntimeError, ValueError):
 class InvalidResultError(InvalidArgumentsError):
     """An activity (or a fake standing in for one) returned a value that does not validate against
     its declared ``Result`` type. Never retried: the same code returns the same wrong value."""
+
+
+class PayloadTooLargeError(InvalidArgumentsError):
+    """A payload (an input, argument or result, after encoding and any payload codec) is larger than
+    the server accepts (``TemporalEngine(payload_size_limit=...)``, 2 MB by default like the
+    server's ``limit.blobSize.error``), or the server refused one as too large.
+
+    ``size`` and ``limit`` are in bytes (None where the server did not say).
+    """
+
+    def __init__(self, message: str, *, size: int | None = None, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.size = size
+        self.limit = limit
 
 
 class UnknownMethodError(TemporalRuntimeError, AttributeError):

@@ -14,16 +14,19 @@ from ._local_server import (
     find_test_server_binary,
     free_port,
 )
+from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT, PayloadLimitCodec  # --- payload limit (#14) ---
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
 from ._serving import stop_signals
 
 __all__ = [
+    "DEFAULT_PAYLOAD_SIZE_LIMIT",
     "ActivityInfo",
     "SERVER_BINARY_ENV",
     "TEST_SERVER_BINARY_ENV",
     "DtoJsonPayloadConverter",
     "EmbeddedServer",
+    "PayloadLimitCodec",
     "RuntimePayloadConverter",
     "RuntimePlugin",
     "TemporalEngine",

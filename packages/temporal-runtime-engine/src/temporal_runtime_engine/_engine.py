@@ -38,6 +38,7 @@ from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
 from ._operations import RunOperations
+from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT, checked_payload_size_limit
 from ._schedule_operations import ScheduleOperations  # --- schedules (#13) ---
 from ._search_attribute_registration import SearchAttributeOperations
 from ._serving import first_lost, ready_line, serve_until_signalled
@@ -82,6 +83,9 @@ class TemporalEngine(
     tuning (``max_concurrent_activities``, ``max_concurrent_workflow_tasks``,
     ``max_cached_workflows``, ``activity_threads``) goes to each worker; see docs/engine.md. With
     ``time_skipping=True``, :meth:`advance_time` and :meth:`now` control the test server's clock.
+
+    ``payload_size_limit`` (bytes; default 2 MB, the server's default ``limit.blobSize.error``; None:
+    no check) refuses larger encoded payloads with :class:`PayloadTooLargeError`; see docs/security.md.
     """
 
     def __init__(
@@ -118,7 +122,10 @@ class TemporalEngine(
         activities: Iterable[ActivityDefinition[Any, Any]] | None = None,
         max_concurrent_workflow_tasks: int | None = None,
         max_cached_workflows: int | None = None,
+        # --- payload limit (#14) ---
+        payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,
     ) -> None:
+        self._payload_size_limit = checked_payload_size_limit(payload_size_limit)
         self._worker_settings = WorkerSettings.from_options(
             _require_name("task_queue", task_queue),
             default_workflow_registry if workflow_registry is None else workflow_registry,
@@ -246,7 +253,7 @@ class TemporalEngine(
             settings = self._worker_settings
             specs = ([settings.main] if self._start_worker else []) + self._extra_workers
             served = [settings.served(spec) for spec in specs]
-            plugin = settings.plugin(served)
+            plugin = settings.plugin(served, payload_size_limit=self._payload_size_limit)
             if self._connection.url is None:
                 self._server = await start_local_server(
                     self._local,

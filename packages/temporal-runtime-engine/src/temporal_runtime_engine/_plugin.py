@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any, Final
 
+import temporalio.converter
 import temporalio.plugin
 from temporalio.worker import WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
@@ -21,6 +22,7 @@ from temporal_runtime_core import ActivityDefinition
 from temporal_runtime_workflow import WorkflowDefinition
 
 from ._converter import data_converter
+from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT, PayloadLimitCodec
 from ._sandbox import check_reimportable, passthrough_modules
 
 __all__ = ["PLUGIN_NAME", "RuntimePlugin"]
@@ -37,9 +39,11 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
     Give it to ``temporalio.client.Client.connect(..., plugins=[plugin])`` (every worker on that
     client then uses it; do not give it to the worker again) or to
     ``temporalio.worker.Replayer(..., plugins=[plugin])``. The converter keeps the payload codec of
-    the converter it replaces. A sandboxed runner the worker already has (temporalio's default, or
-    one with custom restrictions) is extended with the modules to let through; a runner that is not
-    sandboxed is the caller's explicit choice and is left as it is.
+    the converter it replaces, and (unless ``payload_size_limit`` is None) refuses encoded payloads
+    over that many bytes with ``PayloadTooLargeError`` (see ``_payload_limit``). A sandboxed runner
+    the worker already has (temporalio's default, or one with custom restrictions) is extended with
+    the modules to let through; a runner that is not sandboxed is the caller's explicit choice and
+    is left as it is.
     """
 
     def __init__(
@@ -47,13 +51,26 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         workflows: Iterable[WorkflowDefinition] = (),
         activities: Iterable[ActivityDefinition[Any, Any]] = (),
         sandbox_passthrough: Iterable[str] = (),
+        # --- payload limit (#14) ---
+        payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,
     ) -> None:
         # Not `workflows`/`activities`: SimplePlugin appends attributes of those names to a worker's.
         self.workflow_definitions: tuple[WorkflowDefinition, ...] = tuple(workflows)
         self.activity_definitions: tuple[ActivityDefinition[Any, Any], ...] = tuple(activities)
         self.sandbox_passthrough: tuple[str, ...] = tuple(sandbox_passthrough)
         # temporalio annotates SimplePlugin's `activities` parameter with a bare `Callable`.
-        super().__init__(PLUGIN_NAME, data_converter=data_converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
+        self.payload_size_limit = payload_size_limit
+        super().__init__(PLUGIN_NAME, data_converter=self.converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
+
+    def converter(
+        self, base: temporalio.converter.DataConverter | None
+    ) -> temporalio.converter.DataConverter:
+        """The DTO converter (keeping ``base``'s codec), then the payload size check, when a limit is set."""
+        converter = data_converter(base)
+        if self.payload_size_limit is None:  # --- payload limit (#14) ---
+            return converter
+        limited = PayloadLimitCodec(self.payload_size_limit, converter.payload_codec)
+        return dataclasses.replace(converter, payload_codec=limited)
 
     def sandboxed(self, runner: WorkflowRunner | None) -> WorkflowRunner:
         """``runner`` (by default temporalio's sandboxed runner) letting the shareable modules through.

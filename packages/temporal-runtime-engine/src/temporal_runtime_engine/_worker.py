@@ -23,6 +23,7 @@ from temporal_runtime_workflow import WorkflowDefinition, register_worker_activi
 
 from ._activities import temporal_activity
 from ._activity_instances import bind_instances, check_instances_given, serve_with_instances
+from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
 from ._worker_selection import select_activities, select_workflows
@@ -141,7 +142,9 @@ class WorkerSettings:
             else serve_with_instances(self.activity_registry, self.instance_activities),
         )
 
-    def plugin(self, served: Iterable[Served] = ()) -> RuntimePlugin:
+    def plugin(
+        self, served: Iterable[Served] = (), *, payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT
+    ) -> RuntimePlugin:
         """The plugin for a client whose workers serve ``served`` (by default the engine's own).
 
         Its sandbox lets through every registered activity's module, served here or not: workflow
@@ -150,7 +153,12 @@ class WorkerSettings:
         workflows = {d.name: d for s in everything for d in s.workflows}
         activities = {a.name: a for a in self.activity_registry if not a.is_stub}
         activities.update((a.name, a) for s in everything for a in s.activities)
-        return RuntimePlugin(workflows.values(), activities.values(), self.sandbox_passthrough)
+        return RuntimePlugin(
+            workflows.values(),
+            activities.values(),
+            self.sandbox_passthrough,
+            payload_size_limit=payload_size_limit,
+        )
 
     def extra_worker(
         self,

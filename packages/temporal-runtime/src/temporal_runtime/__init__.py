@@ -48,6 +48,7 @@ from temporal_runtime_core import (
     NotInActivityError,
     NotInWorkflowError,
     ParentClosePolicy,
+    PayloadTooLargeError,  # --- payload limit (#14) ---
     QueryFailedError,
     QueryWaitError,
     Registry,
@@ -129,6 +130,7 @@ __all__ = [
     "InvalidArgumentsError",
     "InvalidOptionError",
     "InvalidResultError",
+    "PayloadTooLargeError",
     "LocalServerError",
     "METHOD_SEARCH_ATTRIBUTE",
     "MethodActivity",
