@@ -33,6 +33,7 @@ from ._errors import (
     NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
+    PayloadDecryptionError,  # --- encryption (#14) ---
     QueryFailedError,
     QueryWaitError,
     ReplayError,
@@ -115,6 +116,7 @@ __all__ = [
     "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
+    "PayloadDecryptionError",  # --- encryption (#14) ---
     "PendingActivity",
     "PendingActivityState",
     "QueryFailedError",

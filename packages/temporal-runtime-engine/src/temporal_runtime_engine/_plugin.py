@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any, Final
 
+import temporalio.converter
 import temporalio.plugin
 from temporalio.worker import WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
@@ -37,9 +38,12 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
     Give it to ``temporalio.client.Client.connect(..., plugins=[plugin])`` (every worker on that
     client then uses it; do not give it to the worker again) or to
     ``temporalio.worker.Replayer(..., plugins=[plugin])``. The converter keeps the payload codec of
-    the converter it replaces. A sandboxed runner the worker already has (temporalio's default, or
-    one with custom restrictions) is extended with the modules to let through; a runner that is not
-    sandboxed is the caller's explicit choice and is left as it is.
+    the converter it replaces, unless ``payload_codec`` is given (the engine's ``payload_codec=``):
+    then that codec encodes every payload, failure messages and stack traces included (see
+    :func:`~temporal_runtime_engine._converter.data_converter`). A sandboxed runner the worker
+    already has (temporalio's default, or one with custom restrictions) is extended with the
+    modules to let through; a runner that is not sandboxed is the caller's explicit choice and is
+    left as it is.
     """
 
     def __init__(
@@ -47,13 +51,25 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         workflows: Iterable[WorkflowDefinition] = (),
         activities: Iterable[ActivityDefinition[Any, Any]] = (),
         sandbox_passthrough: Iterable[str] = (),
+        # --- encryption (#14) ---
+        payload_codec: temporalio.converter.PayloadCodec | None = None,
     ) -> None:
         # Not `workflows`/`activities`: SimplePlugin appends attributes of those names to a worker's.
         self.workflow_definitions: tuple[WorkflowDefinition, ...] = tuple(workflows)
         self.activity_definitions: tuple[ActivityDefinition[Any, Any], ...] = tuple(activities)
         self.sandbox_passthrough: tuple[str, ...] = tuple(sandbox_passthrough)
+        # --- encryption (#14) ---
+        self.payload_codec = payload_codec
         # temporalio annotates SimplePlugin's `activities` parameter with a bare `Callable`.
-        super().__init__(PLUGIN_NAME, data_converter=data_converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
+        super().__init__(PLUGIN_NAME, data_converter=self.converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
+
+    def converter(
+        self, base: temporalio.converter.DataConverter | None
+    ) -> temporalio.converter.DataConverter:
+        """The data converter replacing ``base`` (the client's or replayer's): the DTO payload
+        converter, and ``payload_codec`` if given (called by temporalio)."""
+        # --- encryption (#14) ---
+        return data_converter(base, payload_codec=self.payload_codec)
 
     def sandboxed(self, runner: WorkflowRunner | None) -> WorkflowRunner:
         """``runner`` (by default temporalio's sandboxed runner) letting the shareable modules through.
@@ -72,7 +88,8 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         return dataclasses.replace(base, restrictions=base.restrictions.with_passthrough_modules(*modules))
 
     def __repr__(self) -> str:
+        codec = f" payload_codec={self.payload_codec!r}" if self.payload_codec is not None else ""
         return (
             f"<RuntimePlugin workflows={[d.name for d in self.workflow_definitions]!r} "
-            f"activities={[a.name for a in self.activity_definitions]!r}>"
+            f"activities={[a.name for a in self.activity_definitions]!r}{codec}>"
         )

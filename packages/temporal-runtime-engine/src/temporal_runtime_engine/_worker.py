@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import temporalio.client
+import temporalio.converter
 import temporalio.worker
 
 from temporal_runtime_core import (
@@ -141,7 +142,12 @@ class WorkerSettings:
             else serve_with_instances(self.activity_registry, self.instance_activities),
         )
 
-    def plugin(self, served: Iterable[Served] = ()) -> RuntimePlugin:
+    def plugin(
+        self,
+        served: Iterable[Served] = (),
+        *,
+        payload_codec: temporalio.converter.PayloadCodec | None = None,  # --- encryption (#14) ---
+    ) -> RuntimePlugin:
         """The plugin for a client whose workers serve ``served`` (by default the engine's own).
 
         Its sandbox lets through every registered activity's module, served here or not: workflow
@@ -150,7 +156,12 @@ class WorkerSettings:
         workflows = {d.name: d for s in everything for d in s.workflows}
         activities = {a.name: a for a in self.activity_registry if not a.is_stub}
         activities.update((a.name, a) for s in everything for a in s.activities)
-        return RuntimePlugin(workflows.values(), activities.values(), self.sandbox_passthrough)
+        return RuntimePlugin(
+            workflows.values(),
+            activities.values(),
+            self.sandbox_passthrough,
+            payload_codec=payload_codec,  # --- encryption (#14) ---
+        )
 
     def extra_worker(
         self,

@@ -48,6 +48,7 @@ from temporal_runtime_core import (
     NotInActivityError,
     NotInWorkflowError,
     ParentClosePolicy,
+    PayloadDecryptionError,  # --- encryption (#14) ---
     QueryFailedError,
     QueryWaitError,
     Registry,
@@ -81,6 +82,7 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_engine import (
     ActivityInfo,
+    AesGcmCodec,  # --- encryption (#14) ---
     TemporalEngine,
     activity_info,
     heartbeat,
@@ -112,6 +114,7 @@ __all__ = [
     "ActivityDefinition",
     "ActivityInfo",
     "ActivityFailedError",
+    "AesGcmCodec",  # --- encryption (#14) ---
     "ActivityNotRegisteredError",
     "ActivityRegistry",
     "ChildHandle",
@@ -138,6 +141,7 @@ __all__ = [
     "NotInActivityError",
     "NotInWorkflowError",
     "ParentClosePolicy",
+    "PayloadDecryptionError",  # --- encryption (#14) ---
     "PendingActivity",
     "PendingActivityState",
     "QueryFailedError",
