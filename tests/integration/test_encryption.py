@@ -266,8 +266,9 @@ async def test_a_worker_without_the_key_fails_only_the_workflow_task(temporal_ad
         async with TemporalEngine(
             url=temporal_address, task_queue=queue, payload_codec=stale, **_registries()
         ):
-            while (described := await handle.describe()).last_task_failure is None:
-                await asyncio.sleep(0.05)  # until the server has recorded the failed task and its retry
+            # Polling the server (no event to wait for): until it has the failed task and its retry.
+            while (described := await handle.describe()).last_task_failure is None:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
         assert described.status.name == "RUNNING"
         assert described.last_task_failure.error_type == "PayloadDecryptionError"
         assert "key id 'k-2026'" in described.last_task_failure.message

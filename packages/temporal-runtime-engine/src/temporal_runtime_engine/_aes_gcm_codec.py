@@ -19,7 +19,7 @@ import base64
 import binascii
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import temporalio.api.common.v1
 import temporalio.converter
@@ -30,13 +30,7 @@ from temporal_runtime_core import EngineError, InvalidOptionError, PayloadDecryp
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-__all__ = [
-    "ACTIVE_KEY_ENV",
-    "ENCRYPTED_ENCODING",
-    "KEYS_ENV",
-    "KEY_ID_METADATA",
-    "AesGcmCodec",
-]
+__all__ = ["ACTIVE_KEY_ENV", "ENCRYPTED_ENCODING", "KEYS_ENV", "KEY_ID_METADATA", "AesGcmCodec"]
 
 ENCRYPTED_ENCODING: Final = b"binary/encrypted"
 """The ``encoding`` metadata of an encrypted payload (Temporal's encryption samples' convention)."""
@@ -81,6 +75,11 @@ class AesGcmCodec(temporalio.converter.PayloadCodec):
     Search attributes are not payloads the codec sees: the server indexes them, so they cannot be
     encrypted; keep secrets out of them (and out of workflow ids). Needs the ``encryption`` extra.
     """
+
+    KEYS_ENV: ClassVar[str] = KEYS_ENV
+    """The environment variable :meth:`from_env` reads the keys from by default."""
+    ACTIVE_KEY_ENV: ClassVar[str] = ACTIVE_KEY_ENV
+    """The environment variable :meth:`from_env` reads the active key's id from by default."""
 
     def __init__(self, keys: Mapping[str, bytes], active: str) -> None:
         aesgcm = _aesgcm()

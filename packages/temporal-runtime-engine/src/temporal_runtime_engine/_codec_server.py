@@ -23,7 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeoutError
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, ClassVar, Final, Self
 
 import temporalio.api.common.v1
 import temporalio.converter
@@ -60,6 +60,8 @@ class CodecServer:
     Anyone who can reach the server can decrypt with it: keep it on loopback or behind
     authentication.
     """
+
+    DEFAULT_CORS_ORIGINS: ClassVar[tuple[str, ...]] = DEFAULT_CORS_ORIGINS
 
     def __init__(
         self,
