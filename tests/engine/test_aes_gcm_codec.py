@@ -151,7 +151,7 @@ def test_generate_key_makes_fresh_32_byte_keys_and_repr_shows_no_key() -> None:
     first, second = AesGcmCodec.generate_key(), AesGcmCodec.generate_key()
     assert len(first) == 32
     assert first != second
-    codec = AesGcmCodec(keys={"a": first, "b": bytearray(second)}, active="b")
+    codec = AesGcmCodec(keys={"a": first, "b": second}, active="b")
     assert repr(codec) == "<AesGcmCodec active='b' keys=['a', 'b']>"
 
 

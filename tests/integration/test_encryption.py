@@ -126,9 +126,17 @@ class EncVaultWorkflow(Workflow):
         raise WorkflowFailure(f"zqx-workflow-failure-b7e4: {secret.text}", details=[secret.text])
 
 
-def _registries() -> dict[str, object]:
+def _engine(address: str, queue: str, codec: AesGcmCodec | None, *, worker: bool = True) -> TemporalEngine:
+    """An engine on ``queue`` with ``codec``, serving this module's workflows and activities."""
     workflows, activities = select_registries([sys.modules[__name__]])
-    return {"workflow_registry": workflows, "activity_registry": activities}
+    return TemporalEngine(
+        url=address,
+        task_queue=queue,
+        start_worker=worker,
+        payload_codec=codec,
+        workflow_registry=workflows,
+        activity_registry=activities,
+    )
 
 
 def _payloads(message: Message, path: str = "") -> Iterator[tuple[str, temporalio.api.common.v1.Payload]]:
@@ -158,9 +166,7 @@ async def _raw_history(address: str, workflow_id: str) -> list[temporalio.api.hi
 
 async def test_the_servers_history_holds_no_plaintext(temporal_address: str) -> None:
     queue = f"enc-{uuid.uuid4().hex[:8]}"
-    async with TemporalEngine(
-        url=temporal_address, task_queue=queue, payload_codec=CODEC, **_registries()
-    ) as engine:
+    async with _engine(temporal_address, queue, CODEC) as engine:
         assert engine.temporal_client.data_converter.payload_codec is CODEC
         handle = await engine.start_workflow(
             EncVaultWorkflow.run,
@@ -227,9 +233,7 @@ async def test_the_servers_history_holds_no_plaintext(temporal_address: str) -> 
 
 async def test_a_client_with_the_wrong_key_gets_an_error_naming_the_key_id(temporal_address: str) -> None:
     queue = f"enc-{uuid.uuid4().hex[:8]}"
-    async with TemporalEngine(
-        url=temporal_address, task_queue=queue, payload_codec=CODEC, **_registries()
-    ) as engine:
+    async with _engine(temporal_address, queue, CODEC) as engine:
         handle = await engine.start_workflow(EncVaultWorkflow.refuse, EncSecret(text="wrong key"))
         with pytest.raises(WorkflowFailedError):
             await handle.result(timeout=30)
@@ -237,9 +241,7 @@ async def test_a_client_with_the_wrong_key_gets_an_error_naming_the_key_id(tempo
         await done.result(timeout=30)
 
     stranger = AesGcmCodec(keys={"k-2025": KEY_2025}, active="k-2025")
-    async with TemporalEngine(
-        url=temporal_address, task_queue=queue, start_worker=False, payload_codec=stranger
-    ) as other:
+    async with _engine(temporal_address, queue, stranger, worker=False) as other:
         for call in (other.get_result(done.id), other.get_result(handle.id), other.describe(done.id)):
             with pytest.raises(PayloadDecryptionError, match="key id 'k-2026'") as info:
                 await call
@@ -247,9 +249,7 @@ async def test_a_client_with_the_wrong_key_gets_an_error_naming_the_key_id(tempo
             assert "Add the key 'k-2026' to AesGcmCodec(keys={...})" in str(info.value)
     # Same id, other bytes: an authentication failure, never a garbage value.
     impostor = AesGcmCodec(keys={"k-2026": KEY_2025}, active="k-2026")
-    async with TemporalEngine(
-        url=temporal_address, task_queue=queue, start_worker=False, payload_codec=impostor
-    ) as other:
+    async with _engine(temporal_address, queue, impostor, worker=False) as other:
         with pytest.raises(PayloadDecryptionError, match="key id 'k-2026': it fails authentication"):
             await other.get_result(done.id)
 
@@ -258,14 +258,10 @@ async def test_a_worker_without_the_key_fails_only_the_workflow_task(temporal_ad
     queue = f"enc-{uuid.uuid4().hex[:8]}"
     # The clients were rotated to k-2026; this worker still has k-2025 only.
     stale = AesGcmCodec(keys={"k-2025": KEY_2025}, active="k-2025")
-    async with TemporalEngine(
-        url=temporal_address, task_queue=queue, start_worker=False, payload_codec=CODEC
-    ) as client:
+    async with _engine(temporal_address, queue, CODEC, worker=False) as client:
         # task_timeout: a task the stale worker holds when it stops is given up after 1 s, not 10 s.
         handle = await client.start_workflow(EncVaultWorkflow.echo, EncSecret(text="rescued"), task_timeout=1)
-        async with TemporalEngine(
-            url=temporal_address, task_queue=queue, payload_codec=stale, **_registries()
-        ):
+        async with _engine(temporal_address, queue, stale):
             # Polling the server (no event to wait for): until it has the failed task and its retry.
             while (described := await handle.describe()).last_task_failure is None:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
@@ -279,22 +275,18 @@ async def test_a_worker_without_the_key_fails_only_the_workflow_task(temporal_ad
         assert "PayloadDecryptionError: Cannot decrypt a payload encrypted with key id 'k-2026'" in message
         assert f"A worker polling task queue {queue!r} cannot decrypt the run's payloads" in message
         # A worker deployed with the key takes the run on from where it is.
-        async with TemporalEngine(
-            url=temporal_address, task_queue=queue, payload_codec=CODEC, **_registries()
-        ):
+        async with _engine(temporal_address, queue, CODEC):
             assert await handle.result(timeout=30) == EncSecret(text="rescued")
 
 
 async def test_unencrypted_histories_still_read_after_encryption_is_turned_on(temporal_address: str) -> None:
     queue = f"enc-{uuid.uuid4().hex[:8]}"
-    async with TemporalEngine(url=temporal_address, task_queue=queue, **_registries()) as plain:
+    async with _engine(temporal_address, queue, None) as plain:
         before = await plain.start_workflow(EncVaultWorkflow.echo, EncSecret(text="zqx-plain-control-1b3c"))
         await before.result(timeout=30)
     # The scan of the test above sees plaintext where there is some.
     events = await _raw_history(temporal_address, before.id)
     assert b"zqx-plain-control-1b3c" in b"".join(event.SerializeToString() for event in events)
-    async with TemporalEngine(
-        url=temporal_address, task_queue=queue, start_worker=False, payload_codec=CODEC
-    ) as engine:
+    async with _engine(temporal_address, queue, CODEC, worker=False) as engine:
         assert await engine.get_result(before.id) == EncSecret(text="zqx-plain-control-1b3c")
         assert (await engine.describe(before.id)).method == "echo"

@@ -23,7 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeoutError
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, ClassVar, Final, Self
+from typing import Any, ClassVar, Final, Self, cast
 
 import temporalio.api.common.v1
 import temporalio.converter
@@ -265,11 +265,11 @@ class _Handler(BaseHTTPRequestHandler):
             document: Any = json.loads(raw)
         except ValueError as exc:
             raise ValueError(f'the body is not JSON ({exc}): send {{"payloads": [...]}}') from None
-        if not isinstance(document, dict) or not isinstance(document.get("payloads", []), list):
+        items = cast(dict[str, Any], document).get("payloads", []) if isinstance(document, dict) else None
+        if not isinstance(items, list):
             raise ValueError('the body must be a JSON object {"payloads": [...]} (a list of payloads)')
-        items: list[Any] = document.get("payloads", [])  # pyright: ignore[reportUnknownVariableType, reportUnknownMemberType]
         payloads: list[temporalio.api.common.v1.Payload] = []
-        for index, item in enumerate(items):
+        for index, item in enumerate(cast(Sequence[Any], items)):
             try:
                 payloads.append(json_format.ParseDict(item, temporalio.api.common.v1.Payload()))
             except (json_format.ParseError, TypeError, AttributeError) as exc:
