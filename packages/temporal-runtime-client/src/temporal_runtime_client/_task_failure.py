@@ -143,6 +143,12 @@ def stuck_explanation(
                 f"{description.workflow_type!r}: import the module that defines it before engine.start() "
                 "in every worker process on that queue, and the run goes on"
             )
+        if failure.error_type == "PayloadDecryptionError":  # --- encryption (#14) ---
+            return failing + (
+                f"A worker polling task queue {description.task_queue!r} cannot decrypt the run's payloads: "
+                "give every worker on that queue the key named above (its payload codec's keys), and the "
+                "run goes on"
+            )
         return failing + (
             "Temporal retries the task until workflow code completes it: fix the code and restart the "
             "workers, and the run goes on (the worker log has the traceback; `temporal workflow reset` "

@@ -34,6 +34,7 @@ from ._errors import (
     NotInActivityError,
     NotInWorkflowError,
     PayloadTooLargeError,  # --- payload limit (#14) ---
+    PayloadDecryptionError,  # --- encryption (#14) ---
     QueryFailedError,
     QueryWaitError,
     ReplayError,
@@ -117,6 +118,7 @@ __all__ = [
     "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
+    "PayloadDecryptionError",  # --- encryption (#14) ---
     "PendingActivity",
     "PendingActivityState",
     "QueryFailedError",

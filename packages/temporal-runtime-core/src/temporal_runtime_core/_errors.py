@@ -25,6 +25,7 @@ exceptions a class also derives from are named in brackets, so ``except ValueErr
     │   └── SearchAttributeRegistrationError
     ├── ActivityNotRegisteredError (LookupError)
     ├── SearchAttributeNotRegisteredError (LookupError)
+    ├── PayloadDecryptionError (ValueError)
     ├── WorkflowError
     │   ├── WorkflowFailedError
     │   │   ├── ChildWorkflowFailedError
@@ -73,6 +74,7 @@ __all__ = [
     "NonRetryableError",
     "NotInActivityError",
     "NotInWorkflowError",
+    "PayloadDecryptionError",  # --- encryption (#14) ---
     "QueryFailedError",
     "QueryWaitError",
     "ReplayError",
@@ -290,6 +292,24 @@ class SearchAttributeNotRegisteredError(TemporalRuntimeError, LookupError):
     def __init__(self, message: str, *, names: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.names = tuple(names)
+
+
+# --- encryption (#14) ---
+
+
+class PayloadDecryptionError(TemporalRuntimeError, ValueError):
+    """An encrypted payload cannot be decrypted: it names a key id the codec does not have
+    (``key_id``), or it fails authentication (another key under that id, or altered bytes).
+
+    Raised by :class:`~temporal_runtime.AesGcmCodec` where temporalio decodes: in the caller of
+    ``result()``, a query or ``describe()``; in a worker it fails the workflow *task*, which Temporal
+    retries, so deploying the missing key lets the run go on.
+    """
+
+    def __init__(self, message: str, *, key_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key_id = key_id
 
 
 # --- workflow outcomes as seen by a caller -----------------------------------------------------

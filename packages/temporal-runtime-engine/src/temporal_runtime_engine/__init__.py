@@ -3,6 +3,8 @@ embedded servers."""
 
 from ._activities import thread_runner
 from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
+from ._aes_gcm_codec import AesGcmCodec  # --- encryption (#14) ---
+from ._codec_server import CodecServer  # --- encryption (#14) ---
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
 from ._core_logging import engine_runtime
 from ._embedded_server import EmbeddedServer, launch_dev_server
@@ -22,8 +24,10 @@ from ._serving import stop_signals
 __all__ = [
     "DEFAULT_PAYLOAD_SIZE_LIMIT",
     "ActivityInfo",
+    "AesGcmCodec",  # --- encryption (#14) ---
     "SERVER_BINARY_ENV",
     "TEST_SERVER_BINARY_ENV",
+    "CodecServer",  # --- encryption (#14) ---
     "DtoJsonPayloadConverter",
     "EmbeddedServer",
     "PayloadLimitCodec",

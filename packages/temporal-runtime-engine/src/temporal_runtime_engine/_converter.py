@@ -11,9 +11,15 @@ import temporalio.common
 import temporalio.converter
 from pydantic import BaseModel
 
-from temporal_runtime_core import default_codec
+from temporal_runtime_core import InvalidOptionError, default_codec
 
-__all__ = ["JSON_ENCODING", "DtoJsonPayloadConverter", "RuntimePayloadConverter", "data_converter"]
+__all__ = [
+    "JSON_ENCODING",
+    "DtoJsonPayloadConverter",
+    "RuntimePayloadConverter",
+    "checked_payload_codec",
+    "data_converter",
+]
 
 
 # Values no converter before the JSON one takes (those take None, bytes and protobuf messages).
@@ -76,7 +82,37 @@ class RuntimePayloadConverter(temporalio.converter.CompositePayloadConverter):
 
 def data_converter(
     base: temporalio.converter.DataConverter | None = None,
+    *,
+    payload_codec: temporalio.converter.PayloadCodec | None = None,
 ) -> temporalio.converter.DataConverter:
-    """A DataConverter using :class:`RuntimePayloadConverter` (keeping ``base``'s codec, if any)."""
+    """A DataConverter using :class:`RuntimePayloadConverter`.
+
+    Without ``payload_codec`` it keeps ``base``'s codec and failure converter, if any. With one (the
+    engine's ``payload_codec=``), that codec encodes every payload, and failures go through
+    temporalio's failure converter with ``encode_common_attributes=True``, which moves each
+    failure's message and stack trace into a payload the codec encodes too (the server then shows
+    "Encoded failure"); a custom failure converter of ``base`` is kept as it is.
+    """
     base = base or temporalio.converter.DataConverter.default
-    return dataclasses.replace(base, payload_converter_class=RuntimePayloadConverter)
+    if payload_codec is None:
+        return dataclasses.replace(base, payload_converter_class=RuntimePayloadConverter)
+    failures = base.failure_converter_class
+    if failures is temporalio.converter.DefaultFailureConverter:
+        failures = temporalio.converter.DefaultFailureConverterWithEncodedAttributes
+    return dataclasses.replace(
+        base,
+        payload_converter_class=RuntimePayloadConverter,
+        payload_codec=payload_codec,
+        failure_converter_class=failures,
+    )
+
+
+def checked_payload_codec(value: object) -> temporalio.converter.PayloadCodec | None:
+    """``TemporalEngine(payload_codec=...)`` checked: None or a ``temporalio.converter.PayloadCodec``."""
+    if value is None or isinstance(value, temporalio.converter.PayloadCodec):
+        return value
+    raise InvalidOptionError(
+        f"TemporalEngine(payload_codec=...) takes a temporalio.converter.PayloadCodec (an object with "
+        f"async encode() and decode()), got {value!r}: pass e.g. AesGcmCodec(keys={{...}}, active=...), "
+        "an instance of your own PayloadCodec subclass, or None"
+    )

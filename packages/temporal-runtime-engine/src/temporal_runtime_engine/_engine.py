@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Never, Self, cast
 
 import temporalio.client
+import temporalio.converter
 import temporalio.runtime
 import temporalio.service
 
@@ -35,6 +36,7 @@ from temporal_runtime_core import (
 from temporal_runtime_workflow import Workflow
 
 from ._connection import ConnectionSettings, PemSource, connect, env_options
+from ._converter import checked_payload_codec  # --- encryption (#14) ---
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
 from ._operations import RunOperations
@@ -84,6 +86,9 @@ class TemporalEngine(
     ``max_cached_workflows``, ``activity_threads``) goes to each worker; see docs/engine.md. With
     ``time_skipping=True``, :meth:`advance_time` and :meth:`now` control the test server's clock.
 
+    ``payload_codec`` (e.g. :class:`AesGcmCodec`) encodes every payload the client and the workers
+    exchange with the server, failure messages and memo included; see docs/security.md.
+
     ``payload_size_limit`` (bytes; default 2 MB, the server's default ``limit.blobSize.error``; None:
     no check) refuses larger encoded payloads with :class:`PayloadTooLargeError`; see docs/security.md.
     """
@@ -122,9 +127,12 @@ class TemporalEngine(
         activities: Iterable[ActivityDefinition[Any, Any]] | None = None,
         max_concurrent_workflow_tasks: int | None = None,
         max_cached_workflows: int | None = None,
+        # --- encryption (#14) ---
+        payload_codec: temporalio.converter.PayloadCodec | None = None,
         # --- payload limit (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,
     ) -> None:
+        self._payload_codec = checked_payload_codec(payload_codec)  # --- encryption (#14) ---
         self._payload_size_limit = checked_payload_size_limit(payload_size_limit)
         self._worker_settings = WorkerSettings.from_options(
             _require_name("task_queue", task_queue),
@@ -227,6 +235,11 @@ class TemporalEngine(
         return self._worker_settings.activity_registry
 
     @property
+    def payload_codec(self) -> temporalio.converter.PayloadCodec | None:  # --- encryption (#14) ---
+        """The codec given as ``payload_codec=`` (pass it to ``assert_replays(payload_codec=...)``)."""
+        return self._payload_codec
+
+    @property
     def ui_url(self) -> str | None:
         """The local Web UI's address, once the embedded dev server has started (None if headless)."""
         return self._ui_url
@@ -253,7 +266,9 @@ class TemporalEngine(
             settings = self._worker_settings
             specs = ([settings.main] if self._start_worker else []) + self._extra_workers
             served = [settings.served(spec) for spec in specs]
-            plugin = settings.plugin(served, payload_size_limit=self._payload_size_limit)
+            plugin = settings.plugin(
+                served, payload_codec=self._payload_codec, payload_size_limit=self._payload_size_limit
+            )
             if self._connection.url is None:
                 self._server = await start_local_server(
                     self._local,

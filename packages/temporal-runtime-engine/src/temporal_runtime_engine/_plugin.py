@@ -39,11 +39,13 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
     Give it to ``temporalio.client.Client.connect(..., plugins=[plugin])`` (every worker on that
     client then uses it; do not give it to the worker again) or to
     ``temporalio.worker.Replayer(..., plugins=[plugin])``. The converter keeps the payload codec of
-    the converter it replaces, and (unless ``payload_size_limit`` is None) refuses encoded payloads
-    over that many bytes with ``PayloadTooLargeError`` (see ``_payload_limit``). A sandboxed runner
-    the worker already has (temporalio's default, or one with custom restrictions) is extended with
-    the modules to let through; a runner that is not sandboxed is the caller's explicit choice and
-    is left as it is.
+    the converter it replaces, unless ``payload_codec`` is given (the engine's ``payload_codec=``):
+    then that codec encodes every payload, failure messages and stack traces included (see
+    :func:`~temporal_runtime_engine._converter.data_converter`); and (unless ``payload_size_limit``
+    is None) it refuses encoded payloads over that many bytes with ``PayloadTooLargeError`` (see
+    ``_payload_limit``). A sandboxed runner the worker already has (temporalio's default, or one
+    with custom restrictions) is extended with the modules to let through; a runner that is not
+    sandboxed is the caller's explicit choice and is left as it is.
     """
 
     def __init__(
@@ -51,6 +53,8 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         workflows: Iterable[WorkflowDefinition] = (),
         activities: Iterable[ActivityDefinition[Any, Any]] = (),
         sandbox_passthrough: Iterable[str] = (),
+        # --- encryption (#14) ---
+        payload_codec: temporalio.converter.PayloadCodec | None = None,
         # --- payload limit (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,
     ) -> None:
@@ -58,6 +62,8 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         self.workflow_definitions: tuple[WorkflowDefinition, ...] = tuple(workflows)
         self.activity_definitions: tuple[ActivityDefinition[Any, Any], ...] = tuple(activities)
         self.sandbox_passthrough: tuple[str, ...] = tuple(sandbox_passthrough)
+        # --- encryption (#14) ---
+        self.payload_codec = payload_codec
         # temporalio annotates SimplePlugin's `activities` parameter with a bare `Callable`.
         self.payload_size_limit = payload_size_limit
         super().__init__(PLUGIN_NAME, data_converter=self.converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
@@ -65,8 +71,11 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
     def converter(
         self, base: temporalio.converter.DataConverter | None
     ) -> temporalio.converter.DataConverter:
-        """The DTO converter (keeping ``base``'s codec), then the payload size check, when a limit is set."""
-        converter = data_converter(base)
+        """The data converter replacing ``base`` (the client's or replayer's): the DTO payload
+        converter, ``payload_codec`` if given, then the payload size check when a limit is set
+        (called by temporalio)."""
+        # --- encryption (#14) ---
+        converter = data_converter(base, payload_codec=self.payload_codec)
         if self.payload_size_limit is None:  # --- payload limit (#14) ---
             return converter
         limited = PayloadLimitCodec(self.payload_size_limit, converter.payload_codec)
@@ -89,7 +98,8 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         return dataclasses.replace(base, restrictions=base.restrictions.with_passthrough_modules(*modules))
 
     def __repr__(self) -> str:
+        codec = f" payload_codec={self.payload_codec!r}" if self.payload_codec is not None else ""
         return (
             f"<RuntimePlugin workflows={[d.name for d in self.workflow_definitions]!r} "
-            f"activities={[a.name for a in self.activity_definitions]!r}>"
+            f"activities={[a.name for a in self.activity_definitions]!r}{codec}>"
         )

@@ -41,6 +41,10 @@ SDK_PASSTHROUGH: tuple[str, ...] = (
     "annotated_types",
     "typing_extensions",
     "typing_inspection",
+    # --- encryption (#14) ---
+    # A workflow module may build its AesGcmCodec at import (`codec = AesGcmCodec.from_env()`); the
+    # sandbox re-imports that module, and cryptography's native bindings load only once per process.
+    "cryptography",
 )
 
 

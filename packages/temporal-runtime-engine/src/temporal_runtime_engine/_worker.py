@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import temporalio.client
+import temporalio.converter
 import temporalio.worker
 
 from temporal_runtime_core import (
@@ -143,7 +144,11 @@ class WorkerSettings:
         )
 
     def plugin(
-        self, served: Iterable[Served] = (), *, payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT
+        self,
+        served: Iterable[Served] = (),
+        *,
+        payload_codec: temporalio.converter.PayloadCodec | None = None,  # --- encryption (#14) ---
+        payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,  # --- payload limit (#14) ---
     ) -> RuntimePlugin:
         """The plugin for a client whose workers serve ``served`` (by default the engine's own).
 
@@ -157,6 +162,7 @@ class WorkerSettings:
             workflows.values(),
             activities.values(),
             self.sandbox_passthrough,
+            payload_codec=payload_codec,  # --- encryption (#14) ---
             payload_size_limit=payload_size_limit,
         )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import temporalio.client
+import temporalio.converter
 import temporalio.service
 import temporalio.worker
 import temporalio.workflow
@@ -155,6 +156,7 @@ async def assert_replays(
     activity_registry: ActivityRegistry | None = None,
     sandbox_passthrough: Iterable[str] = (),
     workflow_failure_exceptions: Iterable[type[Exception]] = (),
+    payload_codec: temporalio.converter.PayloadCodec | None = None,  # --- encryption (#14) ---
 ) -> None:
     """Replay recorded histories on the current workflow code; :class:`ReplayError` if any diverges.
 
@@ -166,6 +168,8 @@ async def assert_replays(
     same passthrough modules (``activity_registry`` and ``sandbox_passthrough`` as given to the
     engine, if it was given any), and the engine's ``workflow_failure_exceptions`` (give the same
     list as to the engine: a run that failed with such an exception replays only with it).
+    Histories recorded by an engine with a ``payload_codec`` (encryption) replay only with that
+    codec (``payload_codec=engine.payload_codec``, or one with the keys they were encrypted with).
     """
     histories = _as_histories(history_or_histories)
     if not histories:
@@ -195,7 +199,7 @@ async def assert_replays(
                 f"workflow_failure_exceptions), got {item!r}"
             )
     activities = list(activity_registry if activity_registry is not None else default_activity_registry)
-    plugin = RuntimePlugin(chosen.values(), activities, sandbox_passthrough)
+    plugin = RuntimePlugin(chosen.values(), activities, sandbox_passthrough, payload_codec=payload_codec)
     failures: list[ReplayFailure] = []
     # The thread name tells the workflow layer that a failure here is a replay check's, not a live run's.
     with ThreadPoolExecutor(thread_name_prefix=REPLAY_THREAD_PREFIX) as executor:

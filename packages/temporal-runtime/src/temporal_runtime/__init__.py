@@ -49,6 +49,7 @@ from temporal_runtime_core import (
     NotInWorkflowError,
     ParentClosePolicy,
     PayloadTooLargeError,  # --- payload limit (#14) ---
+    PayloadDecryptionError,  # --- encryption (#14) ---
     QueryFailedError,
     QueryWaitError,
     Registry,
@@ -82,6 +83,7 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_engine import (
     ActivityInfo,
+    AesGcmCodec,  # --- encryption (#14) ---
     TemporalEngine,
     activity_info,
     heartbeat,
@@ -113,6 +115,7 @@ __all__ = [
     "ActivityDefinition",
     "ActivityInfo",
     "ActivityFailedError",
+    "AesGcmCodec",  # --- encryption (#14) ---
     "ActivityNotRegisteredError",
     "ActivityRegistry",
     "ChildHandle",
@@ -140,6 +143,7 @@ __all__ = [
     "NotInActivityError",
     "NotInWorkflowError",
     "ParentClosePolicy",
+    "PayloadDecryptionError",  # --- encryption (#14) ---
     "PendingActivity",
     "PendingActivityState",
     "QueryFailedError",

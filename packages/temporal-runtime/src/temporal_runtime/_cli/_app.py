@@ -10,6 +10,7 @@ from typing import Final
 import click
 
 from .._version import __version__
+from ._codec_server import codec_server_command  # --- encryption (#14) ---
 from ._dev import dev_command
 from ._worker import worker_command
 
@@ -17,7 +18,11 @@ __all__ = ["COMMANDS", "cli", "main"]
 
 PROG_NAME: Final = "temporal-runtime"
 
-COMMANDS: Final[tuple[click.Command, ...]] = (worker_command, dev_command)
+COMMANDS: Final[tuple[click.Command, ...]] = (
+    worker_command,
+    dev_command,
+    codec_server_command,  # --- encryption (#14) ---
+)
 """Every command of ``temporal-runtime``, in the order ``--help`` lists them."""
 
 _EPILOG: Final = """\b
@@ -25,6 +30,7 @@ Examples:
   temporal-runtime dev --db temporal.db          # a local server for every process on this machine
   temporal-runtime worker myapp.workflows myapp.activities --task-queue orders
   TEMPORAL_ADDRESS=temporal:7233 python -m temporal_runtime worker myapp.workflows
+  temporal-runtime codec-server --port 8081       # decrypted payloads in the Web UI (keys from the env)
 
 Run `temporal-runtime COMMAND --help` for a command's options. Docs: docs/worker-processes.md.
 """
