@@ -25,7 +25,7 @@ from temporal_runtime import (
     TemporalEngine,
     TemporalRuntimeError,
 )
-from temporal_runtime_engine import RuntimePayloadConverter, RuntimePlugin, data_converter
+from temporal_runtime_engine import PayloadLimitCodec, RuntimePayloadConverter, RuntimePlugin, data_converter
 
 Payload = temporalio.api.common.v1.Payload
 
@@ -263,7 +263,10 @@ def test_the_plugin_passes_the_codec_on() -> None:
     codec = AesGcmCodec(keys={"k1": KEY_OLD}, active="k1")
     plugin = RuntimePlugin(payload_codec=codec)
     converter = plugin.converter(None)
-    assert converter.payload_codec is codec
+    limited = converter.payload_codec  # the size check runs last, on the encrypted bytes
+    assert isinstance(limited, PayloadLimitCodec)
+    assert limited.inner is codec
+    assert RuntimePlugin(payload_codec=codec, payload_size_limit=None).converter(None).payload_codec is codec
     assert repr(plugin).endswith("payload_codec=<AesGcmCodec active='k1' keys=['k1']>>")
 
 

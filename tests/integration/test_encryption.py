@@ -35,6 +35,7 @@ from temporal_runtime import (
     wf_update,
 )
 from temporal_runtime.testing import assert_replays, fetch_history, select_registries
+from temporal_runtime_engine import PayloadLimitCodec
 
 pytestmark = pytest.mark.integration
 
@@ -167,7 +168,9 @@ async def _raw_history(address: str, workflow_id: str) -> list[temporalio.api.hi
 async def test_the_servers_history_holds_no_plaintext(temporal_address: str) -> None:
     queue = f"enc-{uuid.uuid4().hex[:8]}"
     async with _engine(temporal_address, queue, CODEC) as engine:
-        assert engine.temporal_client.data_converter.payload_codec is CODEC
+        limited = engine.temporal_client.data_converter.payload_codec  # the size check wraps the codec
+        assert isinstance(limited, PayloadLimitCodec)
+        assert limited.inner is CODEC
         handle = await engine.start_workflow(
             EncVaultWorkflow.run,
             EncSecret(text=MARKS["input"]),

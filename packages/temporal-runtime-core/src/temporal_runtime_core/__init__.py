@@ -33,8 +33,8 @@ from ._errors import (
     NonRetryableError,
     NotInActivityError,
     NotInWorkflowError,
-    PayloadTooLargeError,  # --- payload limit (#14) ---
     PayloadDecryptionError,  # --- encryption (#14) ---
+    PayloadTooLargeError,  # --- payload limit (#14) ---
     QueryFailedError,
     QueryWaitError,
     ReplayError,

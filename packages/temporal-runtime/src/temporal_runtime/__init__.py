@@ -48,8 +48,8 @@ from temporal_runtime_core import (
     NotInActivityError,
     NotInWorkflowError,
     ParentClosePolicy,
-    PayloadTooLargeError,  # --- payload limit (#14) ---
     PayloadDecryptionError,  # --- encryption (#14) ---
+    PayloadTooLargeError,  # --- payload limit (#14) ---
     QueryFailedError,
     QueryWaitError,
     Registry,
