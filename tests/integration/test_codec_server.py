@@ -1,6 +1,6 @@
 """The codec server over real HTTP: Temporal's protocol (round trip, a payload from a real history,
 the Temporal CLI decoding through it), CORS for the Web UI, the authorization check, bad requests;
-and ``temporal-runtime codec-server`` as a process."""
+``temporal-runtime codec-server`` as a process, and ``temporal-runtime worker --codec``."""
 
 from __future__ import annotations
 
@@ -261,3 +261,34 @@ async def test_the_command_fails_clearly_without_a_usable_codec(
         assert await process.wait_exit() == 1
     assert "temporal-runtime codec-server: error:" in process.output
     assert message in process.output
+
+
+async def test_a_worker_process_encrypts_with_the_codec_of_its_command_line(temporal_address: str) -> None:
+    queue = f"cs-{uuid.uuid4().hex[:8]}"
+    env = {
+        "TEMPORAL_ADDRESS": temporal_address,
+        "TEMPORAL_RUNTIME_ENCRYPTION_KEYS": f"app-key={_b64(codec_app.KEY)}",
+    }
+    codec = "temporal_runtime:AesGcmCodec.from_env"
+    with CliProcess(
+        "worker", "tests.integration.codec_app", "-t", queue, "--codec", codec, env=env
+    ) as worker:
+        await worker.wait_for("ready:")
+        async with TemporalEngine(
+            url=temporal_address, task_queue=queue, start_worker=False, payload_codec=codec_app.make_codec()
+        ) as client:
+            handle = await client.start_workflow(CsEchoWorkflow.run, CsParcel(label="cs-worker-cli"))
+            assert await handle.result(timeout=30) == CsParcel(label="cs-worker-cli")
+        assert await worker.stop() == 0
+    plain = await temporalio.client.Client.connect(temporal_address)
+    history = await plain.get_workflow_handle(handle.id).fetch_history()
+    [result] = history.events[-1].workflow_execution_completed_event_attributes.result.payloads
+    assert result.metadata["encryption-key-id"] == b"app-key"  # encrypted by the worker process
+
+
+async def test_a_worker_codec_that_is_not_one_is_a_usage_error() -> None:
+    args = ("worker", "tests.integration.codec_app", "--codec", "tests.integration.codec_app:not_a_codec")
+    with CliProcess(*args) as worker:
+        assert await worker.wait_exit() == 2
+    assert "Invalid value for --codec" in worker.output
+    assert "not a temporalio.converter.PayloadCodec" in worker.output

@@ -16,6 +16,10 @@ from typing import Any, Final
 
 import click
 
+from temporal_runtime_core import TemporalRuntimeError
+
+from ._codec_server import load_codec  # --- encryption (#14) ---
+
 __all__ = ["CONNECTION_OPTIONS", "WORKER_OPTIONS", "EngineOption", "engine_kwargs", "engine_options"]
 
 
@@ -36,6 +40,18 @@ class EngineOption:
 
 
 _PEM: Final = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+# --- encryption (#14) ---
+def _codec(_ctx: click.Context, _param: click.Parameter, spec: str | None) -> object:
+    """``--codec MODULE:ATTR`` loaded (a usage error naming the fix if it names no codec)."""
+    if spec is None:
+        return None
+    try:
+        return load_codec(spec)
+    except TemporalRuntimeError as exc:
+        raise click.BadParameter(str(exc), param_hint="--codec") from exc
+
 
 CONNECTION_OPTIONS: Final = (
     EngineOption(
@@ -128,8 +144,17 @@ WORKER_OPTIONS: Final = (
         "[default 10].",
         {"type": click.FloatRange(min=0), "metavar": "SECONDS"},
     ),
+    # --- encryption (#14) ---
+    EngineOption(
+        "payload_codec",
+        ("--codec",),
+        "Payload codec (encryption) as MODULE:ATTR: a temporalio PayloadCodec, or a function or class "
+        "making one; temporal_runtime:AesGcmCodec.from_env reads the AesGcmCodec keys from "
+        "$TEMPORAL_RUNTIME_ENCRYPTION_KEYS [default: none].",
+        {"metavar": "MODULE:ATTR", "callback": _codec},
+    ),
 )
-"""How the worker runs (temporalio's worker tuning)."""
+"""How the worker runs (temporalio's worker tuning, and its payload codec)."""
 
 
 def engine_options[F: Callable[..., Any]](options: Iterable[EngineOption]) -> Callable[[F], F]:
