@@ -20,11 +20,11 @@ from temporal_runtime import (
     Workflow,
     WorkflowNotFoundError,
     WorkflowStatus,
-    WorkflowTaskFailure,
     activity_def,
     wf_signal,
 )
 from temporal_runtime_client import translate_error
+from tests.integration.task_failures import until_the_task_failed
 
 pytestmark = pytest.mark.integration
 
@@ -101,19 +101,10 @@ async def test_an_activity_result_over_the_limit_fails_that_attempt_with_our_mes
     assert "over the limit of" in str(info.value)
 
 
-async def _until_the_task_failed(engine: TemporalEngine, workflow_id: str) -> WorkflowTaskFailure:
-    async with asyncio.timeout(30):
-        while True:
-            failure = (await engine.describe(workflow_id)).last_task_failure
-            if failure is not None:
-                return failure
-            await asyncio.sleep(0.2)
-
-
 async def test_a_workflow_result_over_the_limit_keeps_the_run_open(engine: TemporalEngine) -> None:
     handle = await engine.start_workflow(Produces.run, len(BIG))
     try:
-        failure = await _until_the_task_failed(engine, handle.id)
+        failure = await until_the_task_failed(engine, handle.id)
         assert "over the limit of" in failure.message
         assert (await engine.describe(handle.id)).status is WorkflowStatus.RUNNING  # not terminated
     finally:

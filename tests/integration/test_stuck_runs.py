@@ -3,7 +3,6 @@ before anything is sent: on a real dev server with the sandbox on."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib
 import uuid
@@ -29,6 +28,7 @@ from temporal_runtime import (
     wf_signal,
 )
 from temporal_runtime_workflow import definition_of
+from tests.integration.task_failures import until_the_task_failed
 
 pytestmark = pytest.mark.integration
 
@@ -73,17 +73,6 @@ class ShipsThePayment(Workflow):
         return await self.exec(ship, wrong_dto, timeout=10)
 
 
-async def _until_the_task_failed(engine: TemporalEngine, workflow_id: str) -> WorkflowTaskFailure:
-    """The run's workflow-task failure, once the server has retried the task (so a test does not
-    depend on how fast a loaded machine gets there)."""
-    async with asyncio.timeout(30):
-        while True:
-            failure = (await engine.describe(workflow_id)).last_task_failure
-            if failure is not None:
-                return failure
-            await asyncio.sleep(0.2)
-
-
 async def _terminate_at_end(engine: TemporalEngine, workflow_id: str) -> None:
     with contextlib.suppress(WorkflowNotFoundError):  # raised for a run that already ended
         await engine.terminate(workflow_id, "test over")
@@ -100,7 +89,7 @@ async def stuck_id(engine: TemporalEngine) -> AsyncIterator[str]:
 
 
 async def test_result_timeout_names_the_failing_workflow_task(engine: TemporalEngine, stuck_id: str) -> None:
-    await _until_the_task_failed(engine, stuck_id)
+    await until_the_task_failed(engine, stuck_id)
     handle = engine.get_handle(stuck_id)
     with pytest.raises(TimeoutError) as info:
         await handle.result(timeout=1)
@@ -119,7 +108,7 @@ async def test_result_timeout_names_the_failing_workflow_task(engine: TemporalEn
 async def test_describe_and_the_engine_name_the_last_workflow_task_failure(
     engine: TemporalEngine, stuck_id: str
 ) -> None:
-    await _until_the_task_failed(engine, stuck_id)
+    await until_the_task_failed(engine, stuck_id)
     with pytest.raises(TimeoutError, match="its workflow task keeps failing"):
         await engine.get_result(stuck_id, timeout_seconds=1)
     description = await engine.describe(stuck_id)
@@ -212,7 +201,7 @@ async def test_a_worker_elsewhere_that_lacks_the_workflow_is_named(temporal_addr
     ):
         handle = await client_only.start_workflow(late.LateWorkflow.run, 1)
         try:
-            await _until_the_task_failed(client_only, handle.id)
+            await until_the_task_failed(client_only, handle.id)
             with pytest.raises(TimeoutError) as info:
                 await handle.result(timeout=1)
         finally:

@@ -19,7 +19,7 @@ from temporal_runtime.testing import assert_replays
 from temporal_runtime_engine import CodecServer
 
 
-class Rot13Codec(temporalio.converter.PayloadCodec):
+class PassThroughCodec(temporalio.converter.PayloadCodec):
     async def encode(
         self, payloads: Sequence[temporalio.api.common.v1.Payload]
     ) -> list[temporalio.api.common.v1.Payload]:
@@ -53,7 +53,7 @@ def engine() -> None:
     aes = AesGcmCodec(keys={"k1": AesGcmCodec.generate_key()}, active="k1")
     encrypting = TemporalEngine(payload_codec=aes)
     assert_type(encrypting.payload_codec, temporalio.converter.PayloadCodec | None)
-    TemporalEngine(payload_codec=Rot13Codec())  # any temporalio PayloadCodec
+    TemporalEngine(payload_codec=PassThroughCodec())  # any temporalio PayloadCodec
     TemporalEngine(payload_codec=None)
     TemporalEngine(payload_codec=b"key bytes")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     TemporalEngine(payload_codec={"k1": b"key"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
