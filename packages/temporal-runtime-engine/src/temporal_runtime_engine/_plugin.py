@@ -22,6 +22,7 @@ from temporal_runtime_core import ActivityDefinition
 from temporal_runtime_workflow import WorkflowDefinition
 
 from ._converter import data_converter
+from ._module_validating_runner import ModuleValidatingRunner
 from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT, PayloadLimitCodec
 from ._sandbox import check_reimportable, passthrough_modules
 
@@ -85,7 +86,9 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         """``runner`` (by default temporalio's sandboxed runner) letting the shareable modules through.
 
         Called by temporalio when a worker or replayer is built with this plugin; each workflow's
-        module is first checked to be re-importable by name (``check_reimportable``).
+        module is first checked to be re-importable by name (``check_reimportable``). temporalio's
+        own runner becomes a :class:`ModuleValidatingRunner` (the same sandbox, validating each
+        module of adapters once at worker start rather than once per class).
         """
         base = SandboxedWorkflowRunner() if runner is None else runner
         if not isinstance(base, SandboxedWorkflowRunner):
@@ -95,7 +98,14 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         modules = passthrough_modules(
             self.workflow_definitions, self.activity_definitions, self.sandbox_passthrough
         )
-        return dataclasses.replace(base, restrictions=base.restrictions.with_passthrough_modules(*modules))
+        restrictions = base.restrictions.with_passthrough_modules(*modules)
+        if type(base) is not SandboxedWorkflowRunner:  # a subclass of the user's: keep its behaviour
+            return dataclasses.replace(base, restrictions=restrictions)
+        return ModuleValidatingRunner(
+            restrictions=restrictions,
+            runner_class=base.runner_class,
+            generated=frozenset(d.adapter_class for d in self.workflow_definitions),
+        )
 
     def __repr__(self) -> str:
         codec = f" payload_codec={self.payload_codec!r}" if self.payload_codec is not None else ""
