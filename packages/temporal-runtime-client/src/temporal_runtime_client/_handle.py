@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final, cast
 
 import temporalio.client
+import temporalio.service
 from typing_extensions import TypeVar
 
 from temporal_runtime_core import (
@@ -25,6 +26,7 @@ from temporal_runtime_workflow import MessageKind, MethodHandle, MethodSpec, Upd
 from ._describe import describe_run, run_status
 from ._errors import raise_translated
 from ._task_failure import last_task_failure, stuck_explanation
+from ._transient_wait import is_transient, keep_waiting
 from ._update_handle import RunUpdateHandle
 
 __all__ = ["RunHandle", "raise_if_rejected"]
@@ -108,15 +110,23 @@ class RunHandle(MethodHandle[R, W]):
         Raises :class:`TimeoutError` if ``timeout`` (seconds or timedelta) passes first (the workflow
         keeps running; when its workflow task keeps failing, or no worker picks it up, the message
         says so), or a :class:`WorkflowError` subclass if the run failed, was cancelled, terminated
-        or timed out.
+        or timed out. The server's transient refusals of the wait (RESOURCE_EXHAUSTED when a loaded
+        cluster is over its long-poll limit, UNAVAILABLE while it restarts) are retried with backoff
+        within ``timeout``; without one, for up to two minutes in a row, then an
+        :class:`EngineError` says why.
         """
         if timeout is None:  # the common case, without the extra coroutine layer of _translated
             try:
-                return cast(R, await self._handle.result())
+                try:
+                    return cast(R, await self._handle.result())
+                except temporalio.service.RPCError as exc:
+                    if not is_transient(exc):
+                        raise
+                    return cast(R, await keep_waiting(self._handle.result, exc, self.id))
             except Exception as exc:
                 raise_translated(exc, workflow_id=self.id, run_id=self.run_id)
         limit = to_timedelta(timeout, "result timeout")  # before creating a coroutine it would leak
-        call = _translated(self._handle.result(), self.id, self.run_id)
+        call = _translated(self._waited_within_deadline(), self.id, self.run_id)
         deadline = asyncio.timeout(limit.total_seconds())
         try:
             async with deadline:
@@ -129,6 +139,15 @@ class RunHandle(MethodHandle[R, W]):
             f"Workflow {self.id!r} did not finish within {limit}; it is still running"
             + (f", but {why}" if why else "")
         ) from None
+
+    async def _waited_within_deadline(self) -> Any:
+        """The result, retrying the server's transient refusals until the caller's deadline."""
+        try:
+            return await self._handle.result()
+        except temporalio.service.RPCError as exc:
+            if not is_transient(exc):
+                raise
+            return await keep_waiting(self._handle.result, exc, self.id, give_up_after=None)
 
     async def _why_stuck(self) -> str | None:
         """What keeps the run from finishing, when the server's description says (never raises: a
