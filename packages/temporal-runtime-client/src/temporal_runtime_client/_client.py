@@ -147,6 +147,8 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         """Start the run ``start`` describes (``extra``: more keyword arguments for temporalio's
         ``start_workflow``, e.g. ``start_signal=``) and return its handle."""
 
+        eager = self._served_here(start, extra)
+
         async def send(kwargs: dict[str, Any]) -> temporalio.client.WorkflowHandle[Any, Any]:
             try:
                 return await self._client.start_workflow(
@@ -155,6 +157,7 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
                     id=start.workflow_id,
                     task_queue=start.task_queue,
                     result_type=start.spec.return_type,
+                    request_eager_start=eager,
                     **kwargs,
                     **extra,
                 )
@@ -171,6 +174,21 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         added where the namespace has it, unregistered ones refused (see ``_namespace_search_attributes``)."""
         return await self.namespace_search_attributes.send(
             start.kwargs, start.definition.name, start.spec.name, send
+        )
+
+    def _served_here(self, start: PreparedStart, extra: Mapping[str, Any]) -> bool:
+        """Whether to ask for eager start: a worker of this process (on this client) serves the
+        run's type on its task queue, so the server can hand the first workflow task back in the
+        start response instead of through a poll. temporalio's core only asks when that worker has a
+        free slot, and a cluster without eager start ignores the request. A delayed start or a
+        signal-with-start cannot start eagerly."""
+        served = self._worker_workflows.get(start.task_queue)
+        return (
+            served is not None
+            and start.definition.name in served
+            and start.kwargs.get("start_delay") is None
+            and "start_signal" not in start.kwargs
+            and "start_signal" not in extra
         )
 
     def _check_served(self, defn: WorkflowDefinition, task_queue: str) -> None:

@@ -61,6 +61,8 @@ _DYNAMIC_CONFIG: Final = (
     "frontend.enableServerVersionCheck=false",
     "frontend.enableUpdateWorkflowExecution=true",
     "frontend.enableUpdateWorkflowExecutionAsyncAccepted=true",
+    # A start from an engine whose own worker serves the run's queue asks for eager start (#16).
+    "system.enableEagerWorkflowStart=true",
 )
 
 

@@ -24,6 +24,7 @@ from temporal_runtime_workflow import WorkflowDefinition, register_worker_activi
 
 from ._activities import temporal_activity
 from ._activity_instances import bind_instances, check_instances_given, serve_with_instances
+from ._build_id import served_build_id
 from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT
 from ._plugin import RuntimePlugin
 from ._sandbox import sandbox_errors_explained
@@ -284,6 +285,7 @@ class EngineWorker:
                 activity_executor=executor,
                 # temporalio re-imports these inside the sandbox, by module and name
                 workflow_failure_exception_types=settings.workflow_failure_exceptions,
+                build_id=served_build_id(served.workflows, served.activities),
                 **spec.tuning.worker_options(),
             )
         if spec.polls_activities_alone:
