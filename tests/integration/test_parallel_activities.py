@@ -1,5 +1,7 @@
 """Parallel work in a workflow is plain asyncio: ``asyncio.gather`` over ``self.exec(...)`` calls runs
-the activities at the same time (five 0.5 s activities take about 0.5 s, not 2.5 s)."""
+the activities at the same time (every one of five starts before the first finishes). The
+overlap is the proof; how long the run takes depends on the machine's load, and is left to the
+benchmark harness."""
 
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ class ParallelWorkflow(Workflow):
         return "finished"
 
 
-async def test_five_activities_in_parallel_finish_in_well_under_their_serial_time(
+async def test_five_activities_in_parallel_overlap(
     engine: TemporalEngine,
 ) -> None:
     # Warm the worker up first: its first workflow task also loads the module into the sandbox.
@@ -51,12 +53,6 @@ async def test_five_activities_in_parallel_finish_in_well_under_their_serial_tim
     # Every activity started before the first one finished: they overlapped.
     assert len(SPANS) == 5
     assert max(start for start, _ in SPANS) < min(end for _, end in SPANS)
-    described = await handle.describe()
-    assert described.close_time is not None
-    duration = (described.close_time - described.start_time).total_seconds()
-    # The overlap above is the proof; the run's own duration must at least beat the serial 2.5 s
-    # (measured here on an idle machine: about 0.6 s; under load, more).
-    assert duration < 2.5, f"five 0.5 s activities took {duration:.2f} s: they did not run in parallel"
 
 
 async def test_an_exception_in_one_branch_reaches_the_gather(engine: TemporalEngine) -> None:
