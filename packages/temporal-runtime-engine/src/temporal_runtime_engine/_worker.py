@@ -149,6 +149,7 @@ class WorkerSettings:
         *,
         payload_codec: temporalio.converter.PayloadCodec | None = None,  # --- encryption (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,  # --- payload limit (#14) ---
+        interceptors: Iterable[Any] = (),  # --- observability (#14) ---
     ) -> RuntimePlugin:
         """The plugin for a client whose workers serve ``served`` (by default the engine's own).
 
@@ -164,6 +165,7 @@ class WorkerSettings:
             self.sandbox_passthrough,
             payload_codec=payload_codec,  # --- encryption (#14) ---
             payload_size_limit=payload_size_limit,
+            interceptors=interceptors,  # --- observability (#14) ---
         )
 
     def extra_worker(
