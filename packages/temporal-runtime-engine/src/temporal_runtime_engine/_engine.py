@@ -35,6 +35,7 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_workflow import Workflow
 
+from ._activity_log_context import install_activity_log_context  # --- observability (#14) ---
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._converter import checked_payload_codec  # --- encryption (#14) ---
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
@@ -310,6 +311,7 @@ class TemporalEngine(
                 interceptors=self._observability.interceptors,  # --- observability (#14) ---
             )
             connection = self._observability.connection(self._connection)  # --- observability (#14) ---
+            install_activity_log_context()  # --- observability (#14) ---
             if connection.url is None:
                 self._server = await start_local_server(
                     self._local,
