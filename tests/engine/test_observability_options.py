@@ -17,7 +17,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from temporal_runtime import EngineError, InvalidOptionError, TemporalEngine
-from temporal_runtime_engine._span_names import (  # pyright: ignore[reportPrivateUsage]
+from temporal_runtime_engine._span_names import (
     MethodNamingTracer,
     _starting,  # pyright: ignore[reportPrivateUsage]
     entry_method,
@@ -65,7 +65,9 @@ def test_interceptors_must_be_temporalio_interceptors() -> None:
 
 def test_metrics_port_with_a_runtime_is_refused_naming_both() -> None:
     runtime = temporalio.runtime.Runtime(telemetry=temporalio.runtime.TelemetryConfig())
-    with pytest.raises(InvalidOptionError, match=r"metrics_port=\.\.\.\) and runtime=\.\.\. cannot be combined"):
+    with pytest.raises(
+        InvalidOptionError, match=r"metrics_port=\.\.\.\) and runtime=\.\.\. cannot be combined"
+    ):
         TemporalEngine(metrics_port=9464, runtime=runtime)
 
 
@@ -103,7 +105,8 @@ def test_the_entry_method_is_read_from_the_envelope_in_each_form() -> None:
     assert entry_method([temporalio.common.RawValue(payload)]) == "process"
     binary = temporalio.api.common.v1.Payload(metadata={"encoding": b"binary/plain"}, data=b"\x00")
     broken = temporalio.api.common.v1.Payload(metadata={"encoding": b"json/plain"}, data=b"{")
-    for args in ([binary], [broken], [{"method": 3}], [], ["a", "b"], [{"kwargs": {}}]):
+    cases: list[list[object]] = [[binary], [broken], [{"method": 3}], [], ["a", "b"], [{"kwargs": {}}]]
+    for args in cases:
         assert entry_method(args) is None
 
 

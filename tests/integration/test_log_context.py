@@ -91,7 +91,9 @@ async def test_workflow_and_activity_records_carry_the_run_and_the_activity(
 ) -> None:
     workflows, activities = select_registries([sys.modules[__name__]])
     queue = f"lc-{uuid.uuid4().hex[:8]}"
-    engine = TemporalEngine(temporal_address, task_queue=queue, workflow_registry=workflows, activity_registry=activities)
+    engine = TemporalEngine(
+        temporal_address, task_queue=queue, workflow_registry=workflows, activity_registry=activities
+    )
     async with engine:
         handle = await engine.start_workflow(LcShipment.ship, LcParcel(ref="p-17"))
         assert await handle.result() == "P-17:4"
@@ -132,14 +134,16 @@ async def test_workflow_and_activity_records_carry_the_run_and_the_activity(
         "activity_name": "lc_label",
     }
     assert json.loads(_Json().format(labelling))["activity_name"] == "lc_label"
-    assert "%(workflow_id)s %(activity_name)s" % labelling.__dict__ == f"{handle.id} lc_label"
+    formatted = logging.Formatter("%(workflow_id)s %(activity_name)s %(message)s").format(labelling)
+    assert formatted == f"{handle.id} lc_label labelling p-17"
 
 
 def test_records_outside_an_activity_carry_nothing(captured: _Capture) -> None:
     log.info("not in an activity")
     plain.info("plain, not in an activity")
     for record in captured.records:
-        assert "workflow_id" not in record.__dict__ and "activity_name" not in record.__dict__
+        assert "workflow_id" not in record.__dict__
+        assert "activity_name" not in record.__dict__
 
 
 async def test_the_workflow_testers_logger_carries_the_same_fields(captured: _Capture) -> None:
@@ -152,4 +156,5 @@ async def test_the_workflow_testers_logger_carries_the_same_fields(captured: _Ca
         "task_queue": "workflow-tester",
         "attempt": 1,
     }
-    assert record.__dict__["workflow_id"] and record.__dict__["run_id"]
+    assert record.__dict__["workflow_id"]
+    assert record.__dict__["run_id"]

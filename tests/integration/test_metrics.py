@@ -71,16 +71,17 @@ def _value(metrics: str, name: str, **labels: str) -> float:
 async def test_the_metrics_endpoint_counts_the_workflow_and_its_activity(temporal_address: str) -> None:
     port = _free_port()
     async with _engine(temporal_address, metrics_port=port) as engine:
-        assert engine.metrics_address == f"127.0.0.1:{port}"
+        address = f"127.0.0.1:{port}"
+        assert engine.metrics_address == address
         result = await MtPacking.client(engine).run(MtItem(name="book"))
         assert result == "packed book"
         queue = {"task_queue": engine.task_queue}
-        metrics = await asyncio.to_thread(_scrape, engine.metrics_address)
+        metrics = await asyncio.to_thread(_scrape, address)
         for _ in range(50):  # the core records a completion just after it reports it to the server
             if _value(metrics, "temporal_workflow_completed", workflow_type="MtPacking", **queue) >= 1:
                 break
             await asyncio.sleep(0.1)
-            metrics = await asyncio.to_thread(_scrape, engine.metrics_address)
+            metrics = await asyncio.to_thread(_scrape, address)
     assert _value(metrics, "temporal_workflow_completed", workflow_type="MtPacking", **queue) == 1
     assert _value(metrics, "temporal_activity_execution_latency_count", activity_type="mt_pack", **queue) == 1
     assert _value(metrics, "temporal_workflow_task_execution_latency_count", **queue) >= 1

@@ -126,7 +126,8 @@ async def test_the_trace_continues_the_callers_current_span(temporal_address: st
     spans = exporter.get_finished_spans()
     run = _by_name(spans)["RunWorkflow:TrShipping.ship"]
     assert _ancestors(run, spans) == ["StartWorkflow:TrShipping.ship", "POST /orders"]
-    assert run.context is not None and run.context.trace_id == request.get_span_context().trace_id
+    assert run.context is not None
+    assert run.context.trace_id == request.get_span_context().trace_id
 
 
 class _Calls(temporalio.client.Interceptor, temporalio.worker.Interceptor):
@@ -135,7 +136,9 @@ class _Calls(temporalio.client.Interceptor, temporalio.worker.Interceptor):
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    def intercept_client(self, next: temporalio.client.OutboundInterceptor) -> temporalio.client.OutboundInterceptor:
+    def intercept_client(
+        self, next: temporalio.client.OutboundInterceptor
+    ) -> temporalio.client.OutboundInterceptor:
         calls = self.calls
 
         class Client(temporalio.client.OutboundInterceptor):

@@ -40,7 +40,7 @@ class MetricsEndpoint:
                 "e.g. metrics_port=9464, the port Prometheus scrapes /metrics on"
             )
         try:
-            ipaddress.ip_address(host)  # type: ignore[arg-type]  # checked here, for callers without types
+            ipaddress.ip_address(str(host) if isinstance(host, str) else "")
         except ValueError:
             raise InvalidOptionError(
                 f"TemporalEngine(metrics_host=...) must be an IP address to bind, got {host!r}: "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import temporalio.client
 import temporalio.runtime
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Interceptor", "ObservabilitySettings"]
 
-Interceptor: TypeAlias = temporalio.client.Interceptor | temporalio.worker.Interceptor
+type Interceptor = temporalio.client.Interceptor | temporalio.worker.Interceptor
 """What ``TemporalEngine(interceptors=[...])`` takes: any temporalio client or worker interceptor."""
 
 
@@ -56,16 +56,18 @@ class ObservabilitySettings:
         for interceptor in own:
             if not isinstance(interceptor, (temporalio.client.Interceptor, temporalio.worker.Interceptor)):  # pyright: ignore[reportUnnecessaryIsInstance]
                 raise InvalidOptionError(
-                    f"TemporalEngine(interceptors=[...]) takes temporalio interceptors (subclasses of "
-                    f"temporalio.client.Interceptor and/or temporalio.worker.Interceptor), got {interceptor!r}"
+                    "TemporalEngine(interceptors=[...]) takes temporalio interceptors (subclasses of "
+                    "temporalio.client.Interceptor and/or temporalio.worker.Interceptor), "
+                    f"got {interceptor!r}"
                 )
         metrics = None
         if metrics_port is not None:
             if runtime is not None:
                 raise InvalidOptionError(
-                    "TemporalEngine(metrics_port=...) and runtime=... cannot be combined: metrics_port makes "
-                    "the engine run on a Runtime of its own that serves Prometheus metrics. Drop runtime=, or "
-                    "drop metrics_port= and configure telemetry on your Runtime (TelemetryConfig(metrics=...))"
+                    "TemporalEngine(metrics_port=...) and runtime=... cannot be combined: metrics_port "
+                    "makes the engine run on a Runtime of its own that serves Prometheus metrics. Drop "
+                    "runtime=, or drop metrics_port= and configure telemetry on your Runtime "
+                    "(TelemetryConfig(metrics=...))"
                 )
             metrics = MetricsEndpoint.checked(metrics_port, metrics_host)
         elif metrics_host != "127.0.0.1":

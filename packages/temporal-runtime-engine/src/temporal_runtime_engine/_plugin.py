@@ -46,9 +46,9 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
     :func:`~temporal_runtime_engine._converter.data_converter`); and (unless ``payload_size_limit``
     is None) it refuses encoded payloads over that many bytes with ``PayloadTooLargeError`` (see
     ``_payload_limit``). ``interceptors`` (the engine's ``interceptors=``, after the tracing ones with
-    ``tracing=True``) go to the client and its workers. A sandboxed runner the worker already has (temporalio's default, or one
-    with custom restrictions) is extended with the modules to let through; a runner that is not
-    sandboxed is the caller's explicit choice and is left as it is.
+    ``tracing=True``) go to the client and its workers. A sandboxed runner the worker already has
+    (temporalio's default, or one with custom restrictions) is extended with the modules to let
+    through; a runner that is not sandboxed is the caller's explicit choice and is left as it is.
     """
 
     def __init__(

@@ -20,7 +20,7 @@ lets through) is the one the tracer reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Final
@@ -37,7 +37,9 @@ import temporalio.workflow
 
 __all__ = ["ChildEntryMethodNames", "EntryMethodNames", "MethodNamingTracer", "entry_method"]
 
-_STARTING: Final[ContextVar[tuple[str, str] | None]] = ContextVar("temporal_runtime_span_method", default=None)
+_STARTING: Final[ContextVar[tuple[str, str] | None]] = ContextVar(
+    "temporal_runtime_span_method", default=None
+)
 """(workflow type, entry method) of the run being started or executed in this context."""
 
 _RENAMED: Final = (
@@ -69,7 +71,7 @@ def entry_method(args: Sequence[Any]) -> str | None:
 
 
 @contextmanager
-def _starting(workflow_type: str, args: Sequence[Any]) -> Iterator[None]:
+def _starting(workflow_type: str, args: Sequence[Any]) -> Generator[None]:
     method = entry_method(args)
     token = _STARTING.set((workflow_type, method)) if method is not None else None
     try:
@@ -116,8 +118,10 @@ class MethodNamingTracer(opentelemetry.trace.Tracer):
             set_status_on_exception,
         )
 
+    # opentelemetry declares it with a private decorator (a context manager usable as a decorator
+    # too); TracingInterceptor only uses it in `with`.
     @contextmanager
-    def start_as_current_span(
+    def start_as_current_span(  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         self,
         name: str,
         context: opentelemetry.context.Context | None = None,
@@ -128,7 +132,7 @@ class MethodNamingTracer(opentelemetry.trace.Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
         end_on_exit: bool = True,
-    ) -> Iterator[opentelemetry.trace.Span]:
+    ) -> Generator[opentelemetry.trace.Span]:
         with self._tracer.start_as_current_span(
             _renamed(name),
             context,
@@ -146,7 +150,9 @@ class MethodNamingTracer(opentelemetry.trace.Tracer):
 class EntryMethodNames(temporalio.client.Interceptor, temporalio.worker.Interceptor):
     """Records the entry method of a run a client starts, and of a run a worker executes."""
 
-    def intercept_client(self, next: temporalio.client.OutboundInterceptor) -> temporalio.client.OutboundInterceptor:
+    def intercept_client(
+        self, next: temporalio.client.OutboundInterceptor
+    ) -> temporalio.client.OutboundInterceptor:
         return _ClientStarts(next)
 
     def workflow_interceptor_class(

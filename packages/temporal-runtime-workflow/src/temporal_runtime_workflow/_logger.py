@@ -9,8 +9,8 @@ Each record gets ``workflow_id``, ``run_id``, ``workflow_type``, ``workflow_meth
 method; also as ``method``, its first name), ``namespace``, ``task_queue`` and ``attempt`` as
 attributes (the ``extra`` of the call wins on a clash), so a JSON formatter or ``%(workflow_id)s``
 in a format string shows them; records from activity code carry the same names where they apply
-(the engine's ``_activity_log_context``). The records go to the logger named after the workflow class's module, so the
-logging configuration of the user's package applies.
+(the engine's ``_activity_log_context``). The records go to the logger named after the workflow
+class's module, so the logging configuration of the user's package applies.
 """
 
 from __future__ import annotations
