@@ -45,6 +45,16 @@ def _scrape(address: str) -> str:
         return body.decode()
 
 
+def _completed(metrics: str, queue: str) -> float:
+    """``temporal_workflow_completed`` of CliAppWorkflow on ``queue``."""
+    labels = (f'task_queue="{queue}"', 'workflow_type="CliAppWorkflow"')
+    return sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in metrics.splitlines()
+        if line.startswith("temporal_workflow_completed{") and all(label in line for label in labels)
+    )
+
+
 @pytest.mark.integration
 async def test_a_worker_process_with_tracing_serves_metrics(temporal_address: str) -> None:
     queue = f"cli-obs-{uuid.uuid4().hex[:8]}"
@@ -63,13 +73,11 @@ async def test_a_worker_process_with_tracing_serves_metrics(temporal_address: st
         async with TemporalEngine(url=temporal_address, task_queue=queue, start_worker=False) as client:
             greeted = await client.execute_workflow(CliAppWorkflow.greet, CliGreeting(name="obs"))
         assert greeted == CliGreeted(text="hello obs")
-        completed = f'task_queue="{queue}",workflow_type="CliAppWorkflow"}} 1'
         metrics = await asyncio.to_thread(_scrape, f"127.0.0.1:{port}")
         for _ in range(50):  # the core records a completion just after it reports it to the server
-            if completed in metrics:
+            if _completed(metrics, queue) == 1:
                 break
             await asyncio.sleep(0.1)
             metrics = await asyncio.to_thread(_scrape, f"127.0.0.1:{port}")
-        assert any(line.startswith("temporal_workflow_completed{") for line in metrics.splitlines())
-        assert completed in metrics
+        assert _completed(metrics, queue) == 1
         assert await worker.stop() == 0
