@@ -131,7 +131,7 @@ async def test_the_trace_continues_the_callers_current_span(temporal_address: st
 
 
 class _Calls(temporalio.client.Interceptor, temporalio.worker.Interceptor):
-    """Counts what reaches it on the client (starts) and on the worker (runs, activities)."""
+    """Records what reaches it on the client (starts) and on the worker (workflows, activities)."""
 
     def __init__(self) -> None:
         self.calls: list[str] = []
@@ -149,6 +149,12 @@ class _Calls(temporalio.client.Interceptor, temporalio.worker.Interceptor):
                 return await self.next.start_workflow(input)
 
         return Client(next)
+
+    def workflow_interceptor_class(
+        self, input: temporalio.worker.WorkflowInterceptorClassInput
+    ) -> type[temporalio.worker.WorkflowInboundInterceptor] | None:
+        self.calls.append("worker workflows")  # asked once, when the worker is built
+        return None
 
     def intercept_activity(
         self, next: temporalio.worker.ActivityInboundInterceptor
@@ -169,4 +175,9 @@ async def test_interceptors_reach_the_client_and_the_worker_once_each(temporal_a
         assert not engine.tracing
         await TrOrderWorkflow.client(engine).process(TrOrder(order_id="o-3", cents=5))
     # once each: the worker takes the client's interceptors, and SimplePlugin does not add them twice
-    assert mine.calls == ["client start TrOrderWorkflow", "worker activity", "worker activity"]
+    assert mine.calls == [
+        "worker workflows",
+        "client start TrOrderWorkflow",
+        "worker activity",
+        "worker activity",
+    ]
