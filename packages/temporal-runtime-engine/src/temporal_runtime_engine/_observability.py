@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import temporalio.client
 import temporalio.runtime
@@ -75,7 +75,7 @@ class ObservabilitySettings:
                 f"TemporalEngine(metrics_host={metrics_host!r}) is only used with metrics_port=...: add "
                 "metrics_port (e.g. 9464), or drop metrics_host="
             )
-        traced: list[Any] = tracing_interceptors(tracer_provider) if tracing else []
+        traced = tracing_interceptors(tracer_provider) if tracing else []
         return cls(tracing, (*traced, *own), metrics)
 
     def connection(self, settings: ConnectionSettings) -> ConnectionSettings:

@@ -11,7 +11,10 @@ when it traces too. OpenTelemetry is optional: it is imported here, when an engi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
+
+import temporalio.client
+import temporalio.worker
 
 from temporal_runtime_core import EngineError
 
@@ -24,7 +27,9 @@ OTEL_EXTRA: Final = "pip install 'temporal-runtime[otel]'"
 TRACER_NAME: Final = "temporal_runtime"
 
 
-def tracing_interceptors(tracer_provider: opentelemetry.trace.TracerProvider | None) -> list[Any]:
+def tracing_interceptors(
+    tracer_provider: opentelemetry.trace.TracerProvider | None,
+) -> list[temporalio.client.Interceptor | temporalio.worker.Interceptor]:
     """The interceptors tracing needs, in order, with spans from ``tracer_provider`` (None: the
     global provider, looked up when each span starts, so one set later is used)."""
     try:

@@ -149,7 +149,8 @@ class WorkerSettings:
         *,
         payload_codec: temporalio.converter.PayloadCodec | None = None,  # --- encryption (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,  # --- payload limit (#14) ---
-        interceptors: Iterable[Any] = (),  # --- observability (#14) ---
+        # --- observability (#14) ---
+        interceptors: Iterable[temporalio.client.Interceptor | temporalio.worker.Interceptor] = (),
     ) -> RuntimePlugin:
         """The plugin for a client whose workers serve ``served`` (by default the engine's own).
 
