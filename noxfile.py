@@ -237,8 +237,8 @@ LOWEST_INTEGRATION = [
 def lowest(session: nox.Session) -> None:
     """The dependency floors the distributions declare: installs the six packages (editable) with the
     lowest versions their pyproject.toml files allow (``uv --resolution lowest-direct``: temporalio,
-    pydantic, pytest, pytest-asyncio, the server binaries, cryptography; hatchling at the build-system
-    floor for the hook's tests) and runs the serverless tests and a few integration tests on them
+    pydantic, pytest, pytest-asyncio, the server binaries, cryptography, opentelemetry; hatchling at the
+    build-system floor for the hook's tests) and runs the serverless tests and a few integration tests on them
     (about 70 s).
     ``./dev nox -s lowest -- ARGS`` runs ``pytest ARGS`` instead."""
     location = session.virtualenv.location
@@ -251,7 +251,7 @@ def lowest(session: nox.Session) -> None:
         f"--python={location}",
         *editable,
         "--editable",
-        f"{ROOT / 'packages' / 'temporal-runtime'}[local,testing,encryption]",
+        f"{ROOT / 'packages' / 'temporal-runtime'}[local,testing,encryption,otel]",
         "hatchling>=1.27",
         external=True,
     )

@@ -3,6 +3,7 @@ embedded servers."""
 
 from ._activities import thread_runner
 from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
+from ._activity_log_context import ActivityLogger, activity_logger  # --- observability (#14) ---
 from ._aes_gcm_codec import AesGcmCodec  # --- encryption (#14) ---
 from ._codec_server import CodecServer  # --- encryption (#14) ---
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
@@ -24,6 +25,7 @@ from ._serving import stop_signals
 __all__ = [
     "DEFAULT_PAYLOAD_SIZE_LIMIT",
     "ActivityInfo",
+    "ActivityLogger",  # --- observability (#14) ---
     "AesGcmCodec",  # --- encryption (#14) ---
     "SERVER_BINARY_ENV",
     "TEST_SERVER_BINARY_ENV",
@@ -35,6 +37,7 @@ __all__ = [
     "RuntimePlugin",
     "TemporalEngine",
     "activity_info",
+    "activity_logger",  # --- observability (#14) ---
     "data_converter",
     "engine_runtime",
     "find_server_binary",

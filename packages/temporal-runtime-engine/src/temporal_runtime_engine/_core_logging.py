@@ -9,7 +9,8 @@ logger is enabled for them when the Runtime is created); temporalio's other comp
 
 It is never made the process default (``Runtime.set_default``): temporalio code of your own, and
 a default Runtime you set, are untouched. To run an engine on your own Runtime (for metrics, say),
-pass ``TemporalEngine(runtime=...)``.
+pass ``TemporalEngine(runtime=...)``; ``TemporalEngine(metrics_port=...)`` runs the engine on a Runtime
+of its own that forwards the core's logs the same way and serves metrics (:func:`new_engine_runtime`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any, Final
 
 import temporalio.runtime
 
-__all__ = ["CORE_LOGGER", "engine_runtime"]
+__all__ = ["CORE_LOGGER", "engine_runtime", "new_engine_runtime"]
 
 CORE_LOGGER: Final = "temporal_runtime.core"
 
@@ -38,6 +39,14 @@ def engine_runtime() -> temporalio.runtime.Runtime:
         return _runtime[1]
 
 
+def new_engine_runtime(
+    metrics: temporalio.runtime.PrometheusConfig | None = None,
+) -> temporalio.runtime.Runtime:
+    """A new Runtime like :func:`engine_runtime`'s, with ``metrics`` (its Prometheus endpoint is served
+    from here until the Runtime is garbage-collected)."""
+    return _new_runtime(logging.getLogger(CORE_LOGGER), metrics)
+
+
 class _CoreRecord(logging.Filter):
     """Writes a forwarded core record as ``[target] message key=value ...`` (no fields: no ``{}``)."""
 
@@ -51,7 +60,9 @@ class _CoreRecord(logging.Filter):
         return True
 
 
-def _new_runtime(logger: logging.Logger) -> temporalio.runtime.Runtime:
+def _new_runtime(
+    logger: logging.Logger, metrics: temporalio.runtime.PrometheusConfig | None = None
+) -> temporalio.runtime.Runtime:
     if not any(isinstance(f, _CoreRecord) for f in logger.filters):
         logger.addFilter(_CoreRecord())
     if logger.isEnabledFor(logging.DEBUG):
@@ -69,4 +80,5 @@ def _new_runtime(logger: logging.Logger) -> temporalio.runtime.Runtime:
             append_log_fields_to_message=False,
         ),
     )
-    return temporalio.runtime.Runtime(telemetry=temporalio.runtime.TelemetryConfig(logging=logging_config))
+    telemetry = temporalio.runtime.TelemetryConfig(logging=logging_config, metrics=metrics)
+    return temporalio.runtime.Runtime(telemetry=telemetry)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Never, Self, cast
+from typing import TYPE_CHECKING, Any, Never, Self, cast
 
 import temporalio.client
 import temporalio.converter
@@ -35,10 +35,12 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_workflow import Workflow
 
+from ._activity_log_context import install_activity_log_context  # --- observability (#14) ---
 from ._connection import ConnectionSettings, PemSource, connect, env_options
 from ._converter import checked_payload_codec  # --- encryption (#14) ---
 from ._embedded_server import EmbeddedServer, LocalServerSettings, settle_core_callbacks, start_local_server
 from ._listing_operations import ListingOperations  # --- listing (#13) ---
+from ._observability import Interceptor, ObservabilitySettings  # --- observability (#14) ---
 from ._operations import RunOperations
 from ._payload_limit import DEFAULT_PAYLOAD_SIZE_LIMIT, checked_payload_size_limit
 from ._schedule_operations import ScheduleOperations  # --- schedules (#13) ---
@@ -47,6 +49,9 @@ from ._serving import first_lost, ready_line, serve_until_signalled
 from ._time_control import TimeControl
 from ._worker import EngineWorker, Served, WorkerSettings, WorkerSpec, exception_types
 from ._worker_tuning import WorkerTuning
+
+if TYPE_CHECKING:
+    import opentelemetry.trace  # --- observability (#14) ---
 
 __all__ = ["TemporalEngine"]
 
@@ -91,6 +96,12 @@ class TemporalEngine(
 
     ``payload_size_limit`` (bytes; default 2 MB, the server's default ``limit.blobSize.error``; None:
     no check) refuses larger encoded payloads with :class:`PayloadTooLargeError`; see docs/security.md.
+
+    Observability (docs/observability.md): ``tracing=True`` (extra ``temporal-runtime[otel]``) traces
+    the client and workers with temporalio's OpenTelemetry interceptor, on ``tracer_provider`` or the
+    global one; ``interceptors`` are any temporalio interceptors for the client and workers;
+    ``metrics_port`` serves Temporal's SDK metrics on ``http://{metrics_host}:{metrics_port}/metrics``
+    (``metrics_host`` default 127.0.0.1; not with ``runtime=``).
     """
 
     def __init__(
@@ -131,7 +142,21 @@ class TemporalEngine(
         payload_codec: temporalio.converter.PayloadCodec | None = None,
         # --- payload limit (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,
+        # --- observability (#14) ---
+        tracing: bool = False,
+        tracer_provider: opentelemetry.trace.TracerProvider | None = None,
+        interceptors: Iterable[Interceptor] = (),
+        metrics_port: int | None = None,
+        metrics_host: str = "127.0.0.1",
     ) -> None:
+        self._observability = ObservabilitySettings.from_options(  # --- observability (#14) ---
+            tracing=tracing,
+            tracer_provider=tracer_provider,
+            interceptors=interceptors,
+            metrics_port=metrics_port,
+            metrics_host=metrics_host,
+            runtime=runtime,
+        )
         self._payload_codec = checked_payload_codec(payload_codec)  # --- encryption (#14) ---
         self._payload_size_limit = checked_payload_size_limit(payload_size_limit)
         self._worker_settings = WorkerSettings.from_options(
@@ -239,6 +264,19 @@ class TemporalEngine(
         """The codec given as ``payload_codec=`` (pass it to ``assert_replays(payload_codec=...)``)."""
         return self._payload_codec
 
+    # --- observability (#14) ---
+
+    @property
+    def tracing(self) -> bool:
+        """Whether the client and workers trace with OpenTelemetry (``tracing=True``)."""
+        return self._observability.tracing
+
+    @property
+    def metrics_address(self) -> str | None:
+        """``host:port`` of the Prometheus ``/metrics`` endpoint (``metrics_port=``), or None."""
+        metrics = self._observability.metrics
+        return metrics.address if metrics is not None else None
+
     @property
     def ui_url(self) -> str | None:
         """The local Web UI's address, once the embedded dev server has started (None if headless)."""
@@ -267,20 +305,25 @@ class TemporalEngine(
             specs = ([settings.main] if self._start_worker else []) + self._extra_workers
             served = [settings.served(spec) for spec in specs]
             plugin = settings.plugin(
-                served, payload_codec=self._payload_codec, payload_size_limit=self._payload_size_limit
+                served,
+                payload_codec=self._payload_codec,
+                payload_size_limit=self._payload_size_limit,
+                interceptors=self._observability.interceptors,  # --- observability (#14) ---
             )
-            if self._connection.url is None:
+            connection = self._observability.connection(self._connection)  # --- observability (#14) ---
+            install_activity_log_context()  # --- observability (#14) ---
+            if connection.url is None:
                 self._server = await start_local_server(
                     self._local,
-                    namespace=self._connection.namespace,
-                    identity=self._connection.identity,
+                    namespace=connection.namespace,
+                    identity=connection.identity,
                     plugin=plugin,
-                    runtime=self._connection.runtime,
+                    runtime=connection.runtime,
                 )
                 self._ui_url = self._server.ui_url
                 client = self._server.client
             else:
-                client = await connect(self._connection, plugin)
+                client = await connect(connection, plugin)
             serves = _workflow_queues(specs, served)
             registry = self.workflow_registry
             self._client = WorkflowClient(client, self.task_queue, registry, worker_workflows=serves)

@@ -13,8 +13,10 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any, Final
 
+import temporalio.client
 import temporalio.converter
 import temporalio.plugin
+import temporalio.worker
 from temporalio.worker import WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
@@ -44,9 +46,10 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
     then that codec encodes every payload, failure messages and stack traces included (see
     :func:`~temporal_runtime_engine._converter.data_converter`); and (unless ``payload_size_limit``
     is None) it refuses encoded payloads over that many bytes with ``PayloadTooLargeError`` (see
-    ``_payload_limit``). A sandboxed runner the worker already has (temporalio's default, or one
-    with custom restrictions) is extended with the modules to let through; a runner that is not
-    sandboxed is the caller's explicit choice and is left as it is.
+    ``_payload_limit``). ``interceptors`` (the engine's ``interceptors=``, after the tracing ones with
+    ``tracing=True``) go to the client and its workers. A sandboxed runner the worker already has
+    (temporalio's default, or one with custom restrictions) is extended with the modules to let
+    through; a runner that is not sandboxed is the caller's explicit choice and is left as it is.
     """
 
     def __init__(
@@ -58,6 +61,8 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         payload_codec: temporalio.converter.PayloadCodec | None = None,
         # --- payload limit (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,
+        # --- observability (#14) ---
+        interceptors: Iterable[temporalio.client.Interceptor | temporalio.worker.Interceptor] = (),
     ) -> None:
         # Not `workflows`/`activities`: SimplePlugin appends attributes of those names to a worker's.
         self.workflow_definitions: tuple[WorkflowDefinition, ...] = tuple(workflows)
@@ -67,7 +72,15 @@ class RuntimePlugin(temporalio.plugin.SimplePlugin):
         self.payload_codec = payload_codec
         # temporalio annotates SimplePlugin's `activities` parameter with a bare `Callable`.
         self.payload_size_limit = payload_size_limit
-        super().__init__(PLUGIN_NAME, data_converter=self.converter, workflow_runner=self.sandboxed)  # pyright: ignore[reportUnknownMemberType]
+        # --- observability (#14) ---
+        # SimplePlugin appends them to the client's, and to each worker's those not on its client.
+        self.engine_interceptors = tuple(interceptors)
+        super().__init__(  # pyright: ignore[reportUnknownMemberType]
+            PLUGIN_NAME,
+            data_converter=self.converter,
+            workflow_runner=self.sandboxed,
+            interceptors=list(self.engine_interceptors) or None,
+        )
 
     def converter(
         self, base: temporalio.converter.DataConverter | None

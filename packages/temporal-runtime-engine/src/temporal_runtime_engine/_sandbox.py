@@ -45,6 +45,10 @@ SDK_PASSTHROUGH: tuple[str, ...] = (
     # A workflow module may build its AesGcmCodec at import (`codec = AesGcmCodec.from_env()`); the
     # sandbox re-imports that module, and cryptography's native bindings load only once per process.
     "cryptography",
+    # --- observability (#14) ---
+    # With tracing=True, temporalio's TracingWorkflowInboundInterceptor runs inside the sandbox and uses
+    # opentelemetry's context (one per process: the workflow spans must join the host's trace).
+    "opentelemetry",
 )
 
 

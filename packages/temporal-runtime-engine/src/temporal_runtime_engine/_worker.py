@@ -150,6 +150,8 @@ class WorkerSettings:
         *,
         payload_codec: temporalio.converter.PayloadCodec | None = None,  # --- encryption (#14) ---
         payload_size_limit: int | None = DEFAULT_PAYLOAD_SIZE_LIMIT,  # --- payload limit (#14) ---
+        # --- observability (#14) ---
+        interceptors: Iterable[temporalio.client.Interceptor | temporalio.worker.Interceptor] = (),
     ) -> RuntimePlugin:
         """The plugin for a client whose workers serve ``served`` (by default the engine's own).
 
@@ -165,6 +167,7 @@ class WorkerSettings:
             self.sandbox_passthrough,
             payload_codec=payload_codec,  # --- encryption (#14) ---
             payload_size_limit=payload_size_limit,
+            interceptors=interceptors,  # --- observability (#14) ---
         )
 
     def extra_worker(

@@ -5,10 +5,12 @@ a restart, or when the run was evicted from the worker's cache). A plain ``loggi
 then log every line again; this adapter is silent while the run replays recorded history, so each
 line is logged once, when the code first reaches it.
 
-Each record gets ``workflow_id``, ``run_id``, ``workflow_type`` and ``method`` as attributes (the
-``extra`` of the call wins on a clash), so a JSON formatter or ``%(workflow_id)s`` in a format
-string shows them. The records go to the logger named after the workflow class's module, so the
-logging configuration of the user's package applies.
+Each record gets ``workflow_id``, ``run_id``, ``workflow_type``, ``workflow_method`` (the entry
+method; also as ``method``, its first name), ``namespace``, ``task_queue`` and ``attempt`` as
+attributes (the ``extra`` of the call wins on a clash), so a JSON formatter or ``%(workflow_id)s``
+in a format string shows them; records from activity code carry the same names where they apply
+(the engine's ``_activity_log_context``). The records go to the logger named after the workflow
+class's module, so the logging configuration of the user's package applies.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ class WorkflowLogger(logging.LoggerAdapter[logging.Logger]):
             "workflow_id": info.workflow_id,
             "run_id": info.run_id,
             "workflow_type": info.workflow_type,
+            "workflow_method": info.method,
             "method": info.method,
+            "namespace": info.namespace,
+            "task_queue": info.task_queue,
+            "attempt": info.attempt,
         }
         kwargs["extra"] = {**fields, **(kwargs.get("extra") or {})}
         return msg, kwargs

@@ -83,9 +83,11 @@ from temporal_runtime_core import (
 )
 from temporal_runtime_engine import (
     ActivityInfo,
+    ActivityLogger,  # --- observability (#14) ---
     AesGcmCodec,  # --- encryption (#14) ---
     TemporalEngine,
     activity_info,
+    activity_logger,  # --- observability (#14) ---
     heartbeat,
     is_cancelled,
 )
@@ -114,6 +116,7 @@ __all__ = [
     "ActivityCancellation",
     "ActivityDefinition",
     "ActivityInfo",
+    "ActivityLogger",  # --- observability (#14) ---
     "ActivityFailedError",
     "AesGcmCodec",  # --- encryption (#14) ---
     "ActivityNotRegisteredError",
@@ -197,6 +200,7 @@ __all__ = [
     "__version__",
     "activity_def",
     "activity_info",
+    "activity_logger",  # --- observability (#14) ---
     "activity_stub",
     "default_activity_registry",
     "default_workflow_registry",

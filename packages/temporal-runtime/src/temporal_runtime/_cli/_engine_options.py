@@ -153,8 +153,29 @@ WORKER_OPTIONS: Final = (
         "$TEMPORAL_RUNTIME_ENCRYPTION_KEYS [default: none].",
         {"metavar": "MODULE:ATTR", "callback": _codec},
     ),
+    # --- observability (#14) ---
+    EngineOption(
+        "metrics_port",
+        ("--metrics-port",),
+        "Serve Temporal's SDK metrics for Prometheus on http://HOST:N/metrics [default: no metrics].",
+        {"type": click.IntRange(min=1, max=65535), "metavar": "N"},
+    ),
+    EngineOption(
+        "metrics_host",
+        ("--metrics-host",),
+        "IP address the metrics endpoint binds; 0.0.0.0 for every interface (e.g. in a container) "
+        "[default 127.0.0.1].",
+        {"metavar": "IP"},
+    ),
+    EngineOption(
+        "tracing",
+        ("--tracing",),
+        "Trace with OpenTelemetry (needs temporal-runtime[otel]), on the global tracer provider: set it up "
+        "in a module you load, or run under opentelemetry-instrument [default: off].",
+        {"is_flag": True},
+    ),
 )
-"""How the worker runs (temporalio's worker tuning, and its payload codec)."""
+"""How the worker runs (temporalio's worker tuning, its payload codec, metrics and tracing)."""
 
 
 def engine_options[F: Callable[..., Any]](options: Iterable[EngineOption]) -> Callable[[F], F]:
