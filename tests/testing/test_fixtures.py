@@ -219,22 +219,23 @@ def test_selection_misuse_is_reported(kwargs: dict[str, Any], message: str) -> N
 
 
 # --- time skipping ---------------------------------------------------------------------------------
-async def test_time_skipping_sleeps_seven_days_in_under_two_seconds(
+async def test_time_skipping_sleeps_seven_days_in_seconds(
     temporal_time_skipping_engine: TemporalEngine,
 ) -> None:
     assert temporal_time_skipping_engine.time_skipping
     assert temporal_time_skipping_engine.workflow_registry.names() == ["fx_Workflow"]
     started = time.monotonic()
     slept = await FxWorkflow.client(temporal_time_skipping_engine).sleep_for(7 * DAY)
-    assert time.monotonic() - started < 2
     assert slept >= 7 * DAY  # workflow time really moved on by a week
+    # ... in wall-clock seconds (an idle machine: well under 2 s; the bound only rules out waiting)
+    assert time.monotonic() - started < 60
 
 
 async def test_time_skipping_wait_until_timeout(temporal_time_skipping_engine: TemporalEngine) -> None:
     started = time.monotonic()
     outcome = await FxWorkflow.client(temporal_time_skipping_engine).wait_for_release(3 * DAY)
     assert outcome == "timed out"
-    assert time.monotonic() - started < 5  # three days of workflow time
+    assert time.monotonic() - started < 60  # three days of workflow time, skipped
 
 
 async def test_time_skipping_is_paused_until_the_test_awaits_the_result(
