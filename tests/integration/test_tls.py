@@ -5,6 +5,8 @@ naming the culprit (TLS, the client certificate, tls_server_ca, tls_server_name,
 
 from __future__ import annotations
 
+import asyncio
+import re
 import sys
 import time
 import uuid
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 from temporal_runtime import EngineConnectionError, TemporalEngine, Workflow, activity_def
 from temporal_runtime.testing import TemporalTestServer, select_registries
 
+from .strict_mtls_proxy import StrictMtlsProxy
 from .tls_terminator import Certificates, TlsTerminator, make_certificates, nginx_or_skip
 
 pytestmark = pytest.mark.integration
@@ -65,6 +68,22 @@ def terminator(
         proxy.stop()
 
 
+@pytest.fixture(scope="module")
+def strict_proxy(terminator: TlsTerminator) -> Iterator[StrictMtlsProxy]:
+    """mTLS refused in the handshake (a TLS alert), as Temporal Cloud does, unlike nginx's HTTP 400."""
+    paths = terminator.paths
+    proxy = StrictMtlsProxy(
+        terminator.upstream,
+        server_cert=paths["server_cert"],
+        server_key=paths["server_key"],
+        client_ca=paths["ca"],
+    )
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+
+
 def _engine(url: str, **options: Any) -> TemporalEngine:
     """An engine serving this module's workflow and activity on a queue of its own."""
     workflows, activities = select_registries([sys.modules[__name__]])
@@ -101,7 +120,9 @@ def _mtls(certificates: Certificates) -> dict[str, Any]:
     }
 
 
-async def test_mtls_with_pem_bytes_runs_a_workflow(terminator: TlsTerminator, certificates: Certificates) -> None:
+async def test_mtls_with_pem_bytes_runs_a_workflow(
+    terminator: TlsTerminator, certificates: Certificates
+) -> None:
     await _greets(_engine(terminator.mtls_address, **_mtls(certificates)))
 
 
@@ -126,7 +147,9 @@ async def test_no_client_certificate_names_the_missing_certificate(
     assert "Pass tls_client_cert= and tls_client_key=" in message
 
 
-async def test_an_untrusted_client_certificate_is_named(terminator: TlsTerminator, certificates: Certificates) -> None:
+async def test_an_untrusted_client_certificate_is_named(
+    terminator: TlsTerminator, certificates: Certificates
+) -> None:
     engine = _engine(
         terminator.mtls_address,
         tls_server_ca=certificates.ca,
@@ -138,11 +161,50 @@ async def test_an_untrusted_client_certificate_is_named(terminator: TlsTerminato
     assert "does not trust: tls_client_cert is not signed by the server's client CA" in message
 
 
+async def test_mtls_through_a_server_that_checks_certificates_in_the_handshake(
+    strict_proxy: StrictMtlsProxy, certificates: Certificates
+) -> None:
+    await _greets(_engine(strict_proxy.address, **_mtls(certificates)))
+
+
+async def test_a_certificate_required_alert_names_the_missing_certificate(
+    strict_proxy: StrictMtlsProxy, certificates: Certificates
+) -> None:
+    message = await _refused(_engine(strict_proxy.address, tls_server_ca=certificates.ca))
+    # The client reports the alert, or (when its HTTP/2 layer sees the close first) a connection
+    # closed right after the handshake: both name mTLS and the fix.
+    assert re.search(
+        r"TLS: the server (requires a client certificate \(mTLS\) and this engine sent none|"
+        r"closed the connection right after the TLS handshake)",
+        message,
+    )
+    assert "Pass tls_client_cert= and tls_client_key=" in message
+    await asyncio.to_thread(strict_proxy.refusal, "PEER_DID_NOT_RETURN_A_CERTIFICATE")
+
+
+async def test_an_unknown_ca_alert_names_the_refused_certificate(
+    strict_proxy: StrictMtlsProxy, certificates: Certificates
+) -> None:
+    engine = _engine(
+        strict_proxy.address,
+        tls_server_ca=certificates.ca,
+        tls_client_cert=certificates.rogue_client.cert,
+        tls_client_key=certificates.rogue_client.key,
+    )
+    message = await _refused(engine)
+    assert "TLS: the server" in message
+    assert "client certificate (tls_client_cert)" in message
+    assert "issued by the server's client CA" in message
+    await asyncio.to_thread(strict_proxy.refusal, "certificate verify failed")
+
+
 async def test_a_server_certificate_the_system_store_does_not_trust_names_tls_server_ca(
     terminator: TlsTerminator, certificates: Certificates
 ) -> None:
     engine = _engine(
-        terminator.mtls_address, tls_client_cert=certificates.client.cert, tls_client_key=certificates.client.key
+        terminator.mtls_address,
+        tls_client_cert=certificates.client.cert,
+        tls_client_key=certificates.client.key,
     )
     message = await _refused(engine)
     assert "TLS: the server's certificate is not signed by a CA this engine trusts" in message
@@ -159,7 +221,9 @@ async def test_a_server_certificate_signed_by_another_ca_names_tls_server_ca(
     assert "Pass tls_server_ca=" in message
 
 
-async def test_a_wrong_server_name_names_tls_server_name(terminator: TlsTerminator, certificates: Certificates) -> None:
+async def test_a_wrong_server_name_names_tls_server_name(
+    terminator: TlsTerminator, certificates: Certificates
+) -> None:
     engine = _engine(terminator.mtls_address, tls_server_name="wrong.example", **_mtls(certificates))
     message = await _refused(engine)
     assert "TLS: the server's certificate is not valid for the name 'wrong.example'" in message
@@ -181,7 +245,9 @@ async def test_tls_on_against_the_plaintext_dev_server_says_turn_tls_off(
     assert "Pass tls=False" in message
 
 
-async def test_the_right_api_key_runs_a_workflow(terminator: TlsTerminator, certificates: Certificates) -> None:
+async def test_the_right_api_key_runs_a_workflow(
+    terminator: TlsTerminator, certificates: Certificates
+) -> None:
     # The terminator lets a call through only with `authorization: Bearer <API_KEY>`.
     await _greets(_engine(terminator.api_key_address, api_key=API_KEY, tls_server_ca=certificates.ca))
 
@@ -194,7 +260,9 @@ async def test_a_wrong_api_key_names_api_key(terminator: TlsTerminator, certific
     assert "pass a valid key as api_key" in message
 
 
-async def test_no_api_key_says_authentication_is_required(terminator: TlsTerminator, certificates: Certificates) -> None:
+async def test_no_api_key_says_authentication_is_required(
+    terminator: TlsTerminator, certificates: Certificates
+) -> None:
     message = await _refused(_engine(terminator.api_key_address, tls_server_ca=certificates.ca))
     assert "the server requires authentication (UNAUTHENTICATED)" in message
     assert "Pass api_key=" in message
@@ -229,6 +297,8 @@ async def test_from_env_without_the_client_certificate_is_refused(
     monkeypatch.setenv("TEMPORAL_CONFIG_FILE", str(tmp_path / "absent.toml"))
     monkeypatch.setenv("TEMPORAL_ADDRESS", terminator.mtls_address)
     monkeypatch.setenv("TEMPORAL_TLS_SERVER_CA_CERT_PATH", str(terminator.paths["ca"]))
-    engine = TemporalEngine.from_env(task_queue="tls-env-refused", connect_timeout=CONNECT_TIMEOUT, start_worker=False)
+    engine = TemporalEngine.from_env(
+        task_queue="tls-env-refused", connect_timeout=CONNECT_TIMEOUT, start_worker=False
+    )
     message = await _refused(engine)
     assert "client certificate (mTLS): this engine sent none" in message

@@ -91,7 +91,9 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _builder(subject: str, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey) -> x509.CertificateBuilder:
+def _builder(
+    subject: str, issuer: x509.Name, public_key: ec.EllipticCurvePublicKey
+) -> x509.CertificateBuilder:
     now = datetime.datetime.now(datetime.UTC)
     return (
         x509.CertificateBuilder()
@@ -141,7 +143,9 @@ def _leaf(
         _builder(common_name, ca_cert.subject, key.public_key())
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH]),
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH if server else ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
             critical=False,
         )
         .add_extension(
@@ -237,7 +241,9 @@ http {{
 class TlsTerminator:
     """nginx in front of ``upstream`` (``host:port`` of a plaintext Temporal frontend)."""
 
-    def __init__(self, nginx: str, upstream: str, certificates: Certificates, directory: Path, api_key: str) -> None:
+    def __init__(
+        self, nginx: str, upstream: str, certificates: Certificates, directory: Path, api_key: str
+    ) -> None:
         self.nginx = nginx
         self.upstream = upstream
         self.certificates = certificates
@@ -306,7 +312,9 @@ class TlsTerminator:
     def _stderr(self) -> str:
         assert self._process is not None and self._process.stderr is not None
         log = self.directory / "error.log"
-        return self._process.stderr.read().decode(errors="replace") + (log.read_text() if log.exists() else "")
+        return self._process.stderr.read().decode(errors="replace") + (
+            log.read_text() if log.exists() else ""
+        )
 
     def stop(self) -> None:
         """Stop nginx (SIGTERM: fast shutdown) and wait for it."""

@@ -61,7 +61,9 @@ def _wrong_name(attempt: Attempt, match: re.Match[str]) -> str:
 
 
 def _untrusted_server(attempt: Attempt, _: re.Match[str]) -> str:
-    trusted = "the CA in tls_server_ca" if attempt.server_ca else "the system's CAs, as tls_server_ca is not set"
+    trusted = (
+        "the CA in tls_server_ca" if attempt.server_ca else "the system's CAs, as tls_server_ca is not set"
+    )
     return (
         f"TLS: the server's certificate is not signed by a CA this engine trusts (it trusts {trusted}). "
         "Pass tls_server_ca= the CA certificate that signed the server's certificate (PEM bytes or a path)"
@@ -92,12 +94,16 @@ _NO_CERT_FIX = (
     "Pass tls_client_cert= and tls_client_key= (PEM bytes or paths) of a certificate signed by a CA "
     "the server trusts"
 )
-_BAD_CERT_FIX = "Pass a certificate and key (tls_client_cert=, tls_client_key=) issued by the server's client CA"
+_BAD_CERT_FIX = (
+    "Pass a certificate and key (tls_client_cert=, tls_client_key=) issued by the server's client CA"
+)
 
 
 def _client_cert_refused(attempt: Attempt, _: re.Match[str]) -> str:
     if not attempt.client_cert:
-        return f"TLS: the server requires a client certificate (mTLS) and this engine sent none. {_NO_CERT_FIX}"
+        return (
+            f"TLS: the server requires a client certificate (mTLS) and this engine sent none. {_NO_CERT_FIX}"
+        )
     return (
         "TLS: the server refused this engine's client certificate (tls_client_cert): it is not signed "
         f"by a CA the server trusts, or it has expired or been revoked. {_BAD_CERT_FIX}"
@@ -160,6 +166,18 @@ def _permission_denied(attempt: Attempt, said: str) -> str:
     )
 
 
+def _closed_after_handshake(attempt: Attempt, _: re.Match[str]) -> str:
+    if not attempt.client_cert:
+        return (
+            "TLS: the server closed the connection right after the TLS handshake, as a server that "
+            f"requires a client certificate (mTLS) may when none is sent. {_NO_CERT_FIX}"
+        )
+    return (
+        "TLS: the server closed the connection right after the TLS handshake, as a server may that "
+        f"does not trust the client certificate (tls_client_cert). {_BAD_CERT_FIX}"
+    )
+
+
 def _refused(attempt: Attempt, _: re.Match[str]) -> str:
     return (
         f"nothing is listening at {attempt.url!r} (connection refused): start the server (e.g. "
@@ -172,7 +190,11 @@ def _unknown_host(attempt: Attempt, _: re.Match[str]) -> str:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("refused credentials", r'code: (Unauthenticated|PermissionDenied), message: "((?:[^"\\]|\\.)*)"', _status),
+    Rule(
+        "refused credentials",
+        r'code: (Unauthenticated|PermissionDenied), message: "((?:[^"\\]|\\.)*)"',
+        _status,
+    ),
     Rule("wrong server name", r"NotValidForName|not valid for name|hostname mismatch", _wrong_name, tls=True),
     Rule(
         "untrusted server",
@@ -180,7 +202,12 @@ RULES: tuple[Rule, ...] = (
         _untrusted_server,
         tls=True,
     ),
-    Rule("expired server certificate", r"InvalidCertificate\((?:Expired|NotValidYet)", _expired_server, tls=True),
+    Rule(
+        "expired server certificate",
+        r"InvalidCertificate\((?:Expired|NotValidYet)",
+        _expired_server,
+        tls=True,
+    ),
     Rule(
         "client certificate refused",
         r"CertificateRequired|certificate required|BadCertificate|bad certificate|UnknownCA|"
@@ -188,7 +215,18 @@ RULES: tuple[Rule, ...] = (
         _client_cert_refused,
         tls=True,
     ),
-    Rule("plaintext server", r"InvalidContentType|wrong version number|CorruptMessage", _plaintext_server, tls=True),
+    Rule(
+        "plaintext server",
+        r"InvalidContentType|wrong version number|CorruptMessage",
+        _plaintext_server,
+        tls=True,
+    ),
+    Rule(
+        "closed after the handshake",
+        r'without sending TLS close_notify|Canceled, "connection closed"',
+        _closed_after_handshake,
+        tls=True,
+    ),
     Rule("nothing listening", r"ConnectionRefused|connection refused", _refused),
     Rule("unknown host", r"dns error|failed to lookup address|Name or service not known", _unknown_host),
     Rule("HTTP answer", r"response with status: (\d{3})", _http_instead_of_grpc),
