@@ -310,7 +310,8 @@ class TlsTerminator:
             return False
 
     def _stderr(self) -> str:
-        assert self._process is not None and self._process.stderr is not None
+        assert self._process is not None
+        assert self._process.stderr is not None
         log = self.directory / "error.log"
         return self._process.stderr.read().decode(errors="replace") + (
             log.read_text() if log.exists() else ""

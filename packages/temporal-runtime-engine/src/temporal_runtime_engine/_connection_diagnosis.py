@@ -71,7 +71,10 @@ def _untrusted_server(attempt: Attempt, _: re.Match[str]) -> str:
 
 
 def _expired_server(_: Attempt, __: re.Match[str]) -> str:
-    return "TLS: the server's certificate has expired or is not yet valid; renew it on the server (or check this machine's clock)"
+    return (
+        "TLS: the server's certificate has expired or is not yet valid; renew it on the server "
+        "(or check this machine's clock)"
+    )
 
 
 def _plaintext_server(_: Attempt, __: re.Match[str]) -> str:
@@ -115,12 +118,18 @@ def _http_instead_of_grpc(attempt: Attempt, match: re.Match[str]) -> str:
     if status == "400" and attempt.tls:
         # nginx (ssl_verify_client on) completes the handshake, then answers 400 when the client
         # certificate is missing or untrusted.
-        lead = "TLS: the server answered HTTP 400 instead of gRPC, which is how a TLS terminator such as nginx refuses"
+        lead = (
+            "TLS: the server answered HTTP 400 instead of gRPC, which is how a TLS terminator such as "
+            "nginx refuses"
+        )
         if not attempt.client_cert:
-            return f"{lead} a connection without a client certificate (mTLS): this engine sent none. {_NO_CERT_FIX}"
+            return (
+                f"{lead} a connection without a client certificate (mTLS): this engine sent none. "
+                f"{_NO_CERT_FIX}"
+            )
         return (
-            f"{lead} a client certificate it does not trust: tls_client_cert is not signed by the server's "
-            f"client CA, or it has expired or been revoked. {_BAD_CERT_FIX}"
+            f"{lead} a client certificate it does not trust: tls_client_cert is not signed by the "
+            f"server's client CA, or it has expired or been revoked. {_BAD_CERT_FIX}"
         )
     return (
         f"the server answered HTTP {status} instead of gRPC: the address is not a Temporal frontend, "
@@ -232,7 +241,8 @@ RULES: tuple[Rule, ...] = (
     Rule("HTTP answer", r"response with status: (\d{3})", _http_instead_of_grpc),
     Rule(
         "TLS server",
-        r"h2 protocol error|GoAway|FRAME_SIZE_ERROR|connection closed|connection reset|broken pipe|unexpected eof",
+        r"h2 protocol error|GoAway|FRAME_SIZE_ERROR|connection closed|connection reset|broken pipe|"
+        r"unexpected eof",
         _tls_server,
         tls=False,
     ),
