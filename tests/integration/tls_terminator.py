@@ -34,7 +34,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 __all__ = ["Certificates", "KeyPair", "TlsTerminator", "make_certificates", "nginx_or_skip"]
 
-INSTALL_HINT = "install nginx (Debian/Ubuntu: `sudo apt-get install nginx-light`; .ci/run does it in CI)"
+INSTALL_HINT = "install nginx (Debian/Ubuntu: `sudo apt-get install nginx`; .ci/run does so as root)"
 
 
 @dataclass(frozen=True)

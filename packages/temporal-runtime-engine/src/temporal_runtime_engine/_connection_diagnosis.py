@@ -1,5 +1,6 @@
 """What a failed connection most likely means: temporalio's connect errors (TLS handshakes, HTTP
-answers from TLS terminators, gRPC auth statuses) mapped to the culprit and the fix.
+answers from TLS terminators, gRPC auth statuses) mapped to the culprit and the fix. Failures
+without such a sign (nothing listening, a wrong host) keep the engine's list of likely causes.
 
 temporalio reports connect failures as a ``RuntimeError`` whose text is the Rust core's (tonic,
 rustls, hyper) debug rendering, e.g. ``InvalidCertificate(UnknownIssuer)``; calls after the
@@ -187,17 +188,6 @@ def _closed_after_handshake(attempt: Attempt, _: re.Match[str]) -> str:
     )
 
 
-def _refused(attempt: Attempt, _: re.Match[str]) -> str:
-    return (
-        f"nothing is listening at {attempt.url!r} (connection refused): start the server (e.g. "
-        "`temporal server start-dev`), fix url, or leave url out to use the embedded local server"
-    )
-
-
-def _unknown_host(attempt: Attempt, _: re.Match[str]) -> str:
-    return f"the host {attempt.host!r} does not resolve: check url (and this machine's DNS)"
-
-
 RULES: tuple[Rule, ...] = (
     Rule(
         "refused credentials",
@@ -232,12 +222,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "closed after the handshake",
-        r'without sending TLS close_notify|Canceled, "connection closed"',
+        # "after connection": the handshake succeeded; then the server hung up (how the client
+        # sees it depends on what it was doing at that moment).
+        r"call error after connection.*"
+        r'(without sending TLS close_notify|Canceled, "connection closed"|BrokenPipe|ConnectionReset)',
         _closed_after_handshake,
         tls=True,
     ),
-    Rule("nothing listening", r"ConnectionRefused|connection refused", _refused),
-    Rule("unknown host", r"dns error|failed to lookup address|Name or service not known", _unknown_host),
     Rule("HTTP answer", r"response with status: (\d{3})", _http_instead_of_grpc),
     Rule(
         "TLS server",
