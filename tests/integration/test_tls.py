@@ -20,9 +20,8 @@ from pydantic import BaseModel
 from temporal_runtime import EngineConnectionError, TemporalEngine, Workflow, activity_def
 from temporal_runtime.testing import TemporalTestServer, select_registries
 
-from . import tls_terminator
 from .strict_mtls_proxy import StrictMtlsProxy
-from .tls_terminator import Certificates, TlsTerminator, make_certificates, nginx_or_skip
+from .tls_terminator import Certificates, TlsTerminator, make_certificates, nginx_or_skip, require_nginx
 
 pytestmark = pytest.mark.integration
 
@@ -308,11 +307,10 @@ async def test_from_env_without_the_client_certificate_is_refused(
 def test_without_nginx_the_tls_tests_skip_naming_the_install_or_fail_under_ci(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(tls_terminator.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(tls_terminator.os, "access", lambda _path, _mode: False)
     monkeypatch.delenv("CI", raising=False)
     with pytest.raises(pytest.skip.Exception, match="apt-get install nginx"):
-        nginx_or_skip()
+        require_nginx(None)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must run them"):
-        nginx_or_skip()
+        require_nginx(None)
+    assert require_nginx("/usr/sbin/nginx") == "/usr/sbin/nginx"

@@ -32,7 +32,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["Certificates", "KeyPair", "TlsTerminator", "make_certificates", "nginx_or_skip"]
+__all__ = [
+    "Certificates",
+    "KeyPair",
+    "TlsTerminator",
+    "find_nginx",
+    "make_certificates",
+    "nginx_or_skip",
+    "require_nginx",
+]
 
 INSTALL_HINT = "install nginx (Debian/Ubuntu: `sudo apt-get install nginx`; .ci/run does so as root)"
 
@@ -177,11 +185,20 @@ def make_certificates() -> Certificates:
     )
 
 
-def nginx_or_skip() -> str:
-    """The nginx binary; skips the calling test when there is none, unless ``CI`` is set (fails)."""
-    found = shutil.which("nginx") or next(
+def find_nginx() -> str | None:
+    """The nginx binary on PATH or in the sbin directories (often not on a user's PATH)."""
+    return shutil.which("nginx") or next(
         (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(p, os.X_OK)), None
     )
+
+
+def nginx_or_skip() -> str:
+    """The nginx binary; skips the calling test when there is none, unless ``CI`` is set (fails)."""
+    return require_nginx(find_nginx())
+
+
+def require_nginx(found: str | None) -> str:
+    """``found``; if None, skips the calling test naming how to install nginx, or under CI fails it."""
     if found is None:
         if os.environ.get("CI"):
             pytest.fail(f"nginx is needed for the TLS tests and CI must run them: {INSTALL_HINT}")
