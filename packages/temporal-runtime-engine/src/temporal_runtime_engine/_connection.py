@@ -19,6 +19,7 @@ import temporalio.service
 
 from temporal_runtime_core import Duration, EngineConnectionError, InvalidOptionError, to_timedelta
 
+from ._connection_diagnosis import Attempt, diagnose, status_hint
 from ._core_logging import engine_runtime
 from ._plugin import RuntimePlugin
 
@@ -239,8 +240,25 @@ class ConnectionSettings:
     def where(self) -> str:
         return f"Temporal at {self.url!r} (namespace {self.namespace!r})"
 
+    @property
+    def attempt(self) -> Attempt:
+        """What :mod:`._connection_diagnosis` needs to know of these settings."""
+        config = self.tls if isinstance(self.tls, temporalio.service.TLSConfig) else None
+        return Attempt(
+            url=self.url or "",
+            tls=bool(self.tls),
+            client_cert=config is not None and config.client_cert is not None,
+            server_ca=config is not None and config.server_root_ca_cert is not None,
+            server_name=config.domain if config is not None else None,
+            api_key=self.api_key is not None,
+        )
+
     def unreachable(self, detail: str) -> str:
-        """Why a connection failed: what was tried, the likely causes and the fix, then ``detail``."""
+        """Why a connection failed: the cause and fix when the failure is a known one (TLS, mTLS,
+        credentials: :func:`diagnose`), else what was tried and the likely causes; then ``detail``."""
+        hint = diagnose(detail, self.attempt)
+        if hint is not None:
+            return f"Could not connect to {self.where}: {hint}. Detail: {detail}"
         tls = "TLS on" if self.tls else "TLS off"
         return (
             f"Could not connect to {self.where}. Likely causes: no Temporal server is listening there "
@@ -295,5 +313,8 @@ async def _check_namespace(client: temporalio.client.Client, settings: Connectio
                 f"Namespace {settings.namespace!r} does not exist on {settings.url!r}; create it "
                 f"(temporal operator namespace create {settings.namespace}) or pass namespace=..."
             ) from None
+        if exc.status == temporalio.service.RPCStatusCode.UNAUTHENTICATED:
+            hint = status_hint(exc.status.name, exc.message, settings.attempt)
+            raise EngineConnectionError(f"Could not use {settings.where}: {hint or exc}") from exc
         if exc.status != temporalio.service.RPCStatusCode.PERMISSION_DENIED:
             raise EngineConnectionError(f"Could not use {settings.where}: {exc}") from exc
