@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from typing import assert_type
 
@@ -330,3 +331,26 @@ def test_activity_functions_outside_an_activity_raise(call: object, name: str) -
 async def test_calling_a_heartbeating_activity_directly_points_to_the_tester() -> None:
     with pytest.raises(NotInActivityError, match="ActivityTester"):
         await report_progress(Work(steps=1))
+
+
+@activity_def("tester_logs_plainly", Args=int, Result=int)
+async def logs_plainly(n: int) -> int:
+    logging.getLogger("tester_plain").info("working on %d", n)
+    return n
+
+
+async def test_plain_log_records_of_an_activity_under_the_tester_carry_its_fields(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    default = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(logging.LogRecord)  # as in a process where no engine has started
+    try:
+        tester = ActivityTester(workflow_id="wf-logs", attempt=2)
+        with caplog.at_level(logging.INFO, "tester_plain"):
+            assert await tester.run(logs_plainly, 7) == 7
+    finally:
+        logging.setLogRecordFactory(default)
+    [record] = [r for r in caplog.records if r.name == "tester_plain"]
+    assert record.getMessage() == "working on 7"
+    fields = {k: getattr(record, k, None) for k in ("workflow_id", "activity_name", "attempt")}
+    assert fields == {"workflow_id": "wf-logs", "activity_name": "tester_logs_plainly", "attempt": 2}

@@ -3,7 +3,11 @@ embedded servers."""
 
 from ._activities import thread_runner
 from ._activity_context import ActivityInfo, activity_info, heartbeat, is_cancelled
-from ._activity_log_context import ActivityLogger, activity_logger  # --- observability (#14) ---
+from ._activity_log_context import (  # --- observability (#14) ---
+    ActivityLogger,
+    activity_logger,
+    install_activity_log_context,
+)
 from ._aes_gcm_codec import AesGcmCodec  # --- encryption (#14) ---
 from ._codec_server import CodecServer  # --- encryption (#14) ---
 from ._converter import DtoJsonPayloadConverter, RuntimePayloadConverter, data_converter
@@ -38,6 +42,7 @@ __all__ = [
     "TemporalEngine",
     "activity_info",
     "activity_logger",  # --- observability (#14) ---
+    "install_activity_log_context",  # --- observability (#14) ---
     "data_converter",
     "engine_runtime",
     "find_server_binary",

@@ -17,7 +17,7 @@ from temporal_runtime_core import (
     InvalidOptionError,
     NoArgs,
 )
-from temporal_runtime_engine import data_converter, thread_runner
+from temporal_runtime_engine import data_converter, install_activity_log_context, thread_runner
 
 __all__ = ["ActivityTester"]
 
@@ -63,6 +63,7 @@ class ActivityTester:
         if isinstance(attempt, bool) or not isinstance(attempt, int) or attempt < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise InvalidOptionError(f"ActivityTester(attempt=...) must be an int >= 1, got {attempt!r}")
         self._converter = data_converter().payload_converter
+        install_activity_log_context()  # plain records made by the activity carry its fields, as on a worker
         try:
             # What the next attempt receives: the last details, through the payload converter.
             details = self._converter.from_payloads(self._converter.to_payloads(list(heartbeat_details)))

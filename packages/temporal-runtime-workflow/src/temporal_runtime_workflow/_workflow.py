@@ -326,8 +326,9 @@ class Workflow(ChildWorkflowMethods, metaclass=_WorkflowMeta):
     @property
     def logger(self) -> WorkflowLogger:
         """A replay-safe logger (a ``logging.LoggerAdapter``): silent while the run replays its
-        history, each record carrying ``workflow_id``, ``run_id``, ``workflow_type`` and ``method``.
-        It logs to the logger named after this class's module."""
+        history, each record carrying ``workflow_id``, ``run_id``, ``workflow_type``, ``method`` (also
+        as ``workflow_method``), ``namespace``, ``task_queue`` and ``attempt`` as record attributes,
+        so JSON formatters show them. It logs to the logger named after this class's module."""
         runtime = _runtime.current_runtime("logger")
         return WorkflowLogger(logging.getLogger(type(self).__module__), runtime)
 
