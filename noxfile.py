@@ -275,11 +275,13 @@ def bench(session: nox.Session) -> None:
 @nox.session(python="3.12")
 def docs(session: nox.Session) -> None:
     """The documentation site (#15): ``mkdocs build --strict`` (a warning or a broken link fails it) with
-    the locked ``docs`` group, into ``site/`` (gitignored). ``./dev nox -s docs -- serve`` serves it
-    instead, on http://127.0.0.1:8000."""
+    the locked ``docs`` group, into ``site/`` (gitignored), then ``docs/check_reference.py``: every public
+    name has its entry in the API reference. ``./dev nox -s docs -- serve`` serves it instead, on
+    http://127.0.0.1:8000."""
     _sync(session, "docs")
     session.env["NO_MKDOCS_2_WARNING"] = "1"  # mkdocs-material's banner about MkDocs 2.0, on every run
     if session.posargs[:1] == ["serve"]:
         session.run("mkdocs", "serve", "--strict", *session.posargs[1:])
         return
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", str(ROOT / "site"))
+    session.run("python", str(ROOT / "docs" / "check_reference.py"), str(ROOT / "site"))
