@@ -51,6 +51,10 @@ _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _RUNNERS = {"TemporalEngine", "from_env", "WorkflowTester", "ActivityTester", "FastAPI", "client"}
 
 
+def _awaits(node: ast.AST) -> bool:
+    return isinstance(node, ast.Await) or (isinstance(node, ast.comprehension) and bool(node.is_async))
+
+
 def _builds_a_runner(statement: ast.stmt) -> bool:
     for node in ast.walk(statement):
         if isinstance(node, ast.Call):
@@ -80,7 +84,7 @@ def definitions_only(source: str, aliases: list[str], dropped: set[str] | None =
     for statement in tree.body:
         keep = isinstance(statement, _DEFINITIONS) or (
             isinstance(statement, _ASSIGNMENTS)
-            and not any(isinstance(n, ast.Await) for n in ast.walk(statement))
+            and not any(_awaits(n) for n in ast.walk(statement))
             and not _builds_a_runner(statement)
         )
         if isinstance(statement, ast.ImportFrom) and statement.module in aliases:

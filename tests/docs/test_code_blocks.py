@@ -4,7 +4,7 @@ Each page runs in a process of its own (``_run_page.py``: the blocks in order, i
 reader pastes them, then the ``test_*`` functions they define), so that pages defining the same names
 do not collide in the process-wide registries. The processes are forked from a server that imported
 the SDK once (multiprocessing's forkserver), which keeps a page at about a second plus what its blocks
-do; three pages run at a time. Blocks that connect to ``localhost:7233`` reach the session's dev
+do; two pages run at a time. Blocks that connect to ``localhost:7233`` reach the session's dev
 server instead; an engine without ``url=`` starts its embedded server, as the page shows. A failing
 block fails its page's test with the page's ``file:line`` and the traceback.
 """
@@ -26,8 +26,8 @@ from tests.docs._blocks import ROOT, python_blocks
 RUNNER = Path(__file__).resolve().parent / "_run_page.py"
 PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
 PAGES_WITH_CODE = [page for page in PAGES if python_blocks(page)]
-TIMEOUT = 60
-PARALLEL = 3
+TIMEOUT = 180  # per page; about 30 s for all of them on an idle 2-core machine
+PARALLEL = 2
 
 
 @pytest.fixture(scope="module")

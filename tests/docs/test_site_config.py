@@ -51,3 +51,13 @@ def test_ci_builds_the_site_strictly_at_the_end() -> None:
     noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
     assert '"mkdocs", "build", "--strict"' in noxfile
     assert "site/" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_getting_started_installs_every_distribution_from_a_clone() -> None:
+    """No release is on PyPI: pip finds a sibling only if the command names it (as README's does)."""
+    page = (DOCS / "getting-started.md").read_text(encoding="utf-8")
+    section = page.split("## 1. Install", 1)[1].split("\n## ", 1)[0]
+    command = next(b for b in re.findall(r"```bash\n(.*?)```", section, re.S) if "/packages/" in b)
+    named = set(re.findall(r"/packages/([\w-]+)", command))
+    assert named == set(DISTRIBUTIONS)
+    assert "temporal-runtime[local,testing]" in command
