@@ -3,9 +3,9 @@
     python docs/screenshots.py [--no-build]
 
 Builds the site (``./dev nox -s docs``, unless ``--no-build``), serves ``site/`` on a free loopback
-port, and saves the home page, guides, the migration page (tabs), the errors page and one API reference page as PNGs in ``docs/screenshots/``
-(gitignored; the images are not committed). Needs Chromium: ``apt-get install -y chromium`` (Debian)
-or ``CHROMIUM=/path/to/chromium``. Not part of CI.
+port, and saves the home page, two guides, the migration page (tabs), the errors page and one API
+reference page as PNGs in ``docs/screenshots/`` (gitignored; the images are not committed). Needs
+Chromium: ``apt-get install -y chromium`` (Debian) or ``CHROMIUM=/path/to/chromium``. Not part of CI.
 """
 
 from __future__ import annotations
