@@ -74,7 +74,8 @@ def _builds_a_runner(statement: ast.stmt) -> bool:
 def definitions_only(source: str, aliases: list[str], dropped: set[str] | None = None) -> str:
     """``source`` with every top-level statement that is not a definition blanked out (line numbers
     kept), the imports of the page's own aliases too (the page is one file in the sandbox), and the
-    definitions decorated by a name that was blanked out (``@app.post`` of a dropped ``app``).
+    definitions decorated by, and assignments reading, a name that was blanked out (``@app.post`` of
+    a dropped ``app``).
     ``dropped`` collects those names across the page's blocks."""
     dropped = set() if dropped is None else dropped
     lines = source.splitlines()
@@ -95,6 +96,11 @@ def definitions_only(source: str, aliases: list[str], dropped: set[str] | None =
             isinstance(n, ast.Name) and n.id in dropped for d in statement.decorator_list for n in ast.walk(d)
         ):
             keep = False
+        if isinstance(statement, _ASSIGNMENTS) and any(
+            isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in dropped
+            for n in ast.walk(statement)
+        ):
+            keep = False  # `same = engine.get_handle_for(...)` of a dropped `engine`
         if not keep:
             dropped.update(_assigned_names(statement))
             first = min([statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))]) - 1
