@@ -4,6 +4,7 @@ distributions' sources, the ``docs`` dependency group is locked, and CI builds t
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import tomllib
 from pathlib import Path
@@ -61,3 +62,14 @@ def test_getting_started_installs_every_distribution_from_a_clone() -> None:
     named = set(re.findall(r"/packages/([\w-]+)", command))
     assert named == set(DISTRIBUTIONS)
     assert "temporal-runtime[local,testing]" in command
+
+
+def test_the_hook_drops_sphinx_roles_from_rendered_docstrings() -> None:
+    spec = importlib.util.spec_from_file_location("docs_hooks", DOCS / "hooks.py")
+    assert spec is not None
+    assert spec.loader is not None
+    hooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hooks)
+    html = "by :func:<code>activity_info</code>, see :class:<code>~temporal_runtime.AesGcmCodec</code>"
+    assert hooks.on_page_content(html) == "by <code>activity_info</code>, see <code>AesGcmCodec</code>"
+    assert "hooks:\n  - docs/hooks.py" in MKDOCS
