@@ -1,6 +1,6 @@
 """Developer sessions. Run through ./dev so uv and the Python interpreters are set up:
 
-./dev nox -s tests typecheck lint build examples lowest
+./dev nox -s tests typecheck lint build examples lowest docs
 
 The static checks are written here only: ``./dev check`` runs the ``typecheck`` and ``lint`` sessions
 in ``.venv`` (``nox --no-venv``). Their targets are in pyproject.toml (``[tool.mypy] files``,
@@ -20,7 +20,7 @@ from pathlib import Path
 import nox
 
 nox.options.default_venv_backend = "uv"
-nox.options.sessions = ["tests", "typecheck", "lint", "build", "examples", "lowest"]
+nox.options.sessions = ["tests", "typecheck", "lint", "build", "examples", "lowest", "docs"]
 
 ROOT = Path(__file__).parent
 PACKAGES = [
@@ -33,8 +33,9 @@ PACKAGES = [
 ]
 
 
-def _sync(session: nox.Session) -> None:
-    """Install the locked workspace (all six packages, editable, plus dev tools) into the session venv.
+def _sync(session: nox.Session, *groups: str) -> None:
+    """Install the locked workspace (all six packages, editable, plus dev tools and ``groups``) into the
+    session venv.
 
     Without a venv (``nox --no-venv``, as ``./dev check`` runs it) the current environment is used as is.
     """
@@ -46,6 +47,7 @@ def _sync(session: nox.Session) -> None:
         "--locked",
         "--active",
         f"--python={session.virtualenv.location}",
+        *(f"--group={group}" for group in groups),
         env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
     )
 
@@ -268,3 +270,18 @@ def bench(session: nox.Session) -> None:
     """Benchmarks against raw temporalio (not in the default run): ./dev nox -s bench [-- --smoke]."""
     _sync(session)
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(python="3.12")
+def docs(session: nox.Session) -> None:
+    """The documentation site (#15): ``mkdocs build --strict`` (a warning or a broken link fails it) with
+    the locked ``docs`` group, into ``site/`` (gitignored), then ``docs/check_reference.py``: every public
+    name has its entry in the API reference. ``./dev nox -s docs -- serve`` serves it instead, on
+    http://127.0.0.1:8000."""
+    _sync(session, "docs")
+    session.env["NO_MKDOCS_2_WARNING"] = "1"  # mkdocs-material's banner about MkDocs 2.0, on every run
+    if session.posargs[:1] == ["serve"]:
+        session.run("mkdocs", "serve", "--strict", *session.posargs[1:])
+        return
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", str(ROOT / "site"))
+    session.run("python", str(ROOT / "docs" / "check_reference.py"), str(ROOT / "site"))

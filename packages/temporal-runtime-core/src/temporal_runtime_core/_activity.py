@@ -226,6 +226,8 @@ class UnsupportedAnnotation(DefinitionError):
 
 
 type ActivityRegistry = Registry[ActivityDefinition[Any, Any]]
+"""A registry of activity definitions by name (``activity_def(..., registry=...)``, ``TemporalEngine(
+activity_registry=...)``); :data:`default_activity_registry` is the process-wide one."""
 
 default_activity_registry: Final[ActivityRegistry] = Registry("activity")
 """The process-wide activity registry ``activity_def`` uses unless given another."""

@@ -37,6 +37,8 @@ class WorkflowSpec(Protocol):
 
 
 type WorkflowRegistry = Registry[WorkflowSpec]
+"""A registry of workflow classes by workflow name (``class W(Workflow, registry=...)``,
+``TemporalEngine(workflow_registry=...)``); :data:`default_workflow_registry` is the process-wide one."""
 
 default_workflow_registry: Final[WorkflowRegistry] = Registry("workflow")
 """The process-wide workflow registry that ``Workflow`` subclasses join unless told otherwise."""

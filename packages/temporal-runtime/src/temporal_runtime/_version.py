@@ -7,3 +7,4 @@ All six distributions are released together at this version: each one's build re
 """
 
 __version__ = "0.1.0"
+"""The version of temporal-runtime (all six distributions), e.g. ``"0.1.0"``."""
