@@ -112,6 +112,10 @@ def dev_server(binary: Path, log_dir: Path) -> Generator[DevServer]:
                 "--headless",
                 "--log-level",
                 "error",
+                # As the engine's embedded server: the first workflow task of an eager start comes
+                # back in the start response (figure 3's third column; (b) asks when it serves the queue).
+                "--dynamic-config-value",
+                "system.enableEagerWorkflowStart=true",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
