@@ -157,9 +157,11 @@ def build_figures(data: dict[str, Any]) -> list[Figure]:
     return [f for f in figures if _PART_OF.get(f.key, "trials") in parts] + curve_figures(data)
 
 
-def _num(value: float | None) -> str:
+def _num(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
+    if unit == "count":
+        return f"{value:,.0f}"
     size = abs(value)
     if size >= 1000:
         return f"{value:,.0f}"
@@ -193,10 +195,18 @@ def _verdict(figure: Figure) -> str:
 def markdown(data: dict[str, Any], figures: Sequence[Figure]) -> str:
     """The results table with the machine and settings it was measured with."""
     machine, settings = data["machine"], data["settings"]
+    parts = _parts(settings)
+    pairs: int = (
+        settings["pairs"]
+        if {"trials", "startup", "imports", "micro"} & set(parts)
+        else settings["curve_pairs"]
+    )
     lines = [
         f"Measured {machine['date']} with `{settings['command']}` "
-        f"({'smoke run, ' if settings['smoke'] else ''}{settings['pairs']} alternating "
-        f"pair{'s' if settings['pairs'] != 1 else ''} a b ..., medians; N={settings['n']}).",
+        f"({'smoke run, ' if settings['smoke'] else ''}{pairs} alternating "
+        f"pair{'s' if pairs != 1 else ''} a b ..., medians"
+        + (f"; N={settings['n']}" if "trials" in parts else "")
+        + ").",
         "",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['os']}; "
         f"load average {machine['load_before']} before, {machine['load_after']} after",
@@ -221,8 +231,8 @@ def markdown(data: dict[str, Any], figures: Sequence[Figure]) -> str:
         if f.key == "proxy_dispatch_overhead":
             a_cell, b_cell, ratio = "", f"+{_num(f.b_median)}", ""
         else:
-            a_cell, b_cell = _num(f.a_median), _num(f.b_median)
-            ratio = "—" if f.ratio is None else f"{f.ratio:.2f}"
+            a_cell, b_cell = _num(f.a_median, f.unit), _num(f.b_median, f.unit)
+            ratio = "—" if f.ratio is None else f"{f.ratio:.3f}" if f.ratio < 0.1 else f"{f.ratio:.2f}"
         cells = [f.number, f.title, f.unit, a_cell, b_cell, ratio, _target(f), _verdict(f)]
         lines.append(f"| {' | '.join(cells)} |")
     return "\n".join(lines) + "\n"
