@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.render import render
 from benchmarks.report import FIGURE_KEYS, figure_keys
 from benchmarks.run import PARTS
 
@@ -96,6 +97,14 @@ def test_smoke_run_writes_every_figure(tmp_path: Path) -> None:
         width, height = _png_size(tmp_path / name)
         assert width > 800, name
         assert height > 300, name
+
+    # Re-rendering from the stored samples gives the same figures and table, and the same plots.
+    written = render(tmp_path / "results.json", tmp_path / "again")
+    assert (tmp_path / "again" / "results.md").read_text() == table
+    assert json.loads((tmp_path / "again" / "results.json").read_text())["figures"] == results["figures"]
+    assert sorted(p.name for p in written if p.suffix == ".png") == sorted(
+        ["latency.png", "startup_curve.png", "scale.png", "memory.png"]
+    )
 
 
 def test_only_runs_the_parts_asked_for(tmp_path: Path) -> None:
