@@ -13,7 +13,8 @@ would:
 A ``temporalio.service.RPCError`` that reaches a caller is counted (``rpc_errors``) and the caller
 tries again; a caller without its result after ``--deadline`` seconds is counted in ``lost``.
 Measured per point: throughput (C / wall seconds from the first start to the last result), process
-CPU per workflow, p50 and p95 of each caller's start-to-result seconds. Then the payload sizes: P
+CPU per workflow, p50 and p95 of each caller's start-to-result seconds, and (b)'s starts that the
+server answered eagerly (``eager_started``: temporalio's core asks only while a slot is free). Then the payload sizes: P
 concurrent workflows whose argument and result are a blob of S bytes, passed through one activity.
 """
 
@@ -79,6 +80,16 @@ async def _raw(address: str, task_queue: str) -> AsyncGenerator[tuple[Start, Wai
     await asyncio.sleep(0.2)  # as TemporalEngine.stop(): let the Rust core's last callbacks land
 
 
+EAGER_STARTS = [0]
+"""(b)'s starts the server answered eagerly so far (the engine asks when its own worker serves the queue)."""
+
+
+def _eager(handle: Any) -> str:
+    EAGER_STARTS[0] += bool(getattr(handle.temporal_handle, "__temporal_eagerly_started", False))
+    workflow_id: str = handle.id
+    return workflow_id
+
+
 @asynccontextmanager
 async def _runtime(address: str, task_queue: str) -> AsyncGenerator[tuple[Start, Wait, Start]]:
     from benchmarks.runtime_workloads import BlobWorkflow
@@ -89,10 +100,10 @@ async def _runtime(address: str, task_queue: str) -> AsyncGenerator[tuple[Start,
         orders, blobs = OrderWorkflow.client(engine), BlobWorkflow.client(engine)
 
         async def start(order: Order) -> str:
-            return (await orders.async_.process(order)).id
+            return _eager(await orders.async_.process(order))
 
         async def start_blob(payload: Blob) -> str:
-            return (await blobs.async_.echo(payload)).id
+            return _eager(await blobs.async_.echo(payload))
 
         async def wait(workflow_id: str) -> Any:
             return await engine.get_result(workflow_id, timeout_seconds=20)
@@ -137,6 +148,7 @@ async def _point(start: Start, wait: Wait, args: list[Any], deadline_s: float, t
             progress(f"  ({tag}) {done}/{len(args)} callers have their result")
 
     reporter = asyncio.create_task(report())
+    eager0 = EAGER_STARTS[0]
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     got = await asyncio.gather(*(caller(a) for a in args))
@@ -155,6 +167,7 @@ async def _point(start: Start, wait: Wait, args: list[Any], deadline_s: float, t
         "other_errors": len(other_errors),
         "other_error_examples": sorted(set(other_errors))[:5],
         "lost": n - sum(got),
+        "eager_started": EAGER_STARTS[0] - eager0,  # (a) never asks: 0
     }
 
 
@@ -180,7 +193,8 @@ async def measure_scale(
                 f"  ({tag}) scale: {c} concurrent callers in {point['wall_s']:.1f}s = "
                 f"{point['throughput_wps']:.1f}/s, CPU {point['cpu_ms_per_wf']:.1f} ms/wf, p50 "
                 f"{point['latency_p50_s'] or 0:.1f}s; RPCErrors at callers {point['rpc_errors']}, "
-                f"other errors {point['other_errors']}, without result {point['lost']}"
+                f"other errors {point['other_errors']}, without result {point['lost']}; started eagerly "
+                f"{point['eager_started']}"
             )
         for size in payloads:
             blobs = [blob(f"B-{i:06d}", size) for i in range(payload_n)]
