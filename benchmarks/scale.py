@@ -14,8 +14,9 @@ A ``temporalio.service.RPCError`` that reaches a caller is counted (``rpc_errors
 tries again; a caller without its result after ``--deadline`` seconds is counted in ``lost``.
 Measured per point: throughput (C / wall seconds from the first start to the last result), process
 CPU per workflow, p50 and p95 of each caller's start-to-result seconds, and (b)'s starts that the
-server answered eagerly (``eager_started``: temporalio's core asks only while a slot is free). Then the payload sizes: P
-concurrent workflows whose argument and result are a blob of S bytes, passed through one activity.
+server answered eagerly (``eager_started``: temporalio's core asks only while a slot is free).
+Then the payload sizes: P concurrent workflows whose argument and result are a blob of S bytes,
+passed through one activity.
 """
 
 from __future__ import annotations
