@@ -71,4 +71,7 @@ def machine_info(binary: Path) -> dict[str, Any]:
         "server_binary": str(binary),
         "git": _git(),
         "load_before": load_average(),
+        # Without a bytecode cache every fresh process compiles what it imports: figure 7's import
+        # time and each trial's start-up are then larger for both sides.
+        "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE"),
     }

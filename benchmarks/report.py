@@ -212,7 +212,12 @@ def markdown(data: dict[str, Any], figures: Sequence[Figure]) -> str:
         f"load average {machine['load_before']} before, {machine['load_after']} after",
         f"- Python {machine['python']}, temporalio {machine['temporalio']}, pydantic {machine['pydantic']}, "
         f"temporal-runtime {machine['temporal_runtime']}"
-        + (f" (git {machine['git']})" if machine.get("git") else ""),
+        + (f" (git {machine['git']})" if machine.get("git") else "")
+        + (
+            "; PYTHONDONTWRITEBYTECODE set: every fresh process compiles its imports from source"
+            if machine.get("bytecode_cache") is False
+            else ""
+        ),
         f"- Server: {machine['server']} (in-memory dev server, fresh per trial, eager start enabled)",
         f"- Parts run: {', '.join(_parts(settings))}; figures 7 (curve), 8 and 9 over "
         f"{settings.get('curve_pairs', '—')} pair(s)",
