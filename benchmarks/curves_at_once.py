@@ -1,9 +1,10 @@
-"""Figures 7's curve, 8 and 9 in one process per variant, for the smoke run (each in its own process
-otherwise: the memory figure would count what the others left behind).
+"""Figures 7 (start-up, and its curve), 8 and 9 in one process per variant, for the smoke run (each
+in its own process otherwise: the memory figure would count what the others left behind, and the
+start-up figures would find the libraries' first-use costs already paid).
 
 Run by ``run.py --smoke`` as ``python -m benchmarks.curves_at_once --variant raw|runtime --address
-HOST:PORT --settings JSON``: memory first (the process is fresh then), then the start-up curve, then
-the scale curve, on one dev server.
+HOST:PORT --settings JSON``: memory first (the process is fresh then), then the start-up curve, the
+scale curve and the start-up with many definitions, on one dev server.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from benchmarks._common import VARIANTS, write_json
 from benchmarks.memory import measure_memory
 from benchmarks.scale import measure_scale
+from benchmarks.startup import measure_startup
 from benchmarks.startup_curve import LAYOUTS, measure_curve
 
 __all__ = ["main", "measure_all"]
@@ -28,7 +30,10 @@ async def measure_all(variant: str, address: str, s: dict[str, Any]) -> dict[str
     scale = await measure_scale(
         variant, address, s["scale_concurrency"], s["payload_sizes"], s["payload_n"], s["scale_deadline"]
     )
-    return {"memory": memory, "startup_curve": curve, "scale": scale}
+    startup = await measure_startup(
+        variant, address, s["startup_workflows"], s["startup_activities"], tuple(s["runtime_passthrough"])
+    )
+    return {"memory": memory, "startup_curve": curve, "scale": scale, "startup": startup}
 
 
 def main(argv: list[str] | None = None) -> None:

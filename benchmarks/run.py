@@ -135,13 +135,13 @@ def run(settings: Settings) -> dict[str, Any]:
     memory: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
     micro: dict[str, Any] = {"figures": {}}
     parts = s.parts or PARTS
-    at_once = s.smoke and {"curve", "scale", "memory"} <= set(parts)
+    at_once = s.smoke and {"startup", "curve", "scale", "memory"} <= set(parts)
     steps = sum(
         {"trials": 2 * s.pairs, "startup": 2 * s.pairs, "imports": s.pairs, "micro": 1}.get(
             p, 2 * s.curve_pairs
         )
         for p in parts
-    ) - (4 if at_once else 0)
+    ) - (6 if at_once else 0)
     step = 0
 
     def announce(what: str) -> None:
@@ -199,7 +199,7 @@ def run(settings: Settings) -> dict[str, Any]:
                     trials[variant].append(
                         _run_child("benchmarks.trial", args, tmp / f"trial-{variant}.json")
                     )
-        for pair in range(1, s.pairs + 1 if "startup" in parts else 1):
+        for pair in range(1, s.pairs + 1 if "startup" in parts and not at_once else 1):
             for variant in VARIANTS:
                 with dev_server(binary, tmp) as server:
                     announce(
@@ -220,19 +220,31 @@ def run(settings: Settings) -> dict[str, Any]:
                     startup[variant].append(
                         _run_child("benchmarks.startup", args, tmp / f"startup-{variant}.json")
                     )
-        if at_once:  # the smoke run: one process (and server) per variant for the three, to stay fast
+        if at_once:  # the smoke run: one process (and server) per variant for the four, to stay fast
             combined: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
             keys = ("curve_points", "startup_max_raw", "scale_concurrency", "payload_sizes", "payload_n")
-            chosen = {k: getattr(s, k) for k in (*keys, "scale_deadline", "memory_k")}
+            more = (
+                "scale_deadline",
+                "memory_k",
+                "startup_workflows",
+                "startup_activities",
+                "runtime_passthrough",
+            )
+            chosen = {k: getattr(s, k) for k in (*keys, *more)}
             each_pair(
                 1,
                 "benchmarks.curves_at_once",
-                "memory, start-up curve and scale curve in one process",
+                "memory, start-up curve, scale curve and start-up with many definitions in one process",
                 ["--settings", json.dumps(chosen)],
                 combined,
             )
             for variant in VARIANTS:
-                for into, key in ((curve, "startup_curve"), (scale, "scale"), (memory, "memory")):
+                for into, key in (
+                    (curve, "startup_curve"),
+                    (scale, "scale"),
+                    (memory, "memory"),
+                    (startup, "startup"),
+                ):
                     into[variant] += [c[key] for c in combined[variant]]
         if "curve" in parts and not at_once:
             points = ",".join(map(str, s.curve_points))
