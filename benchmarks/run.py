@@ -1,7 +1,8 @@
 """Benchmark harness: temporal-runtime (b) against idiomatic raw temporalio (a), side by side.
 
-    python benchmarks/run.py                 # full run: N=300, 5 pairs (about 10 minutes on 2 cores)
-    python benchmarks/run.py --smoke         # N=10, one pair: checks that the harness works
+    python benchmarks/run.py                 # full run: N=300, 5 pairs; curves over 3 pairs (long, below)
+    python benchmarks/run.py --smoke         # N=10, one pair, tiny curves: checks that the harness works
+    python benchmarks/run.py --only scale --scale-concurrency 1000 --curve-pairs 1   # one part
     ./dev nox -s bench -- --pairs 7          # the same through nox, with options
 
 Every measurement is taken for (a) and (b) in alternation (a b a b ...), each variant in its own
