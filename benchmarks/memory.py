@@ -9,7 +9,8 @@ task ran and its instance is in the worker's cache: K stays within temporalio's 
 RSS is read every 0.5 s until two readings differ by less than 1 % (the last workflow tasks land),
 at most 20 s. Reported: RSS with K open workflows, and (RSS - RSS before) / K: the memory of one
 cached workflow, which is mostly its sandbox (each instance runs in its own copy of the workflow's
-module and of every module not passed through).
+module and of every module not passed through). ``--trace`` (by hand, not from ``run.py``) also
+lists the source files whose Python allocations grew most, per open workflow (tracemalloc).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import argparse
 import asyncio
 import gc
 import time
+import tracemalloc
 import uuid
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -92,7 +94,20 @@ async def _settled_rss(limit_s: float = 20.0) -> float:
     return last
 
 
-async def measure_memory(variant: str, address: str, k: int) -> dict[str, Any]:
+def _top(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, k: int) -> list[dict[str, Any]]:
+    """The 15 source files whose allocations grew most, in KB per open workflow."""
+    stats = after.compare_to(before, "filename")[:15]
+    return [
+        {
+            "file": str(s.traceback[0].filename),
+            "kb_per_workflow": s.size_diff / 1024 / k,
+            "blocks": s.count_diff,
+        }
+        for s in stats
+    ]
+
+
+async def measure_memory(variant: str, address: str, k: int, trace: bool = False) -> dict[str, Any]:
     tag = label(variant)
     task_queue = f"memory-{variant}-{uuid.uuid4().hex[:8]}"
     driver = _raw(address, task_queue) if variant == "raw" else _runtime(address, task_queue)
@@ -102,6 +117,10 @@ async def measure_memory(variant: str, address: str, k: int) -> dict[str, Any]:
         waiting.clear()
         gc.collect()
         before = await _settled_rss()
+        baseline: tracemalloc.Snapshot | None = None
+        if trace:
+            tracemalloc.start()
+            baseline = tracemalloc.take_snapshot()
         gate = asyncio.Semaphore(100)
 
         async def opened(i: int) -> Any:
@@ -117,6 +136,10 @@ async def measure_memory(variant: str, address: str, k: int) -> dict[str, Any]:
         opened_s = time.perf_counter() - t0
         gc.collect()
         after = await _settled_rss()
+        top = None
+        if baseline is not None:
+            top = _top(baseline, tracemalloc.take_snapshot(), k)
+            tracemalloc.stop()
     per_wf_kb = (after - before) * 1024 / k
     progress(
         f"  ({tag}) memory: RSS {before:.0f} MB, {after:.0f} MB with {k} open workflows "
@@ -129,6 +152,7 @@ async def measure_memory(variant: str, address: str, k: int) -> dict[str, Any]:
         "rss_open_mb": after,
         "kb_per_open_workflow": per_wf_kb,
         "opened_s": opened_s,
+        **({"top_allocations": top} if top is not None else {}),
     }
 
 
@@ -139,9 +163,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--variant", choices=VARIANTS, required=True)
     parser.add_argument("--address", required=True)
     parser.add_argument("--k", type=int, default=1000, help="open workflows (1000)")
+    parser.add_argument(
+        "--trace",
+        action="store_true",
+        help="also trace Python allocations (tracemalloc): which files the open workflows' memory comes "
+        "from (slower; not used by run.py, whose RSS figures it would distort)",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    write_json(args.out, asyncio.run(measure_memory(args.variant, args.address, args.k)))
+    write_json(args.out, asyncio.run(measure_memory(args.variant, args.address, args.k, args.trace)))
 
 
 if __name__ == "__main__":
