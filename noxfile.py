@@ -267,7 +267,11 @@ def lowest(session: nox.Session) -> None:
 
 @nox.session(python="3.12")
 def bench(session: nox.Session) -> None:
-    """Benchmarks against raw temporalio (not in the default run): ./dev nox -s bench [-- --smoke]."""
+    """Benchmarks against raw temporalio (not in the default run): ./dev nox -s bench [-- --smoke].
+
+    Writes results.json, results.md and the PNG plots into benchmarks/results/ (or ``-- --out DIR``);
+    matplotlib comes from the ``bench`` dependency group, which the locked sync installs.
+    """
     _sync(session)
     session.run("python", "benchmarks/run.py", *session.posargs)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-__all__ = ["Address", "Customer", "Invoice", "LineItem", "Order", "Receipt", "sample_invoice"]
+__all__ = ["Address", "Blob", "Customer", "Invoice", "LineItem", "Order", "Receipt", "blob", "sample_invoice"]
 
 
 class Order(BaseModel):
@@ -19,6 +19,18 @@ class Receipt(BaseModel):
     order_id: str
     status: str
     amount_cents: int
+
+
+class Blob(BaseModel):
+    """A payload of a chosen size, for the codec part of the scale figure."""
+
+    blob_id: str
+    data: str
+
+
+def blob(blob_id: str, size: int) -> Blob:
+    """A :class:`Blob` of about ``size`` bytes of JSON."""
+    return Blob(blob_id=blob_id, data="x" * max(0, size - 40))
 
 
 class Address(BaseModel):

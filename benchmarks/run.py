@@ -1,7 +1,8 @@
 """Benchmark harness: temporal-runtime (b) against idiomatic raw temporalio (a), side by side.
 
-    python benchmarks/run.py                 # full run: N=300, 5 pairs (about 10 minutes on 2 cores)
-    python benchmarks/run.py --smoke         # N=10, one pair: checks that the harness works
+    python benchmarks/run.py                 # full run: N=300, 5 pairs; curves over 3 pairs (long, below)
+    python benchmarks/run.py --smoke         # N=10, one pair, tiny curves: checks that the harness works
+    python benchmarks/run.py --only scale --scale-concurrency 1000 --curve-pairs 1   # one part
     ./dev nox -s bench -- --pairs 7          # the same through nox, with options
 
 Every measurement is taken for (a) and (b) in alternation (a b a b ...), each variant in its own
@@ -14,21 +15,15 @@ that this harness starts per trial on a free loopback port (the ``temporal`` CLI
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import shlex
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Generator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +32,15 @@ if str(ROOT) not in sys.path:  # run as a script: make the ``benchmarks`` packag
     sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import CLOCK_ENV, VARIANTS, label, median, progress, write_json  # noqa: E402
+from benchmarks._dev_server import dev_server, server_binary  # noqa: E402
+from benchmarks._machine import load_average, machine_info  # noqa: E402
+from benchmarks.plots import write_plots  # noqa: E402
 from benchmarks.report import build_figures, figures_json, markdown  # noqa: E402
 
-__all__ = ["Settings", "main"]
+__all__ = ["PARTS", "Settings", "main"]
+
+PARTS = ("trials", "startup", "curve", "scale", "memory", "imports", "micro")
+"""What a run measures, in order (``--only`` picks some): figures 1-3, 7, 7's curve, 8, 9, 7's import, 4-6."""
 
 _IMPORT_STATEMENTS = {
     # What a raw temporalio program imports to do what `import temporal_runtime` gives.
@@ -69,81 +70,15 @@ class Settings:
     batches: int
     runtime_passthrough: tuple[str, ...]
     command: str
-
-
-# --- the dev server ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _server_binary() -> Path:
-    from temporal_runtime_engine import find_server_binary
-
-    return find_server_binary()
-
-
-@dataclass
-class DevServer:
-    address: str
-    pid: int
-
-
-@contextmanager
-def dev_server(binary: Path, log_dir: Path) -> Generator[DevServer]:
-    """A fresh in-memory, headless ``temporal server start-dev`` on a free loopback port."""
-    port = _free_port()
-    address = f"127.0.0.1:{port}"
-    log_path = log_dir / f"server-{port}.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                str(binary),
-                "server",
-                "start-dev",
-                "--ip",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--headless",
-                "--log-level",
-                "error",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"dev server exited with {proc.returncode}: {log_path.read_text()[-2000:]}"
-                )
-            ready = subprocess.run(
-                [str(binary), "operator", "namespace", "describe", "-n", "default", "--address", address],
-                capture_output=True,
-                check=False,
-            )
-            if ready.returncode == 0:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"dev server at {address} not ready after 60s: {log_path.read_text()[-2000:]}"
-                )
-            time.sleep(0.2)
-        yield DevServer(address, proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    curve_points: tuple[int, ...] = (25, 50, 100, 200, 400)
+    curve_pairs: int = 3
+    startup_max_raw: int | None = None
+    scale_concurrency: tuple[int, ...] = (100, 1000, 5000)
+    payload_sizes: tuple[int, ...] = (1000, 100_000, 1_000_000)
+    payload_n: int = 20
+    scale_deadline: float = 600.0
+    memory_k: int = 1000
+    parts: tuple[str, ...] = ()
 
 
 # --- child processes ------------------------------------------------------------------------------
@@ -183,74 +118,12 @@ def _import_ms(variant: str) -> tuple[float, float]:
     return float(cpu), float(wall)
 
 
-# --- machine information --------------------------------------------------------------------------
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def _git() -> str | None:
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return f"{rev}{' + local changes' if dirty else ''}"
-
-
-def _load() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
-def machine_info(binary: Path) -> dict[str, Any]:
-    server = subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=False).stdout
-    return {
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpu": _cpu_model(),
-        "cores": os.cpu_count(),
-        "os": platform.platform(terse=True),
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "temporalio": _version("temporalio"),
-        "pydantic": _version("pydantic"),
-        "temporal_runtime": _version("temporal-runtime"),
-        "server": server.strip().removeprefix("temporal version ").strip() or "unknown",
-        "server_binary": str(binary),
-        "git": _git(),
-        "load_before": _load(),
-    }
-
-
 # --- the run --------------------------------------------------------------------------------------
 
 
 def run(settings: Settings) -> dict[str, Any]:
     os.environ.setdefault(CLOCK_ENV, str(time.time()))
-    binary = _server_binary()
+    binary = server_binary()
     machine = machine_info(binary)
     s = settings
     passthrough = ["--passthrough", ",".join(s.runtime_passthrough)]
@@ -258,7 +131,18 @@ def run(settings: Settings) -> dict[str, Any]:
     startup: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
     import_ms: dict[str, list[float]] = {v: [] for v in VARIANTS}
     import_samples: dict[str, list[list[dict[str, float]]]] = {v: [] for v in VARIANTS}
-    steps = 2 * s.pairs * 2 + s.pairs + 1
+    curve: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+    scale: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+    memory: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+    micro: dict[str, Any] = {"figures": {}}
+    parts = s.parts or PARTS
+    at_once = s.smoke and {"startup", "curve", "scale", "memory"} <= set(parts)
+    steps = sum(
+        {"trials": 2 * s.pairs, "startup": 2 * s.pairs, "imports": s.pairs, "micro": 1}.get(
+            p, 2 * s.curve_pairs
+        )
+        for p in parts
+    ) - (6 if at_once else 0)
     step = 0
 
     def announce(what: str) -> None:
@@ -272,7 +156,24 @@ def run(settings: Settings) -> dict[str, Any]:
     )
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
         tmp = Path(tmp_name)
-        for pair in range(1, s.pairs + 1):
+
+        def each_pair(
+            pairs: int, module: str, what: str, args: list[str], into: dict[str, list[Any]]
+        ) -> None:
+            """``python -m module`` for (a) then (b), ``pairs`` times, each on a fresh dev server."""
+            for pair in range(1, pairs + 1):
+                for variant in VARIANTS:
+                    with dev_server(binary, tmp) as server:
+                        announce(f"pair {pair}/{pairs} ({label(variant)}) {_NAMES[variant]}: {what}")
+                        into[variant].append(
+                            _run_child(
+                                module,
+                                ["--variant", variant, "--address", server.address, *args],
+                                tmp / f"{module}-{variant}.json",
+                            )
+                        )
+
+        for pair in range(1, s.pairs + 1 if "trials" in parts else 1):
             for variant in VARIANTS:
                 with dev_server(binary, tmp) as server:
                     announce(
@@ -299,7 +200,7 @@ def run(settings: Settings) -> dict[str, Any]:
                     trials[variant].append(
                         _run_child("benchmarks.trial", args, tmp / f"trial-{variant}.json")
                     )
-        for pair in range(1, s.pairs + 1):
+        for pair in range(1, s.pairs + 1 if "startup" in parts and not at_once else 1):
             for variant in VARIANTS:
                 with dev_server(binary, tmp) as server:
                     announce(
@@ -320,7 +221,70 @@ def run(settings: Settings) -> dict[str, Any]:
                     startup[variant].append(
                         _run_child("benchmarks.startup", args, tmp / f"startup-{variant}.json")
                     )
-        for pair in range(1, s.pairs + 1):
+        if at_once:  # the smoke run: one process (and server) per variant for the four, to stay fast
+            combined: dict[str, list[dict[str, Any]]] = {v: [] for v in VARIANTS}
+            keys = ("curve_points", "startup_max_raw", "scale_concurrency", "payload_sizes", "payload_n")
+            more = (
+                "scale_deadline",
+                "memory_k",
+                "startup_workflows",
+                "startup_activities",
+                "runtime_passthrough",
+            )
+            chosen = {k: getattr(s, k) for k in (*keys, *more)}
+            each_pair(
+                1,
+                "benchmarks.curves_at_once",
+                "memory, start-up curve, scale curve and start-up with many definitions in one process",
+                ["--settings", json.dumps(chosen)],
+                combined,
+            )
+            for variant in VARIANTS:
+                for into, key in (
+                    (curve, "startup_curve"),
+                    (scale, "scale"),
+                    (memory, "memory"),
+                    (startup, "startup"),
+                ):
+                    into[variant] += [c[key] for c in combined[variant]]
+        if "curve" in parts and not at_once:
+            points = ",".join(map(str, s.curve_points))
+            max_raw = ["--max-raw", str(s.startup_max_raw)] if s.startup_max_raw is not None else []
+            each_pair(
+                s.curve_pairs,
+                "benchmarks.startup_curve",
+                f"start-up curve, {points} workflow classes, in one module and in modules of 10",
+                ["--points", points, *max_raw],
+                curve,
+            )
+        if "scale" in parts and not at_once:
+            concurrency = ",".join(map(str, s.scale_concurrency))
+            sizes = ",".join(map(str, s.payload_sizes))
+            each_pair(
+                s.curve_pairs,
+                "benchmarks.scale",
+                f"scale curve, {concurrency} concurrent callers; payloads of {sizes} bytes x {s.payload_n}",
+                [
+                    "--concurrency",
+                    concurrency,
+                    "--payloads",
+                    sizes,
+                    "--payload-n",
+                    str(s.payload_n),
+                    "--deadline",
+                    str(s.scale_deadline),
+                ],
+                scale,
+            )
+        if "memory" in parts and not at_once:
+            each_pair(
+                s.curve_pairs,
+                "benchmarks.memory",
+                f"memory with {s.memory_k} open workflows waiting on a signal",
+                ["--k", str(s.memory_k)],
+                memory,
+            )
+        for pair in range(1, s.pairs + 1 if "imports" in parts else 1):
             announce(
                 f"pair {pair}/{s.pairs} import time, {s.import_repeats} fresh interpreters each, a b a b ..."
             )
@@ -336,27 +300,31 @@ def run(settings: Settings) -> dict[str, Any]:
                 f"  import: median CPU {median([c for c, _ in samples['raw']]):.0f} ms (a), "
                 f"{median([c for c, _ in samples['runtime']]):.0f} ms (b)"
             )
-        announce(f"micro-benchmarks without a server (codec, proxy, dispatch, sandbox), {s.pairs} pair(s)")
-        micro = _run_child(
-            "benchmarks.micro",
-            [
-                "--pairs",
-                str(s.pairs),
-                "--codec-ops",
-                str(s.codec_ops),
-                "--call-ops",
-                str(s.call_ops),
-                "--sandbox-ops",
-                str(s.sandbox_ops),
-                "--batches",
-                str(s.batches),
-                *passthrough,
-            ],
-            tmp / "micro.json",
-        )
-    machine["load_after"] = _load()
+        if "micro" in parts:
+            announce(
+                f"micro-benchmarks without a server (codec, proxy, dispatch, sandbox), {s.pairs} pair(s)"
+            )
+            micro = _run_child(
+                "benchmarks.micro",
+                [
+                    "--pairs",
+                    str(s.pairs),
+                    "--codec-ops",
+                    str(s.codec_ops),
+                    "--call-ops",
+                    str(s.call_ops),
+                    "--sandbox-ops",
+                    str(s.sandbox_ops),
+                    "--batches",
+                    str(s.batches),
+                    *passthrough,
+                ],
+                tmp / "micro.json",
+            )
+    machine["load_after"] = load_average()
     settings_json = {k: (str(v) if isinstance(v, Path) else v) for k, v in s.__dict__.items()}
     settings_json["runtime_passthrough"] = list(s.runtime_passthrough)
+    settings_json["parts"] = list(parts)
     return {
         "settings": settings_json,
         "machine": machine,
@@ -365,6 +333,9 @@ def run(settings: Settings) -> dict[str, Any]:
         "import_ms": import_ms,
         "import_samples_ms": import_samples,
         "micro": micro,
+        "startup_curve": curve,
+        "scale": scale,
+        "memory": memory,
     }
 
 
@@ -384,6 +355,30 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     parser.add_argument("--startup-workflows", type=int, default=None, help="workflow classes (200)")
     parser.add_argument("--startup-activities", type=int, default=None, help="activities (500)")
     parser.add_argument(
+        "--curve-points", default=None, help="figure 7's curve: workflow classes (25,50,100,200,400)"
+    )
+    parser.add_argument("--curve-pairs", type=int, default=None, help="pairs for figures 7's curve, 8, 9 (3)")
+    parser.add_argument(
+        "--startup-max-raw",
+        type=int,
+        default=None,
+        help="(a)'s largest curve point in one module (none): temporalio's validation is quadratic there",
+    )
+    parser.add_argument(
+        "--scale-concurrency", default=None, help="figure 8: concurrent callers (100,1000,5000)"
+    )
+    parser.add_argument("--payload-sizes", default=None, help="figure 8: payload bytes (1000,100000,1000000)")
+    parser.add_argument(
+        "--payload-n", type=int, default=None, help="figure 8: workflows per payload size (20)"
+    )
+    parser.add_argument(
+        "--scale-deadline", type=float, default=600.0, help="seconds a caller of figure 8 keeps trying (600)"
+    )
+    parser.add_argument("--memory-k", type=int, default=None, help="figure 9: open workflows (1000)")
+    parser.add_argument(
+        "--only", default="", help=f"comma-separated parts to run, of {','.join(PARTS)} (all)"
+    )
+    parser.add_argument(
         "--runtime-passthrough",
         default="",
         help="comma-separated modules (b)'s engine passes through the sandbox in addition "
@@ -391,6 +386,15 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     )
     args = parser.parse_args(argv)
     smoke: bool = args.smoke
+    parts = tuple(p for p in args.only.split(",") if p)
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+
+    def ints(text: str | None, full: tuple[int, ...], small: tuple[int, ...]) -> tuple[int, ...]:
+        if text is None:
+            return small if smoke else full
+        return tuple(int(x) for x in text.split(",") if x)
 
     def pick(value: Any, full: Any, small: Any) -> Any:
         return value if value is not None else (small if smoke else full)
@@ -412,6 +416,15 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         batches=15 if not smoke else 2,
         runtime_passthrough=tuple(m for m in args.runtime_passthrough.split(",") if m),
         command=shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        curve_points=ints(args.curve_points, (25, 50, 100, 200, 400), (5, 10)),
+        curve_pairs=pick(args.curve_pairs, 3, 1),
+        startup_max_raw=args.startup_max_raw,
+        scale_concurrency=ints(args.scale_concurrency, (100, 1000, 5000), (10, 20)),
+        payload_sizes=ints(args.payload_sizes, (1000, 100_000, 1_000_000), (1000, 100_000, 1_000_000)),
+        payload_n=pick(args.payload_n, 20, 2),
+        scale_deadline=args.scale_deadline,
+        memory_k=pick(args.memory_k, 1000, 20),
+        parts=parts,
     )
 
 
@@ -429,6 +442,8 @@ def main(argv: list[str] | None = None) -> None:
     data["duration_s"] = time.monotonic() - started
     write_json(settings.out / "results.json", {"figures": figures_json(figures), **data})
     (settings.out / "results.md").write_text(table)
+    for plot in write_plots(data, settings.out):
+        progress(f"plot: {plot}")
     progress(
         f"done in {data['duration_s']:.0f}s: {settings.out / 'results.json'}, {settings.out / 'results.md'}"
     )

@@ -26,8 +26,18 @@ __all__ = ["main", "run_trial"]
 type RunOne = Callable[[Order], Awaitable[Receipt]]
 
 
+class _Variant:
+    """What a trial drives: ``run_one`` (the variant's idiomatic call) and, for (a) only,
+    ``run_eager`` (the same call with ``request_eager_start=True``, figure 3's third column)."""
+
+    def __init__(self, run_one: RunOne, run_eager: RunOne | None = None) -> None:
+        self.run_one = run_one
+        self.run_eager = run_eager
+        self.eager_started = 0  # starts the server answered eagerly (the response carried the task)
+
+
 @asynccontextmanager
-async def raw_variant(address: str, task_queue: str) -> AsyncGenerator[RunOne]:
+async def raw_variant(address: str, task_queue: str) -> AsyncGenerator[_Variant]:
     """(a) raw temporalio: pydantic data converter, default sandboxed runner, one Worker."""
     from temporalio.client import Client
     from temporalio.contrib.pydantic import pydantic_data_converter
@@ -44,14 +54,27 @@ async def raw_variant(address: str, task_queue: str) -> AsyncGenerator[RunOne]:
                 RawOrderWorkflow.run, order, id=f"order-{uuid.uuid4().hex}", task_queue=task_queue
             )
 
-        yield run_one
+        async def run_eager(order: Order) -> Receipt:
+            handle = await client.start_workflow(
+                RawOrderWorkflow.run,
+                order,
+                id=f"order-{uuid.uuid4().hex}",
+                task_queue=task_queue,
+                request_eager_start=True,
+            )
+            # temporalio records whether the start response carried the first workflow task.
+            variant.eager_started += bool(getattr(handle, "__temporal_eagerly_started", False))
+            return await handle.result()
+
+        variant = _Variant(run_one, run_eager)
+        yield variant
     await asyncio.sleep(0.2)  # as TemporalEngine.stop(): let the Rust core's last callbacks land
 
 
 @asynccontextmanager
 async def runtime_variant(
     address: str, task_queue: str, passthrough: tuple[str, ...] = ()
-) -> AsyncGenerator[RunOne]:
+) -> AsyncGenerator[_Variant]:
     """(b) temporal-runtime: TemporalEngine (client + worker) and the client proxy.
 
     ``passthrough`` (empty by default) adds sandbox pass-through modules, to try a fix.
@@ -65,7 +88,7 @@ async def runtime_variant(
         async def run_one(order: Order) -> Receipt:
             return await proxy.process(order)
 
-        yield run_one
+        yield _Variant(run_one)
 
 
 def _order(i: int) -> Order:
@@ -100,7 +123,8 @@ async def run_trial(
         if variant == "raw"
         else runtime_variant(address, task_queue, passthrough)
     )
-    async with driver as run_one:
+    async with driver as drive:
+        run_one = drive.run_one
         # Warm-up: first-call costs (connections, type adapters, first sandbox imports) stay out.
         for i in range(warmup):
             _check(await run_one(_order(i)), i)
@@ -130,14 +154,24 @@ async def run_trial(
         progress(f"  ({tag}) throughput: {n} workflows in {wall:.2f}s = {n / wall:.1f}/s")
 
         latencies: list[float] = []
+        eager: list[float] = []  # (a) only: plain and eager starts take turns, one after the other
         for i in range(latency_count):
-            await asyncio.sleep(latency_gap)
-            t = time.perf_counter()
-            _check(await run_one(_order(i)), i)
-            latencies.append((time.perf_counter() - t) * 1000)
+            for call, into in ((run_one, latencies), (drive.run_eager, eager)):
+                if call is None:
+                    continue
+                await asyncio.sleep(latency_gap)
+                t = time.perf_counter()
+                _check(await call(_order(i)), i)
+                into.append((time.perf_counter() - t) * 1000)
         progress(
             f"  ({tag}) latency: {latency_count} sequential workflows, "
             f"median {median(latencies):.1f} ms, p95 {p95(latencies):.1f} ms"
+            + (
+                f"; with request_eager_start=True median {median(eager):.1f} ms "
+                f"({drive.eager_started}/{len(eager)} started eagerly)"
+                if eager
+                else ""
+            )
         )
     return {
         "variant": variant,
@@ -153,6 +187,10 @@ async def run_trial(
         "latency_ms": latencies,
         "latency_median_ms": median(latencies),
         "latency_p95_ms": p95(latencies),
+        "latency_eager_ms": eager,
+        "latency_eager_median_ms": median(eager) if eager else None,
+        "latency_eager_p95_ms": p95(eager) if eager else None,
+        "eager_started": drive.eager_started if eager else None,
         "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load_average_1m": load,
     }
