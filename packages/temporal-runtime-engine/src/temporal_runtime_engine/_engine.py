@@ -234,6 +234,7 @@ class TemporalEngine(
 
     @property
     def namespace(self) -> str:
+        """The Temporal namespace the engine's client and workers use."""
         return self._connection.namespace
 
     @property
@@ -248,6 +249,7 @@ class TemporalEngine(
 
     @property
     def time_skipping(self) -> bool:
+        """Whether the engine runs on its own time-skipping test server (``time_skipping=True``)."""
         return self._local.time_skipping
 
     @property
@@ -257,6 +259,7 @@ class TemporalEngine(
 
     @property
     def activity_registry(self) -> ActivityRegistry:
+        """The registry whose activities the engine's own worker serves (unless ``activities=`` picks)."""
         return self._worker_settings.activity_registry
 
     @property
@@ -286,6 +289,7 @@ class TemporalEngine(
 
     @property
     def started(self) -> bool:
+        """Whether :meth:`start` has connected the engine (and not :meth:`stop` since)."""
         return self._client is not None
 
     async def start(self, *misused: Never) -> None:
