@@ -8,6 +8,7 @@ import logging
 import pytest
 import temporalio.service
 
+from temporal_runtime_client import translate_error
 from temporal_runtime_client._transient_wait import is_transient, keep_waiting
 from temporal_runtime_core import EngineConnectionError, EngineError
 
@@ -81,3 +82,17 @@ async def test_without_a_give_up_time_the_callers_deadline_bounds_the_retries() 
     refused = _refusal(_Code.RESOURCE_EXHAUSTED, "x")
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(keep_waiting(server.wait, refused, "order-5", give_up_after=None), 0.3)
+
+
+def test_a_refused_call_that_reaches_the_caller_is_our_error_naming_the_run_and_the_limit() -> None:
+    overloaded = translate_error(
+        _refusal(_Code.RESOURCE_EXHAUSTED, "namespace rate limit exceeded"), workflow_id="o-6"
+    )
+    assert type(overloaded) is EngineError
+    assert "workflow 'o-6' (RESOURCE_EXHAUSTED: namespace rate limit exceeded)" in str(overloaded)
+    assert "frontend.namespaceRPS" in str(overloaded)
+    down = translate_error(_refusal(_Code.UNAVAILABLE, "connection refused"))
+    assert isinstance(down, EngineConnectionError)
+    assert "(UNAVAILABLE: connection refused)" in str(down)
+    other = _refusal(_Code.PERMISSION_DENIED, "no")
+    assert translate_error(other) is other  # not a transient refusal: left to the other rules

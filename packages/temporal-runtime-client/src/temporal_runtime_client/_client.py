@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
@@ -12,6 +13,7 @@ from typing import Any, Concatenate, cast
 import temporalio.api.common.v1
 import temporalio.client
 import temporalio.converter
+import temporalio.service
 
 from temporal_runtime_core import (
     DefinitionError,
@@ -41,6 +43,7 @@ from ._listing import RunListing  # --- listing (#13) ---
 from ._namespace_search_attributes import NamespaceSearchAttributes
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
+from ._transient_wait import is_transient, keep_waiting
 
 __all__ = ["PreparedStart", "WorkflowClient", "resolve_entry"]
 
@@ -272,8 +275,14 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         so results, signals and queries are validated and typed as for a handle from a start call.
         Falls back to an untyped handle for workflows this process does not define.
         """
+        described = self._client.get_workflow_handle(workflow_id, run_id=run_id).describe
         try:
-            description = await self._client.get_workflow_handle(workflow_id, run_id=run_id).describe()
+            try:
+                description = await described()
+            except temporalio.service.RPCError as exc:  # a read: wait through the server's refusals
+                if not is_transient(exc):
+                    raise
+                description = await keep_waiting(described, exc, workflow_id)
             found = self._registry.get(description.workflow_type)
             if not isinstance(found, WorkflowDefinition):
                 return self._handle_by_id(workflow_id, run_id).of_unknown_type(description.workflow_type)
@@ -309,9 +318,20 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         await self.get_handle(workflow_id).terminate(reason)
 
     async def get_result(self, workflow_id: str, timeout_seconds: Duration | None = None) -> Any:
-        if timeout_seconds is not None:
-            to_timedelta(timeout_seconds, "timeout_seconds")
-        return await (await self.get_typed_handle(workflow_id)).result(timeout=timeout_seconds)
+        if timeout_seconds is None:
+            return await (await self.get_typed_handle(workflow_id)).result()
+        limit = to_timedelta(timeout_seconds, "timeout_seconds").total_seconds()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:  # the describe that types the handle counts against the caller's timeout too
+            async with asyncio.timeout(limit):
+                handle = await self.get_typed_handle(workflow_id)
+        except TimeoutError:
+            raise TimeoutError(
+                f"Workflow {workflow_id!r} could not be looked up within {limit:g} s: the server kept "
+                "refusing to describe it (see the warnings logged on the temporal_runtime logger)"
+            ) from None
+        return await handle.result(timeout=max(limit - (loop.time() - started), 0.001))
 
 
 def _start_signal(

@@ -33,6 +33,7 @@ from temporal_runtime_workflow import (
 )
 
 from ._namespace_search_attributes import not_registered_error, unregistered_attribute
+from ._transient_wait import is_transient, refusal_error
 
 __all__ = ["raise_translated", "translate_error"]
 
@@ -120,6 +121,8 @@ def translate_error(
             "and pass a reference to it, and set TemporalEngine(payload_size_limit=...) to the cluster's "
             "limit.blobSize.error so that such payloads are refused before they are sent"
         )
+    if isinstance(exc, temporalio.service.RPCError) and is_transient(exc):  # overloaded or restarting
+        return refusal_error(exc, workflow_id)
     if (
         isinstance(exc, temporalio.service.RPCError)
         and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND

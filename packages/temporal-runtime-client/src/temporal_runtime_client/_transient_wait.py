@@ -4,11 +4,14 @@ Waiting for a run's result is a read: temporalio long-polls the run's history un
 event. A loaded cluster refuses long polls beyond its per-namespace limit
 (``namespace concurrent poller limit exceeded``, RESOURCE_EXHAUSTED; ``frontend.namespaceCount``,
 1,200 by default) and a restarting one is UNAVAILABLE for a moment. Neither says anything about the
-run, so :func:`keep_waiting` retries the wait with capped, jittered exponential backoff (thousands of
-refused callers then come back spread out rather than in one wave), inside the caller's timeout.
+run, so :func:`keep_waiting` retries a read (a result, a describe) with capped, jittered
+exponential backoff (thousands of refused callers then come back spread out rather than in one
+wave), inside the caller's timeout.
 Without a timeout it gives up after :data:`GIVE_UP_AFTER` seconds of uninterrupted refusal, with an
 :class:`EngineError` (an :class:`EngineConnectionError` for UNAVAILABLE) naming the run and the
-cause, so a caller is never left hanging silently nor handed a bare ``RPCError``.
+cause, so a caller is never left hanging silently nor handed a bare ``RPCError``. A refused
+write (a start, a signal) is not retried past temporalio's own 10 s of retries:
+:func:`refusal_error` gives the caller our error instead (``translate_error`` applies it).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import temporalio.service
 
 from temporal_runtime_core import EngineConnectionError, EngineError
 
-__all__ = ["GIVE_UP_AFTER", "TRANSIENT_STATUSES", "is_transient", "keep_waiting"]
+__all__ = ["GIVE_UP_AFTER", "TRANSIENT_STATUSES", "is_transient", "keep_waiting", "refusal_error"]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -43,18 +46,21 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, temporalio.service.RPCError) and exc.status in TRANSIENT_STATUSES
 
 
-def _gave_up(exc: temporalio.service.RPCError, workflow_id: str, seconds: float) -> EngineError:
-    text = (
-        f"The Temporal server refused to report the result of workflow {workflow_id!r} for {seconds:.0f} s "
-        f"({exc.status.name}: {exc.message}); the run itself is unaffected "
-        f"(engine.describe({workflow_id!r}) shows it). "
-    )
+def refusal_error(
+    exc: temporalio.service.RPCError, workflow_id: str | None, seconds: float | None = None
+) -> EngineError:
+    """Our error for a transient refusal that is not retried further: an
+    :class:`EngineConnectionError` for UNAVAILABLE, an :class:`EngineError` for RESOURCE_EXHAUSTED,
+    naming the run (when known), how long it was refused (when retried) and the likely fix."""
+    target = f" for workflow {workflow_id!r}" if workflow_id else ""
+    during = f" for {seconds:.0f} s" if seconds is not None else ""
+    text = f"The Temporal server refused a call{target}{during} ({exc.status.name}: {exc.message}). "
     if exc.status == temporalio.service.RPCStatusCode.UNAVAILABLE:
-        return EngineConnectionError(text + "Check that the server is up and reachable, then wait again.")
+        return EngineConnectionError(text + "Check that the server is up and reachable, then try again.")
     return EngineError(
-        text + "The cluster is over a limit, usually its concurrent long polls per namespace "
-        "(dynamic config frontend.namespaceCount): raise it, run fewer concurrent waiters, or "
-        "pass result(timeout=...) to bound the wait."
+        text + "The cluster is over a limit (its concurrent long polls or requests per second per "
+        "namespace: dynamic config frontend.namespaceCount, frontend.namespaceRPS): raise it, send "
+        "fewer calls at once, or try again later."
     )
 
 
@@ -91,7 +97,7 @@ async def keep_waiting[T](
             refused = exc
         now = time.monotonic()
         if give_up_after is not None and now - started >= give_up_after:
-            raise _gave_up(refused, workflow_id, now - started) from refused
+            raise refusal_error(refused, workflow_id, now - started) from refused
         if now - last_log >= _LOG_EVERY:
             last_log = now
             log.warning(
