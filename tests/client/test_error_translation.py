@@ -153,8 +153,9 @@ def test_not_found_is_a_lookup_error_naming_the_workflow() -> None:
 
 
 def test_other_rpc_errors_and_unknown_exceptions_pass_through() -> None:
-    unavailable = temporalio.service.RPCError("down", temporalio.service.RPCStatusCode.UNAVAILABLE, b"")
-    assert translate_error(unavailable, **IDS) is unavailable
+    # (RESOURCE_EXHAUSTED and UNAVAILABLE are ours: tests/client/test_transient_wait.py)
+    denied = temporalio.service.RPCError("no", temporalio.service.RPCStatusCode.PERMISSION_DENIED, b"")
+    assert translate_error(denied, **IDS) is denied
     plain = ValueError("not ours")
     assert translate_error(plain, **IDS) is plain
 
