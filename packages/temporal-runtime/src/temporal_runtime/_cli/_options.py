@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable, Coroutine
@@ -64,4 +65,10 @@ def run_command(command: str, main: Callable[[], Coroutine[Any, Any, None]], *, 
         fail(command, error, verbose=verbose)
     except KeyboardInterrupt:
         click.echo(f"temporal-runtime {command}: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        # Not sys.exit: the interrupted shutdown leaves temporalio's core threads running (a worker
+        # still stopping, activities still going), and the interpreter's finalization under them
+        # can crash the process (seen as SIGSEGV in CI). Flush what was written and leave at once.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
