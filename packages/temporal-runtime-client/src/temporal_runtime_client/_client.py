@@ -13,7 +13,6 @@ from typing import Any, Concatenate, cast
 import temporalio.api.common.v1
 import temporalio.client
 import temporalio.converter
-import temporalio.service
 
 from temporal_runtime_core import (
     DefinitionError,
@@ -43,7 +42,7 @@ from ._listing import RunListing  # --- listing (#13) ---
 from ._namespace_search_attributes import NamespaceSearchAttributes
 from ._options import METHOD_MEMO_KEY, StartOptions
 from ._proxy import WorkflowProxy
-from ._transient_wait import is_transient, keep_waiting
+from ._transient_wait import read_through_refusals
 
 __all__ = ["PreparedStart", "WorkflowClient", "resolve_entry"]
 
@@ -277,12 +276,7 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         """
         described = self._client.get_workflow_handle(workflow_id, run_id=run_id).describe
         try:
-            try:
-                description = await described()
-            except temporalio.service.RPCError as exc:  # a read: wait through the server's refusals
-                if not is_transient(exc):
-                    raise
-                description = await keep_waiting(described, exc, workflow_id)
+            description = await read_through_refusals(described, workflow_id)  # a read: wait them out
             found = self._registry.get(description.workflow_type)
             if not isinstance(found, WorkflowDefinition):
                 return self._handle_by_id(workflow_id, run_id).of_unknown_type(description.workflow_type)

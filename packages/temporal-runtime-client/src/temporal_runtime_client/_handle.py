@@ -26,7 +26,7 @@ from temporal_runtime_workflow import MessageKind, MethodHandle, MethodSpec, Upd
 from ._describe import describe_run, run_status
 from ._errors import raise_translated
 from ._task_failure import last_task_failure, stuck_explanation
-from ._transient_wait import is_transient, keep_waiting
+from ._transient_wait import is_transient, keep_waiting, read_through_refusals
 from ._update_handle import RunUpdateHandle
 
 __all__ = ["RunHandle", "raise_if_rejected"]
@@ -126,7 +126,9 @@ class RunHandle(MethodHandle[R, W]):
             except Exception as exc:
                 raise_translated(exc, workflow_id=self.id, run_id=self.run_id)
         limit = to_timedelta(timeout, "result timeout")  # before creating a coroutine it would leak
-        call = _translated(self._waited_within_deadline(), self.id, self.run_id)
+        call = _translated(
+            read_through_refusals(self._handle.result, self.id, give_up_after=None), self.id, self.run_id
+        )
         deadline = asyncio.timeout(limit.total_seconds())
         try:
             async with deadline:
@@ -139,15 +141,6 @@ class RunHandle(MethodHandle[R, W]):
             f"Workflow {self.id!r} did not finish within {limit}; it is still running"
             + (f", but {why}" if why else "")
         ) from None
-
-    async def _waited_within_deadline(self) -> Any:
-        """The result, retrying the server's transient refusals until the caller's deadline."""
-        try:
-            return await self._handle.result()
-        except temporalio.service.RPCError as exc:
-            if not is_transient(exc):
-                raise
-            return await keep_waiting(self._handle.result, exc, self.id, give_up_after=None)
 
     async def _why_stuck(self) -> str | None:
         """What keeps the run from finishing, when the server's description says (never raises: a

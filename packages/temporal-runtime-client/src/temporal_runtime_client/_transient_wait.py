@@ -27,7 +27,14 @@ import temporalio.service
 
 from temporal_runtime_core import EngineConnectionError, EngineError
 
-__all__ = ["GIVE_UP_AFTER", "TRANSIENT_STATUSES", "is_transient", "keep_waiting", "refusal_error"]
+__all__ = [
+    "GIVE_UP_AFTER",
+    "TRANSIENT_STATUSES",
+    "is_transient",
+    "keep_waiting",
+    "read_through_refusals",
+    "refusal_error",
+]
 
 log = logging.getLogger("temporal_runtime")
 
@@ -106,3 +113,15 @@ async def keep_waiting[T](
                 now - started,
                 refused.message,
             )
+
+
+async def read_through_refusals[T](
+    read: Callable[[], Awaitable[T]], workflow_id: str, *, give_up_after: float | None = GIVE_UP_AFTER
+) -> T:
+    """``await read()``, and on a transient refusal :func:`keep_waiting` on it."""
+    try:
+        return await read()
+    except temporalio.service.RPCError as exc:
+        if not is_transient(exc):
+            raise
+        return await keep_waiting(read, exc, workflow_id, give_up_after=give_up_after)
