@@ -261,14 +261,17 @@ async def launch_time_skipping_server(
     identity: str | None = None,
     quiet: bool = True,
     runtime: temporalio.runtime.Runtime | None = None,
+    startup_timeout: timedelta | None = None,
 ) -> EmbeddedServer:
     """Start Temporal's time-skipping test server ``binary`` and connect to it.
 
-    While a caller waits for a workflow result, the server fires timers at once. Raises
-    :class:`LocalServerError` if it does not come up.
+    While a caller waits for a workflow result, the server fires timers at once. It must serve
+    within ``startup_timeout`` (30 s by default, as the dev server; temporalio's own default of
+    5 s is missed by a busy machine). Raises :class:`LocalServerError` if it does not come up.
     """
     import temporalio.testing  # here, where a server starts, not by `import temporal_runtime`
 
+    budget = startup_timeout if startup_timeout is not None else DEFAULT_STARTUP_TIMEOUT
     try:
         with stdout_silenced(quiet):
             env = await temporalio.testing.WorkflowEnvironment.start_time_skipping(
@@ -276,6 +279,7 @@ async def launch_time_skipping_server(
                 identity=identity,
                 test_server_existing_path=str(binary),
                 runtime=runtime if runtime is not None else engine_runtime(),
+                test_server_startup_timeout=budget,
             )
     except Exception as exc:
         raise LocalServerError(f"Could not start the time-skipping test server ({binary}): {exc}") from exc
