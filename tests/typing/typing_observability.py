@@ -14,7 +14,7 @@ import temporalio.client
 import temporalio.worker
 from opentelemetry.sdk.trace import TracerProvider
 
-from temporal_runtime import ActivityLogger, TemporalEngine, WorkflowLogger, activity_logger
+from temporal_runtime import ActivityLogger, ResultPollLimit, TemporalEngine, WorkflowLogger, activity_logger
 
 
 class Counting(temporalio.client.Interceptor, temporalio.worker.Interceptor):
@@ -48,3 +48,16 @@ def loggers(workflow_logger: WorkflowLogger) -> None:
     log.info("charged %s", "o-1", extra={"order": "o-1"})
     activity_logger(7)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     _: Any = adapter
+
+
+def result_polls(engine: TemporalEngine) -> None:  # --- scale (#16) ---
+    TemporalEngine(result_poll_limit=200)
+    TemporalEngine(result_poll_limit=None)
+    TemporalEngine(result_poll_limit="200")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    polls = engine.result_polls
+    assert_type(polls, ResultPollLimit | None)
+    if polls is not None:
+        assert_type(polls.limit, int)
+        assert_type(polls.polling, int)
+        assert_type(polls.waiting, int)
+        polls.limit = "x"  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]

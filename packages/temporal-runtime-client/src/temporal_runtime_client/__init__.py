@@ -21,6 +21,7 @@ from ._list_query import LIST_FILTER_DOCS  # --- listing (#13) ---
 from ._listing import DEFAULT_PAGE_SIZE, RunListing
 from ._options import METHOD_MEMO_KEY, AnyIdConflictPolicy, AnyIdReusePolicy, StartOptions
 from ._proxy import WorkflowProxy
+from ._result_poll_limit import DEFAULT_RESULT_POLL_LIMIT, ResultPollLimit  # --- scale (#16) ---
 from ._schedule_action import prepare_scheduled_start  # --- schedules (#13) ---
 from ._schedule_convert import AnyScheduleOverlap  # --- schedules (#13) ---
 from ._schedule_handle import ScheduleHandle  # --- schedules (#13) ---
@@ -36,6 +37,7 @@ from ._with_start import RunWithStart
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
+    "DEFAULT_RESULT_POLL_LIMIT",
     "LIST_FILTER_DOCS",
     "METHOD_MEMO_KEY",
     "AnyIdConflictPolicy",
@@ -45,6 +47,7 @@ __all__ = [
     "PendingActivity",
     "PendingActivityState",
     "PreparedStart",
+    "ResultPollLimit",
     "RunHandle",
     "RunListing",
     "RunUpdateHandle",

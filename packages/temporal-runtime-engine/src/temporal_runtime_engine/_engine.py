@@ -19,6 +19,8 @@ import temporalio.runtime
 import temporalio.service
 
 from temporal_runtime_client import (
+    DEFAULT_RESULT_POLL_LIMIT,
+    ResultPollLimit,
     WorkflowClient,
     WorkflowProxy,
 )
@@ -102,6 +104,9 @@ class TemporalEngine(
     global one; ``interceptors`` are any temporalio interceptors for the client and workers;
     ``metrics_port`` serves Temporal's SDK metrics on ``http://{metrics_host}:{metrics_port}/metrics``
     (``metrics_host`` default 127.0.0.1; not with ``runtime=``).
+
+    ``result_poll_limit`` (default 1,000; None: no limit) is how many result waits the client keeps
+    long-polling the server at once; more callers wait their turn (:class:`ResultPollLimit`).
     """
 
     def __init__(
@@ -148,7 +153,13 @@ class TemporalEngine(
         interceptors: Iterable[Interceptor] = (),
         metrics_port: int | None = None,
         metrics_host: str = "127.0.0.1",
+        # --- scale (#16) ---
+        result_poll_limit: int | None = DEFAULT_RESULT_POLL_LIMIT,
     ) -> None:
+        if result_poll_limit is not None:
+            ResultPollLimit(result_poll_limit)  # checks it now, not at start()
+        self._result_poll_limit = result_poll_limit
+        self._result_polls: ResultPollLimit | None = None
         self._observability = ObservabilitySettings.from_options(  # --- observability (#14) ---
             tracing=tracing,
             tracer_provider=tracer_provider,
@@ -281,6 +292,12 @@ class TemporalEngine(
         return metrics.address if metrics is not None else None
 
     @property
+    def result_polls(self) -> ResultPollLimit | None:
+        """The client's :class:`ResultPollLimit` once started (None with ``result_poll_limit=None``):
+        its ``polling`` and ``waiting`` count the result waits at the server and queued now."""
+        return self._result_polls
+
+    @property
     def ui_url(self) -> str | None:
         """The local Web UI's address, once the embedded dev server has started (None if headless)."""
         return self._ui_url
@@ -312,7 +329,13 @@ class TemporalEngine(
                 served,
                 payload_codec=self._payload_codec,
                 payload_size_limit=self._payload_size_limit,
-                interceptors=self._observability.interceptors,  # --- observability (#14) ---
+                interceptors=(  # --- observability (#14), scale (#16) ---
+                    *self._observability.interceptors,
+                    *([] if self._result_poll_limit is None else [ResultPollLimit(self._result_poll_limit)]),
+                ),
+            )
+            self._result_polls = next(
+                (i for i in plugin.engine_interceptors if isinstance(i, ResultPollLimit)), None
             )
             connection = self._observability.connection(self._connection)  # --- observability (#14) ---
             install_activity_log_context()  # --- observability (#14) ---

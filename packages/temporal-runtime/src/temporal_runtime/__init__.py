@@ -9,6 +9,7 @@ from temporal_runtime_client import (
     MethodHandle,
     PendingActivity,
     PendingActivityState,
+    ResultPollLimit,  # --- scale (#16) ---
     ScheduleAction,  # --- schedules (#13) ---
     ScheduleDescription,  # --- schedules (#13) ---
     ScheduleHandle,  # --- schedules (#13) ---
@@ -153,6 +154,7 @@ __all__ = [
     "QueryWaitError",
     "QueryMethod",
     "Registry",
+    "ResultPollLimit",
     "RetryPolicy",
     "SandboxViolationError",
     "SearchAttributeNotRegisteredError",

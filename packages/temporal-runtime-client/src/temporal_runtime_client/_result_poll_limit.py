@@ -1,0 +1,143 @@
+"""``ResultPollLimit``: at most so many result long polls of one client at the server at once.
+
+Waiting for a run's result is a long poll: temporalio asks for the run's close event with
+``GetWorkflowExecutionHistory(wait_new_event=True)``, which the server holds open until the run
+closes or its long-poll interval (20 s by default) passes, and then asks again. A namespace admits
+a bounded number of concurrent long polls per frontend (dynamic config ``frontend.namespaceCount``,
+1,200 by default), and the worker's own task polls count against the same budget. 5,000 callers
+awaiting 5,000 results from one process therefore made the server refuse most of them
+(RESOURCE_EXHAUSTED, ``namespace concurrent poller limit exceeded``), the worker's polls included,
+and the refused ones came back after backoff: the server spent its time refusing and throughput fell.
+
+This client interceptor gives each long poll of a result wait a turn: at most ``limit`` of them are
+at the server at once; the others wait, first come first served, and each turn lasts one long poll
+(until the run closes, or the server's interval passes and the caller queues again). No caller can
+starve another: a wait for a run that closed while its caller was queued returns within one
+interval of the callers ahead of it. Other reads of history (``fetch_history``, replays) and every
+other call pass untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Final
+
+import temporalio.api.history.v1
+import temporalio.client
+
+from temporal_runtime_core import InvalidOptionError
+
+__all__ = ["DEFAULT_RESULT_POLL_LIMIT", "ResultPollLimit"]
+
+DEFAULT_RESULT_POLL_LIMIT: Final = 1000
+"""Result long polls one client keeps open at once by default: below the server's default
+per-namespace limit of 1,200 (``frontend.namespaceCount``), leaving room for the workers' polls."""
+
+
+class ResultPollLimit(temporalio.client.Interceptor):
+    """A temporalio client interceptor: at most ``limit`` result long polls at once (see the module).
+
+    ``TemporalEngine`` installs one on its client (``TemporalEngine(result_poll_limit=...)``); for a
+    client of your own, pass one in ``Client.connect(..., interceptors=[ResultPollLimit()])``.
+    ``polling`` and ``waiting`` count the result long polls at the server and queued now. Raises
+    :class:`InvalidOptionError` unless ``limit`` is a positive int.
+    """
+
+    def __init__(self, limit: int = DEFAULT_RESULT_POLL_LIMIT) -> None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise InvalidOptionError(
+                f"result_poll_limit must be a positive int (result long polls at once), got {limit!r}; "
+                "None turns the limit off"
+            )
+        self.limit = limit
+        self.polling = 0
+        """Result long polls at the server now."""
+        self.waiting = 0
+        """Result long polls queued for a turn now."""
+        self._turns = asyncio.Semaphore(limit)  # FIFO for its waiters
+
+    def intercept_client(
+        self, next: temporalio.client.OutboundInterceptor
+    ) -> temporalio.client.OutboundInterceptor:
+        return _Outbound(next, self)
+
+    async def _poll(
+        self, events: temporalio.client.WorkflowHistoryEventAsyncIterator, page_size: int | None
+    ) -> None:
+        self.waiting += 1
+        try:
+            await self._turns.acquire()
+        finally:
+            self.waiting -= 1
+        self.polling += 1
+        try:
+            await events.fetch_next_page(page_size=page_size)
+        finally:
+            self.polling -= 1
+            self._turns.release()
+
+    def __repr__(self) -> str:
+        return f"ResultPollLimit(limit={self.limit}, polling={self.polling}, waiting={self.waiting})"
+
+
+class _Outbound(temporalio.client.OutboundInterceptor):
+    def __init__(self, next: temporalio.client.OutboundInterceptor, limit: ResultPollLimit) -> None:
+        super().__init__(next)
+        self._limit = limit
+
+    def fetch_workflow_history_events(
+        self, input: temporalio.client.FetchWorkflowHistoryEventsInput
+    ) -> temporalio.client.WorkflowHistoryEventAsyncIterator:
+        events = self.next.fetch_workflow_history_events(input)
+        if not input.wait_new_event:
+            return events
+        return _TurnTakingEvents(events, self._limit)
+
+
+class _TurnTakingEvents(temporalio.client.WorkflowHistoryEventAsyncIterator):
+    """``events`` with each page fetch (one long poll) taken in a turn of ``limit``.
+
+    It walks the pages through ``events``' public API (``fetch_next_page``, ``current_page``,
+    ``next_page_token``), so whatever the interceptors after this one do still happens.
+    """
+
+    def __init__(
+        self, events: temporalio.client.WorkflowHistoryEventAsyncIterator, limit: ResultPollLimit
+    ) -> None:  # not super().__init__: every method and property is this class's own
+        self._events = events
+        self._limit = limit
+        self._index = 0
+
+    @property
+    def current_page_index(self) -> int:
+        return self._index
+
+    @property
+    def current_page(self) -> Sequence[temporalio.api.history.v1.HistoryEvent] | None:
+        return self._events.current_page
+
+    @property
+    def next_page_token(self) -> bytes | None:
+        return self._events.next_page_token
+
+    async def fetch_next_page(self, *, page_size: int | None = None) -> None:
+        await self._limit._poll(self._events, page_size)  # pyright: ignore[reportPrivateUsage]
+        self._index = 0
+
+    def __aiter__(self) -> temporalio.client.WorkflowHistoryEventAsyncIterator:
+        return self
+
+    async def __anext__(self) -> temporalio.api.history.v1.HistoryEvent:
+        while True:  # as temporalio's iterator, with the fetches taken in turns
+            page = self._events.current_page
+            if page is None:
+                await self.fetch_next_page()
+                continue
+            if self._index >= len(page):
+                if self._events.next_page_token is None:
+                    raise StopAsyncIteration
+                await self.fetch_next_page()
+                continue
+            self._index += 1
+            return page[self._index - 1]
