@@ -10,7 +10,8 @@ modules in a temporary directory: ``n`` trivial workflow classes calling one of 
 
 laid out as each variant's docs recommend (see ``startup.py``), with fresh registries on (b)'s side
 so that a point serves only its own classes. Measured: connect + constructing and starting a worker
-serving them (temporalio validates each workflow class in its sandbox here), in wall seconds. The
+serving them (temporalio validates each workflow class in its sandbox here), in wall seconds, with
+what the earlier points left frozen out of the garbage collector (``gc.freeze()``). The
 library imports happen before the first point and are a figure of their own. (a) skips the points
 above ``--max-raw`` in the ``one`` layout (temporalio's default validation is quadratic there).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib
 import sys
 import tempfile
@@ -115,6 +117,12 @@ async def _point(variant: str, address: str, tmp: Path, n: int, layout: str) -> 
     modules = {m: importlib.import_module(m) for m in sources}
     classes = [getattr(modules[m], f"Workflow{i}") for m, i in where]
     task_queue = f"curve-{uuid.uuid4().hex[:8]}"
+    # The points run in one process, ascending: without this, the collector's full passes during a
+    # point would also walk every object the earlier points left (their modules, their workers),
+    # which made the larger points look superlinear on both sides. Frozen, they are left alone, as in
+    # a process that starts this point's worker first.
+    gc.collect()
+    gc.freeze()
     if variant == "raw":
         from temporalio.client import Client
         from temporalio.contrib.pydantic import pydantic_data_converter
