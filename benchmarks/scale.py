@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -115,6 +116,7 @@ async def _runtime(address: str, task_queue: str) -> AsyncGenerator[tuple[Start,
 async def _point(start: Start, wait: Wait, args: list[Any], deadline_s: float, tag: str) -> dict[str, Any]:
     """``len(args)`` callers at once, each starting its run and waiting for its result."""
     rpc_errors = 0
+    rpc_error_kinds: Counter[str] = Counter()
     other_errors: list[str] = []
     latencies: list[float] = []
     done = 0
@@ -129,8 +131,11 @@ async def _point(start: Start, wait: Wait, args: list[Any], deadline_s: float, t
                 if workflow_id is None:
                     workflow_id = await start(arg)
                 await wait(workflow_id)
-            except temporalio.service.RPCError:
+            except temporalio.service.RPCError as exc:
                 rpc_errors += 1  # a bare RPCError reached the caller: goal 0
+                rpc_error_kinds[
+                    f"{'wait' if workflow_id else 'start'}: {exc.status.name}: {exc.message}"[:160]
+                ] += 1
                 continue
             except TimeoutError:
                 continue  # not done within 20 s: wait again
@@ -165,6 +170,7 @@ async def _point(start: Start, wait: Wait, args: list[Any], deadline_s: float, t
         "latency_p50_s": median(latencies) if latencies else None,
         "latency_p95_s": p95(latencies) if latencies else None,
         "rpc_errors": rpc_errors,
+        "rpc_error_kinds": dict(rpc_error_kinds.most_common(5)),
         "other_errors": len(other_errors),
         "other_error_examples": sorted(set(other_errors))[:5],
         "lost": n - sum(got),

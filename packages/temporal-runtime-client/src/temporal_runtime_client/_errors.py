@@ -34,6 +34,7 @@ from temporal_runtime_workflow import (
 
 from ._namespace_search_attributes import not_registered_error, unregistered_attribute
 from ._transient_wait import is_transient, refusal_error
+from ._unanswered_call import is_unanswered, unanswered_error
 
 __all__ = ["raise_translated", "translate_error"]
 
@@ -123,6 +124,8 @@ def translate_error(
         )
     if isinstance(exc, temporalio.service.RPCError) and is_transient(exc):  # overloaded or restarting
         return refusal_error(exc, workflow_id)
+    if isinstance(exc, temporalio.service.RPCError) and is_unanswered(exc):  # not answered in time
+        return unanswered_error(exc, workflow_id)
     if (
         isinstance(exc, temporalio.service.RPCError)
         and exc.status == temporalio.service.RPCStatusCode.NOT_FOUND
