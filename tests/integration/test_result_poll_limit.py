@@ -66,7 +66,7 @@ async def test_a_queued_caller_whose_run_already_closed_gets_its_result_when_a_t
 ) -> None:
     limit = ResultPollLimit(1)
     queue = f"polls-{uuid.uuid4().hex[:8]}"
-    async with temporal_server.engine(queue, result_poll_limit=None, interceptors=[limit]) as engine:
+    async with temporal_server.engine(queue, interceptors=[limit]) as engine:
         held = await engine.start_workflow(HeldWorkflow.run, 1)
         done = await engine.start_workflow(HeldWorkflow.run, 2)
         await done.signal(HeldWorkflow.release)
@@ -82,7 +82,7 @@ async def test_a_queued_caller_whose_run_already_closed_gets_its_result_when_a_t
 async def test_history_reads_that_do_not_wait_pass_untouched(temporal_server: TemporalTestServer) -> None:
     limit = ResultPollLimit(1)
     queue = f"polls-{uuid.uuid4().hex[:8]}"
-    async with temporal_server.engine(queue, result_poll_limit=None, interceptors=[limit]) as engine:
+    async with temporal_server.engine(queue, interceptors=[limit]) as engine:
         held = await engine.start_workflow(HeldWorkflow.run, 1)
         waiting = asyncio.create_task(held.result(timeout=30))
         await _until(lambda: limit.polling == 1, "the wait at the server")
@@ -93,17 +93,16 @@ async def test_history_reads_that_do_not_wait_pass_untouched(temporal_server: Te
         assert await waiting == 1
 
 
-async def test_the_engine_installs_the_default_limit_on_its_client(
-    temporal_server: TemporalTestServer,
-) -> None:
-    async with temporal_server.engine(f"polls-{uuid.uuid4().hex[:8]}", start_worker=False) as engine:
+async def test_the_engine_installs_a_limit_only_when_asked(temporal_server: TemporalTestServer) -> None:
+    queue = f"polls-{uuid.uuid4().hex[:8]}"
+    async with temporal_server.engine(
+        queue, start_worker=False, result_poll_limit=DEFAULT_RESULT_POLL_LIMIT
+    ) as engine:
         assert engine.result_polls is not None
         assert engine.result_polls.limit == DEFAULT_RESULT_POLL_LIMIT
         assert (engine.result_polls.polling, engine.result_polls.waiting) == (0, 0)
-    async with temporal_server.engine(
-        f"polls-{uuid.uuid4().hex[:8]}", start_worker=False, result_poll_limit=None
-    ) as engine:
-        assert engine.result_polls is None
+    async with temporal_server.engine(queue, start_worker=False) as engine:
+        assert engine.result_polls is None  # off by default
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])

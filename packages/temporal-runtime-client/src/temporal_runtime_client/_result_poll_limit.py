@@ -31,8 +31,9 @@ from temporal_runtime_core import InvalidOptionError
 __all__ = ["DEFAULT_RESULT_POLL_LIMIT", "ResultPollLimit"]
 
 DEFAULT_RESULT_POLL_LIMIT: Final = 1000
-"""Result long polls one client keeps open at once by default: below the server's default
-per-namespace limit of 1,200 (``frontend.namespaceCount``), leaving room for the workers' polls."""
+"""What ``ResultPollLimit()`` allows by default (the engine installs none unless asked): below
+the server's default per-namespace limit of 1,200 (``frontend.namespaceCount``), leaving room for
+the workers' polls."""
 
 
 class ResultPollLimit(temporalio.client.Interceptor):
