@@ -324,17 +324,17 @@ class TemporalEngine(
             settings = self._worker_settings
             specs = ([settings.main] if self._start_worker else []) + self._extra_workers
             served = [settings.served(spec) for spec in specs]
+            self._result_polls = (  # --- scale (#16): a new one per start, on this event loop ---
+                None if self._result_poll_limit is None else ResultPollLimit(self._result_poll_limit)
+            )
             plugin = settings.plugin(
                 served,
                 payload_codec=self._payload_codec,
                 payload_size_limit=self._payload_size_limit,
                 interceptors=(  # --- observability (#14), scale (#16) ---
                     *self._observability.interceptors,
-                    *([] if self._result_poll_limit is None else [ResultPollLimit(self._result_poll_limit)]),
+                    *([] if self._result_polls is None else [self._result_polls]),
                 ),
-            )
-            self._result_polls = next(
-                (i for i in plugin.engine_interceptors if isinstance(i, ResultPollLimit)), None
             )
             connection = self._observability.connection(self._connection)  # --- observability (#14) ---
             install_activity_log_context()  # --- observability (#14) ---
