@@ -189,6 +189,13 @@ def _read_json(defn: WorkflowDefinition, data: bytes) -> tuple[MethodSpec, dict[
 
 
 def _envelope_adapter(spec: MethodSpec) -> pydantic.TypeAdapter[Any] | None:
+    cached: pydantic.TypeAdapter[Any] | Literal[False] | None = spec.cache.get("envelope", False)
+    if cached is False:
+        cached = spec.cache["envelope"] = _spec_adapter(spec)
+    return cached
+
+
+def _spec_adapter(spec: MethodSpec) -> pydantic.TypeAdapter[Any] | None:
     hints = spec.hints
     key = (
         spec.name,

@@ -43,6 +43,8 @@ class MethodSpec:
                     f"`{param.name}: typing.Any` if any JSON value is meant"
                 )
         self.parameters: tuple[inspect.Parameter, ...] = tuple(params)
+        self.cache: dict[str, Any] = {}
+        """What readers of this method build once from it (the envelope's ``TypeAdapter``)."""
         # Names that a plain positional call fills in order (None if a parameter is keyword-only).
         self._positional_names: tuple[str, ...] | None = (
             tuple(p.name for p in params)
