@@ -126,11 +126,12 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
     ) -> PreparedStart:
         """Validate a start of ``workflow.method`` locally and compute what temporalio is given."""
         defn = definition_of(workflow)
-        spec = defn.entry(method)
+        spec = defn.entry_methods.get(method) or defn.entry(method)  # entry(): the unknown name's error
         bound = spec.bind(args, kwargs or _NO_KWARGS)
         opts = options or _DEFAULT_OPTIONS
         task_queue = opts.task_queue or self.task_queue
-        self._check_served(defn, task_queue)
+        if self._worker_workflows:  # (no worker of this process: nothing to check)
+            self._check_served(defn, task_queue)
         workflow_id = opts.id or f"{defn.name}.{method}-{_uuid4_hex()}"
         start_kwargs = opts.start_kwargs(defn.name, method, self._method_memo_payload(method))
         if opts.start_signal is not None:  # signal-with-start, checked against the handler (#13)
@@ -143,7 +144,7 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         """Start the run ``start`` describes (``extra``: more keyword arguments for temporalio's
         ``start_workflow``, e.g. ``start_signal=``) and return its handle."""
 
-        eager = self._served_here(start, extra)
+        eager = self._served_here(start, extra) if self._worker_workflows else False
 
         async def send(kwargs: dict[str, Any]) -> temporalio.client.WorkflowHandle[Any, Any]:
             try:

@@ -26,7 +26,7 @@ from ._definition import Handler, WorkflowDefinition
 from ._envelope import read_call, read_call_value, wrong_input_count
 from ._failure_policy import failure_to_raise, update_failure
 from ._handlers import validator_of
-from ._info import note_entry_method
+from ._info import METHOD_ATTRIBUTE
 from ._methods import MethodSpec
 from ._task_failures import forget_task_failure
 
@@ -54,8 +54,9 @@ def _run_method(defn: WorkflowDefinition) -> Callable[..., Coroutine[Any, Any, A
                 spec, kwargs = read_call(defn, payload.payload)
             else:
                 spec, kwargs = read_call_value(defn, payload)
-            note_entry_method(self, spec.name)
-            result = await getattr(self._wf, spec.name)(**kwargs)
+            name = spec.name
+            setattr(self, METHOD_ATTRIBUTE, name)  # note_entry_method(self, name), inline
+            result = await getattr(self._wf, name)(**kwargs)
         except Exception as exc:
             where = spec.qualname if spec is not None else f"{defn.origin} (reading its input)"
             failure = failure_to_raise(exc, defn, where)

@@ -43,7 +43,6 @@ from ._child_handle import ChildCall, ChildRun
 from ._convert import (
     AnyActivityCancellation,
     AnyRetryPolicy,
-    optional_timedelta,
     to_temporal_cancellation,
     to_temporal_retry_policy,
 )
@@ -238,7 +237,9 @@ class TemporalRuntime:
                 start_to_close_timeout=call.start_to_close_timeout,
                 schedule_to_close_timeout=call.schedule_to_close_timeout,
                 heartbeat_timeout=call.heartbeat_timeout,
-                retry_policy=to_temporal_retry_policy(call.retry_policy),
+                retry_policy=None
+                if call.retry_policy is None
+                else to_temporal_retry_policy(call.retry_policy),
                 cancellation_type=(
                     _TRY_CANCEL
                     if call.cancellation is ActivityCancellation.TRY_CANCEL
@@ -395,15 +396,21 @@ async def execute_activity(
             activity,
             activity.validate_args(args[0] if args else None),
             to_timedelta(timeout, "timeout"),
-            optional_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
-            optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
+            # optional_timedelta(...), inline: these are None on most calls
+            None
+            if schedule_to_close_timeout is None
+            else to_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
+            None if heartbeat_timeout is None else to_timedelta(heartbeat_timeout, "heartbeat_timeout"),
             retry_policy,
             task_queue,
             cancellation,
             local,
         )
-        to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
-        to_temporal_cancellation(cancellation, f"{operation}()")
+        # Reject a wrong type before anything runs (the defaults, None and TRY_CANCEL, are right).
+        if retry_policy is not None:
+            to_temporal_retry_policy(retry_policy)
+        if cancellation is not ActivityCancellation.TRY_CANCEL:
+            to_temporal_cancellation(cancellation, f"{operation}()")
     except InvalidOptionError as exc:
         raise InvalidOptionError(f"{operation}({activity.name!r}): {exc}") from None
     if local:
