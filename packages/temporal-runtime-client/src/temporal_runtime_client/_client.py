@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
-import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Concatenate, cast
+from typing import Any, Concatenate, Final, cast
 
 import temporalio.api.common.v1
 import temporalio.client
@@ -33,7 +33,6 @@ from temporal_runtime_workflow import (
     definition_of,
     handler_info,
     message_target,
-    run_summary,
 )
 
 from ._errors import raise_translated
@@ -127,18 +126,14 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
     ) -> PreparedStart:
         """Validate a start of ``workflow.method`` locally and compute what temporalio is given."""
         defn = definition_of(workflow)
-        spec = defn.entry(method)
+        spec = defn.entry_methods.get(method) or defn.entry(method)  # entry(): the unknown name's error
         bound = spec.bind(args, kwargs or _NO_KWARGS)
         opts = options or _DEFAULT_OPTIONS
         task_queue = opts.task_queue or self.task_queue
-        self._check_served(defn, task_queue)
-        workflow_id = opts.id or f"{defn.name}.{method}-{uuid.uuid4().hex}"
-        start_kwargs: dict[str, Any] = opts.to_temporal(method)
-        memo_payload = self._method_memo_payload(method)
-        if memo_payload is not None:
-            start_kwargs = {**start_kwargs, "memo": {**start_kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
-        if "static_summary" not in start_kwargs:  # the run's summary names its entry method (#13)
-            start_kwargs = {**start_kwargs, "static_summary": run_summary(defn.name, method, opts.summary)}
+        if self._worker_workflows:  # (no worker of this process: nothing to check)
+            self._check_served(defn, task_queue)
+        workflow_id = opts.id or f"{defn.name}.{method}-{_uuid4_hex()}"
+        start_kwargs = opts.start_kwargs(defn.name, method, self._method_memo_payload(method))
         if opts.start_signal is not None:  # signal-with-start, checked against the handler (#13)
             start_kwargs = {**start_kwargs, **_start_signal(defn, opts.start_signal, opts.start_signal_args)}
         return PreparedStart(
@@ -149,7 +144,7 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         """Start the run ``start`` describes (``extra``: more keyword arguments for temporalio's
         ``start_workflow``, e.g. ``start_signal=``) and return its handle."""
 
-        eager = self._served_here(start, extra)
+        eager = self._served_here(start, extra) if self._worker_workflows else False
 
         async def send(kwargs: dict[str, Any]) -> temporalio.client.WorkflowHandle[Any, Any]:
             try:
@@ -166,7 +161,10 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
             except Exception as exc:
                 raise_translated(exc, workflow_id=start.workflow_id)
 
-        handle = await self.send_with_search_attributes(start, send)
+        # send_with_search_attributes(start, send), without its coroutine layer
+        handle = await self._namespace_attributes.send(
+            start.kwargs, start.definition.name, start.spec.name, send
+        )
         return RunHandle(handle, start.definition, start.spec.name, client=self._client)
 
     async def send_with_search_attributes[T](
@@ -229,7 +227,8 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
         options: StartOptions | None = None,
     ) -> Any:
         """Start ``workflow.method`` and wait for its result."""
-        handle = await self.start_method(workflow, method, args, kwargs, options)
+        # start_method(...), without its coroutine layer
+        handle = await self.send_start(self.prepare_start(workflow, method, args, kwargs, options))
         return await handle.result()
 
     def get_handle_for[W: Workflow, R](
@@ -326,6 +325,16 @@ class WorkflowClient(RunListing):  # --- listing (#13): list/count from RunListi
                 "refusing to describe it (see the warnings logged on the temporal_runtime logger)"
             ) from None
         return await handle.result(timeout=max(limit - (loop.time() - started), 0.001))
+
+
+# uuid.uuid4().hex without building a UUID object: 128 random bits, the version (4) and the
+# RFC 4122 variant bits set as uuid.UUID(version=4) sets them.
+_UUID4_CLEAR: Final = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID4_SET: Final = (0x4000 << 64) | (0x8000 << 48)
+
+
+def _uuid4_hex() -> str:
+    return f"{(int.from_bytes(os.urandom(16)) & _UUID4_CLEAR) | _UUID4_SET:032x}"
 
 
 def _start_signal(

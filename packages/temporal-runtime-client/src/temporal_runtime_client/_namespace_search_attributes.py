@@ -78,7 +78,7 @@ def not_registered_error(names: Iterable[str], namespace: str | None) -> SearchA
 class NamespaceSearchAttributes:
     """The custom search attributes of the client's namespace (name -> type), listed on first use."""
 
-    __slots__ = ("_client", "_known", "_listable", "_method_absent", "_method_only")
+    __slots__ = ("_client", "_completed", "_known", "_listable", "_method_absent", "_method_only")
 
     def __init__(self, client: temporalio.client.Client) -> None:
         self._client = client
@@ -86,6 +86,9 @@ class NamespaceSearchAttributes:
         self._listable = True
         self._method_absent = False
         self._method_only: dict[tuple[str, str], temporalio.common.TypedSearchAttributes] = {}
+        # The usual start's completed kwargs by (workflow, method), with the kwargs and the listing
+        # they were completed from (the client passes the same kwargs for each start of a method).
+        self._completed: dict[tuple[str, str], tuple[dict[str, Any], frozenset[str], dict[str, Any]]] = {}
 
     def forget(self) -> None:
         """Look the attributes up again at the next start (after registering some)."""
@@ -148,6 +151,16 @@ class NamespaceSearchAttributes:
         send: Callable[[dict[str, Any]], Awaitable[T]],
     ) -> T:
         """``send(kwargs)`` with the search attributes completed; ``send`` raises our errors."""
+        known = self._known
+        if known is not None and kwargs.get("search_attributes") is None:
+            # Listed, and no attributes of the caller's to check: the completion depends only on
+            # the kwargs and the listing, so it is made once for each (no guess to retry either).
+            cached = self._completed.get((workflow, method))
+            if cached is not None and cached[0] is kwargs and cached[1] is known:
+                return await send(cached[2])
+            completed, _ = await self._kwargs(kwargs, workflow, method)
+            self._completed[workflow, method] = (kwargs, known, completed)
+            return await send(completed)
         completed, guessed = await self._kwargs(kwargs, workflow, method)
         try:
             return await send(completed)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, cast
 
+import temporalio.api.common.v1
 import temporalio.common
 
 from temporal_runtime_core import (
@@ -22,6 +23,7 @@ from temporal_runtime_workflow import (
     check_search_attribute_values,
     message_target,
     optional_timedelta,
+    run_summary,
     to_temporal_pairs,
     to_temporal_retry_policy,
 )
@@ -79,6 +81,13 @@ class StartOptions:
     _converted: dict[str | None, dict[str, Any]] = field(
         default_factory=dict[str | None, dict[str, Any]], init=False, repr=False, compare=False
     )
+    # start_kwargs() results by (workflow, method), with the memo payload they were built with.
+    _starts: dict[tuple[str, str], tuple[temporalio.api.common.v1.Payload | None, dict[str, Any]]] = field(
+        default_factory=dict[tuple[str, str], tuple[temporalio.api.common.v1.Payload | None, dict[str, Any]]],
+        init=False,
+        repr=False,
+        compare=False,
+    )
 
     def __post_init__(self) -> None:
         # Copy the mappings, so that later changes to the caller's dicts cannot reach a start that
@@ -134,6 +143,24 @@ class StartOptions:
         if converted is None:
             converted = self._converted[method] = self._convert(method)
         return converted
+
+    def start_kwargs(
+        self, workflow: str, method: str, memo_payload: temporalio.api.common.v1.Payload | None
+    ) -> dict[str, Any]:
+        """:meth:`to_temporal` for a start of ``workflow.method`` by the client: the method's memo
+        value pre-encoded as ``memo_payload`` (when the client gives one) and the run's summary
+        naming its entry method (unless ``extra=`` sets ``static_summary``). Computed once per
+        workflow, method and memo payload; callers must not modify it."""
+        cached = self._starts.get((workflow, method))
+        if cached is not None and cached[0] is memo_payload:
+            return cached[1]
+        kwargs = self.to_temporal(method)
+        if memo_payload is not None:
+            kwargs = {**kwargs, "memo": {**kwargs["memo"], METHOD_MEMO_KEY: memo_payload}}
+        if "static_summary" not in kwargs:  # the run's summary names its entry method (#13)
+            kwargs = {**kwargs, "static_summary": run_summary(workflow, method, self.summary)}
+        self._starts[workflow, method] = (memo_payload, kwargs)
+        return kwargs
 
     def _convert(self, method: str | None) -> dict[str, Any]:
         if self.id is not None and (not isinstance(self.id, str) or not self.id):  # pyright: ignore[reportUnnecessaryIsInstance]

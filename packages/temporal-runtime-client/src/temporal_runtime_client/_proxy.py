@@ -9,6 +9,7 @@ Signal, query and update handlers are not entry methods: the proxy refuses them 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Unpack
 
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 __all__ = ["WorkflowProxy"]
 
 
+# The entry-method names already checked, by workflow class: a proxy is usually created for each
+# call (``Wf.client(engine).method(...)``), and the name's checks give the same answer every time.
+_entry_names: weakref.WeakKeyDictionary[type[Workflow], set[str]] = weakref.WeakKeyDictionary()
+
+
 class _ProxyBase:
     __slots__ = ("_get_client", "_options", "_workflow")
 
@@ -43,6 +49,9 @@ class _ProxyBase:
         self._options = options
 
     def _entry(self, name: str) -> str:
+        checked = _entry_names.get(self._workflow)
+        if checked is not None and name in checked:
+            return name
         if name.startswith("__"):
             raise AttributeError(name)
         defn = definition_of(self._workflow)
@@ -65,6 +74,7 @@ class _ProxyBase:
             defn.entry(name)
         except UnknownMethodError as exc:
             raise UnknownMethodError(str(exc)) from None
+        _entry_names.setdefault(self._workflow, set()).add(name)
         return name
 
     def _entry_of(self, method: object) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
+from typing import cast
 
 from ._errors import InvalidOptionError
 
@@ -30,12 +31,22 @@ type Duration = float | int | timedelta
 
 _ZERO = timedelta(0)
 
+# Valid durations given in seconds, converted: workflows pass the same few literals (timeout=10) on
+# every call. Keyed by the number (10 and 10.0 give the same timedelta); bounded.
+_SECONDS: dict[float, timedelta] = {}
+_SECONDS_CACHED = 256
+
 
 def to_timedelta(value: Duration, option: str) -> timedelta:
     """Convert ``value`` (seconds or timedelta) to a positive :class:`timedelta`.
 
     ``option`` names the option in the error message.
     """
+    kind = type(value)
+    if kind is int or kind is float:  # not bool (a subclass, refused below): exact types only
+        cached = _SECONDS.get(cast(float, value))
+        if cached is not None:
+            return cached
     if isinstance(value, bool):  # bool is an int; True seconds is never meant
         raise InvalidOptionError(f"{option} must be seconds (a number) or a timedelta, got {value!r}")
     if isinstance(value, timedelta):
@@ -53,6 +64,8 @@ def to_timedelta(value: Duration, option: str) -> timedelta:
         )
     if result <= _ZERO:
         raise InvalidOptionError(f"{option} must be positive, got {value!r}")
+    if (kind is int or kind is float) and len(_SECONDS) < _SECONDS_CACHED:
+        _SECONDS[cast(float, value)] = result
     return result
 
 

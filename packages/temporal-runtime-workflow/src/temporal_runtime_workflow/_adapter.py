@@ -26,7 +26,7 @@ from ._definition import Handler, WorkflowDefinition
 from ._envelope import read_call, read_call_value, wrong_input_count
 from ._failure_policy import failure_to_raise, update_failure
 from ._handlers import validator_of
-from ._info import note_entry_method
+from ._info import METHOD_ATTRIBUTE
 from ._methods import MethodSpec
 from ._task_failures import forget_task_failure
 
@@ -40,30 +40,35 @@ def adapter_name(workflow_class: type) -> str:
     return f"_TemporalAdapter_{workflow_class.__qualname__.replace('.', '__')}"
 
 
-async def _dispatch(
-    defn: WorkflowDefinition, adapter: object, instance: object, payloads: tuple[object, ...]
-) -> Any:
-    spec: MethodSpec | None = None
-    try:
-        if len(payloads) != 1:
-            raise wrong_input_count(defn, payloads)
-        [payload] = payloads
-        if isinstance(payload, temporalio.common.RawValue):
-            spec, kwargs = read_call(defn, payload.payload)
-        else:
-            spec, kwargs = read_call_value(defn, payload)
-        note_entry_method(adapter, spec.name)
-        result = await getattr(instance, spec.name)(**kwargs)
-    except Exception as exc:
-        where = spec.qualname if spec is not None else f"{defn.origin} (reading its input)"
-        failure = failure_to_raise(exc, defn, where)
-        if failure is exc:
-            raise
-        # Keep the cause the failure has: Temporal's activity failure must keep its own.
-        raise failure from failure.__cause__
-    if temporalio.workflow.in_workflow():
-        forget_task_failure()
-    return result
+def _run_method(defn: WorkflowDefinition) -> Callable[..., Coroutine[Any, Any, Any]]:
+    """The adapter's ``run``: read the call from the input, then call the entry method on the
+    user's instance (one coroutine, called by temporalio, around the entry method's)."""
+
+    async def run(self: Any, *payloads: Any) -> Any:
+        spec: MethodSpec | None = None
+        try:
+            if len(payloads) != 1:
+                raise wrong_input_count(defn, payloads)
+            [payload] = payloads
+            if isinstance(payload, temporalio.common.RawValue):
+                spec, kwargs = read_call(defn, payload.payload)
+            else:
+                spec, kwargs = read_call_value(defn, payload)
+            name = spec.name
+            setattr(self, METHOD_ATTRIBUTE, name)  # note_entry_method(self, name), inline
+            result = await getattr(self._wf, name)(**kwargs)
+        except Exception as exc:
+            where = spec.qualname if spec is not None else f"{defn.origin} (reading its input)"
+            failure = failure_to_raise(exc, defn, where)
+            if failure is exc:
+                raise
+            # Keep the cause the failure has: Temporal's activity failure must keep its own.
+            raise failure from failure.__cause__
+        if temporalio.workflow.in_workflow():
+            forget_task_failure()
+        return result
+
+    return run
 
 
 def _named[F: Callable[..., Any]](fn: F, owner: str, attr: str, module: str) -> F:
@@ -207,8 +212,7 @@ def build_adapter(defn: WorkflowDefinition) -> type:
                 raise
             raise failure from failure.__cause__
 
-    async def run(self: Any, *payloads: Any) -> Any:
-        return await _dispatch(defn, self, self._wf, payloads)
+    run = _run_method(defn)
 
     # temporalio reads the payload types off the run method's signature. It is told of one
     # parameter, the raw payload (read_call validates its bytes straight into the entry method's

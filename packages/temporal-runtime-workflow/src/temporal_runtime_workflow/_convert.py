@@ -74,6 +74,8 @@ def to_temporal_cancellation(
     value: AnyActivityCancellation, call: str
 ) -> temporalio.workflow.ActivityCancellationType:
     """temporalio's cancellation type for ``exec(..., cancellation=value)`` (ours or theirs)."""
+    if value is ActivityCancellation.TRY_CANCEL:  # the default, on nearly every call
+        return temporalio.workflow.ActivityCancellationType.TRY_CANCEL
     if isinstance(value, temporalio.workflow.ActivityCancellationType):
         return value
     if isinstance(value, ActivityCancellation):  # pyright: ignore[reportUnnecessaryIsInstance]

@@ -43,6 +43,8 @@ class MethodSpec:
                     f"`{param.name}: typing.Any` if any JSON value is meant"
                 )
         self.parameters: tuple[inspect.Parameter, ...] = tuple(params)
+        self.cache: dict[str, Any] = {}
+        """What readers of this method build once from it (the envelope's ``TypeAdapter``)."""
         # Names that a plain positional call fills in order (None if a parameter is keyword-only).
         self._positional_names: tuple[str, ...] | None = (
             tuple(p.name for p in params)
@@ -85,8 +87,13 @@ class MethodSpec:
         """
         names = self._positional_names
         if not kwargs and names is not None and len(args) == len(names):
-            # The common call, one value per parameter in order: no inspect.Signature binding.
-            return {name: self._validate(name, value) for name, value in zip(names, args, strict=True)}
+            # The common call, one value per parameter in order: no inspect.Signature binding; a
+            # value of exactly its parameter's class is valid as it is (as DtoCodec.validate says).
+            hints = self.hints
+            return {
+                name: value if hints.get(name) is type(value) else self._validate(name, value)
+                for name, value in zip(names, args, strict=True)
+            }
         try:
             bound = self._call_signature.bind(*args, **kwargs)
         except TypeError as exc:

@@ -43,7 +43,6 @@ from ._child_handle import ChildCall, ChildRun
 from ._convert import (
     AnyActivityCancellation,
     AnyRetryPolicy,
-    optional_timedelta,
     to_temporal_cancellation,
     to_temporal_retry_policy,
 )
@@ -81,7 +80,7 @@ def register_worker_activities(task_queue: str, names: frozenset[str] | None) ->
         _served[task_queue] = names
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ActivityCall:
     """One ``exec`` call: the activity, its validated argument and the options given."""
 
@@ -96,6 +95,46 @@ class ActivityCall:
     """What cancelling the waiting ``exec`` does to the activity (``exec(..., cancellation=...)``)."""
     local: bool = False
     """A local activity (``exec_local``): run by the workflow's own worker, no heartbeat or task queue."""
+
+    def __init__(
+        self,
+        activity: ActivityDefinition[Any, Any],
+        args: Any,
+        start_to_close_timeout: timedelta,
+        schedule_to_close_timeout: timedelta | None,
+        heartbeat_timeout: timedelta | None,
+        retry_policy: AnyRetryPolicy | None,
+        task_queue: str | None,
+        cancellation: AnyActivityCancellation = ActivityCancellation.TRY_CANCEL,
+        local: bool = False,
+    ) -> None:
+        # The dataclass's own __init__ of a frozen class calls object.__setattr__ per field; the
+        # slots' descriptors set them at half the cost (one of these is made for every exec call).
+        _set_activity(self, activity)
+        _set_args(self, args)
+        _set_start_to_close_timeout(self, start_to_close_timeout)
+        _set_schedule_to_close_timeout(self, schedule_to_close_timeout)
+        _set_heartbeat_timeout(self, heartbeat_timeout)
+        _set_retry_policy(self, retry_policy)
+        _set_task_queue(self, task_queue)
+        _set_cancellation(self, cancellation)
+        _set_local(self, local)
+
+
+def _slot_setter(name: str) -> Callable[[ActivityCall, Any], None]:
+    setter: Callable[[ActivityCall, Any], None] = vars(ActivityCall)[name].__set__
+    return setter
+
+
+_set_activity = _slot_setter("activity")
+_set_args = _slot_setter("args")
+_set_start_to_close_timeout = _slot_setter("start_to_close_timeout")
+_set_schedule_to_close_timeout = _slot_setter("schedule_to_close_timeout")
+_set_heartbeat_timeout = _slot_setter("heartbeat_timeout")
+_set_retry_policy = _slot_setter("retry_policy")
+_set_task_queue = _slot_setter("task_queue")
+_set_cancellation = _slot_setter("cancellation")
+_set_local = _slot_setter("local")
 
 
 class WorkflowRuntime(Protocol):
@@ -162,13 +201,16 @@ class WorkflowRuntime(Protocol):
         ...
 
 
+_TRY_CANCEL: Final = temporalio.workflow.ActivityCancellationType.TRY_CANCEL
+
+
 class TemporalRuntime:
     """The runtime inside a workflow running on a Temporal worker."""
 
     async def execute_activity(self, call: ActivityCall) -> Any:
         name = call.activity.name
-        queue = call.task_queue or temporalio.workflow.info().task_queue
-        served = _served.get(queue)
+        # (No worker of this process registered: nothing to look up, not even the task queue.)
+        served = _served.get(call.task_queue or temporalio.workflow.info().task_queue) if _served else None
         # While replaying a recorded history nothing is scheduled, so which worker serves what is moot;
         # a stub (activity_stub) is served by another process, so this process's workers never have it.
         if (
@@ -177,6 +219,7 @@ class TemporalRuntime:
             and not call.activity.is_stub
             and not temporalio.workflow.unsafe.is_replaying()
         ):
+            queue = call.task_queue or temporalio.workflow.info().task_queue
             raise ActivityNotRegisteredError(
                 f"Activity {name!r} is not registered on the worker for task queue {queue!r} "
                 f"(it serves: {', '.join(sorted(served)) or 'no activities'}). Import the module that "
@@ -194,8 +237,14 @@ class TemporalRuntime:
                 start_to_close_timeout=call.start_to_close_timeout,
                 schedule_to_close_timeout=call.schedule_to_close_timeout,
                 heartbeat_timeout=call.heartbeat_timeout,
-                retry_policy=to_temporal_retry_policy(call.retry_policy),
-                cancellation_type=to_temporal_cancellation(call.cancellation, f"exec({name!r})"),
+                retry_policy=None
+                if call.retry_policy is None
+                else to_temporal_retry_policy(call.retry_policy),
+                cancellation_type=(
+                    _TRY_CANCEL
+                    if call.cancellation is ActivityCancellation.TRY_CANCEL
+                    else to_temporal_cancellation(call.cancellation, f"exec({name!r})")
+                ),
             )
         except temporalio.exceptions.ActivityError as exc:
             if isinstance(exc.cause, temporalio.exceptions.CancelledError):
@@ -343,21 +392,25 @@ async def execute_activity(
             f"Activity {activity.name!r} was given {len(args)} arguments; call it as {usage}"
         )
     try:
-        call = ActivityCall(
-            activity=activity,
-            args=activity.validate_args(args[0] if args else None),
-            start_to_close_timeout=to_timedelta(timeout, "timeout"),
-            schedule_to_close_timeout=optional_timedelta(
-                schedule_to_close_timeout, "schedule_to_close_timeout"
-            ),
-            heartbeat_timeout=optional_timedelta(heartbeat_timeout, "heartbeat_timeout"),
-            retry_policy=retry_policy,
-            task_queue=task_queue,
-            cancellation=cancellation,
-            local=local,
+        call = ActivityCall(  # positionally: the fields in order (cheaper than keywords)
+            activity,
+            activity.validate_args(args[0] if args else None),
+            to_timedelta(timeout, "timeout"),
+            # optional_timedelta(...), inline: these are None on most calls
+            None
+            if schedule_to_close_timeout is None
+            else to_timedelta(schedule_to_close_timeout, "schedule_to_close_timeout"),
+            None if heartbeat_timeout is None else to_timedelta(heartbeat_timeout, "heartbeat_timeout"),
+            retry_policy,
+            task_queue,
+            cancellation,
+            local,
         )
-        to_temporal_retry_policy(retry_policy)  # reject a wrong type before anything runs
-        to_temporal_cancellation(cancellation, f"{operation}()")
+        # Reject a wrong type before anything runs (the defaults, None and TRY_CANCEL, are right).
+        if retry_policy is not None:
+            to_temporal_retry_policy(retry_policy)
+        if cancellation is not ActivityCancellation.TRY_CANCEL:
+            to_temporal_cancellation(cancellation, f"{operation}()")
     except InvalidOptionError as exc:
         raise InvalidOptionError(f"{operation}({activity.name!r}): {exc}") from None
     if local:
