@@ -22,7 +22,8 @@ from temporal_runtime_core import (
 )
 
 from . import _runtime  # pyright: ignore[reportPrivateUsage]  # this package's own module
-from ._adapter import build_adapter
+from ._adapter import adapter_name, build_adapter
+from ._adapter_demand import defers_adapter
 from ._child_methods import ChildWorkflowMethods
 from ._continue_as_new import continue_as_new
 from ._convert import AnyActivityCancellation, AnyRetryPolicy
@@ -112,7 +113,10 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry, problems:
         )
     _raise_if_invalid(cls, problems)
     defn = WorkflowDefinition(name, cls, methods.handlers, cls.__workflow_failure_exceptions__)
-    defn.adapter_class = build_adapter(defn)
+    if defers_adapter(cls.__module__, adapter_name(cls)):
+        defn.defer_adapter(build_adapter)  # a sandbox run of a sibling: it imports only its own
+    else:
+        defn.adapter_class = build_adapter(defn)
     registry.register(defn)
     cls.__workflow_definition__ = defn
 
