@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -114,7 +115,11 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry, problems:
     _raise_if_invalid(cls, problems)
     defn = WorkflowDefinition(name, cls, methods.handlers, cls.__workflow_failure_exceptions__)
     if defers_adapter(cls.__module__, adapter_name(cls)):
-        defn.defer_adapter(build_adapter)  # a sandbox run of a sibling: it imports only its own
+        # A sandbox run of a sibling class, which imports only its own adapter. Built on demand,
+        # this one is published in the module being imported here (that sandbox's copy), wherever
+        # sys.modules points at the time.
+        module = sys.modules.get(cls.__module__)
+        defn.defer_adapter(lambda d: build_adapter(d, module))
     else:
         defn.adapter_class = build_adapter(defn)
     registry.register(defn)
