@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import temporalio.converter
@@ -72,7 +72,7 @@ def _details(adapter: type) -> WorkflowInstanceDetails:
         payload_converter_factory=temporalio.converter.DataConverter.default._new_payload_converter,  # pyright: ignore[reportPrivateUsage]
         failure_converter_class=temporalio.converter.DataConverter.default.failure_converter_class,
         interceptor_classes=[],
-        defn=temporalio.workflow._Definition.must_from_class(adapter),  # pyright: ignore[reportPrivateUsage]
+        defn=temporalio.workflow._Definition.must_from_class(adapter),
         info=_fake_info,
         randomness_seed=-1,
         extern_functions={},
@@ -91,15 +91,15 @@ _RESTRICTIONS = SandboxRestrictions.default.with_passthrough_modules(
 
 def _sandbox_module(instance: WorkflowInstance, name: str) -> ModuleType:
     """The workflow module as imported inside ``instance``'s sandbox (temporalio's importer keeps it)."""
-    modules: dict[str, Any] = instance.importer.new_modules  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    module: ModuleType = modules[name]
-    return module
+    importer: Any = getattr(instance, "importer")  # noqa: B009  # not part of WorkflowInstance
+    modules = cast("dict[str, ModuleType]", importer.new_modules)
+    return modules[name]
 
 
 async def test_the_host_builds_every_adapter(flows: ModuleType) -> None:
     for defn in _definitions(flows):
         assert getattr(flows, adapter_name(defn.workflow_class)) is defn.adapter_class
-        assert temporalio.workflow._Definition.from_class(defn.adapter_class) is not None  # pyright: ignore[reportPrivateUsage]
+        assert temporalio.workflow._Definition.from_class(defn.adapter_class) is not None
 
 
 async def test_a_runs_sandbox_builds_only_its_adapter_and_the_others_on_demand(flows: ModuleType) -> None:
@@ -119,7 +119,7 @@ async def test_a_runs_sandbox_builds_only_its_adapter_and_the_others_on_demand(f
     assert first_inside.workflow_class is inside.First
     built = first_inside.adapter_class
     assert built is not defns[0].adapter_class
-    assert temporalio.workflow._Definition.from_class(built) is not None  # pyright: ignore[reportPrivateUsage]
+    assert temporalio.workflow._Definition.from_class(built) is not None
     assert getattr(inside, adapter_name(inside.First)) is built
     assert first_inside.adapter_class is built  # built once
     assert getattr(flows, adapter_name(flows.First)) is defns[0].adapter_class  # the host's is untouched
