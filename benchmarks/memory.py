@@ -94,12 +94,15 @@ async def _settled_rss(limit_s: float = 20.0) -> float:
     return last
 
 
-def _top(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, k: int) -> list[dict[str, Any]]:
-    """The 15 source files whose allocations grew most, in KB per open workflow."""
-    stats = after.compare_to(before, "filename")[:15]
+def _top(
+    before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, k: int, by: str = "filename"
+) -> list[dict[str, Any]]:
+    """The 15 source files (or lines, ``by="lineno"``) whose allocations grew most, in KB per open
+    workflow."""
+    stats = after.compare_to(before, by)[:15]
     return [
         {
-            "file": str(s.traceback[0].filename),
+            "file": str(s.traceback[0].filename) + (f":{s.traceback[0].lineno}" if by == "lineno" else ""),
             "kb_per_workflow": s.size_diff / 1024 / k,
             "blocks": s.count_diff,
         }
@@ -107,7 +110,9 @@ def _top(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot, k: int) -> l
     ]
 
 
-async def measure_memory(variant: str, address: str, k: int, trace: bool = False) -> dict[str, Any]:
+async def measure_memory(
+    variant: str, address: str, k: int, trace: bool = False, trace_by: str = "filename"
+) -> dict[str, Any]:
     tag = label(variant)
     task_queue = f"memory-{variant}-{uuid.uuid4().hex[:8]}"
     driver = _raw(address, task_queue) if variant == "raw" else _runtime(address, task_queue)
@@ -138,7 +143,7 @@ async def measure_memory(variant: str, address: str, k: int, trace: bool = False
         after = await _settled_rss()
         top = None
         if baseline is not None:
-            top = _top(baseline, tracemalloc.take_snapshot(), k)
+            top = _top(baseline, tracemalloc.take_snapshot(), k, trace_by)
             tracemalloc.stop()
     per_wf_kb = (after - before) * 1024 / k
     progress(
@@ -169,9 +174,18 @@ def main(argv: list[str] | None = None) -> None:
         help="also trace Python allocations (tracemalloc): which files the open workflows' memory comes "
         "from (slower; not used by run.py, whose RSS figures it would distort)",
     )
+    parser.add_argument(
+        "--trace-by",
+        choices=("filename", "lineno"),
+        default="filename",
+        help="with --trace: group allocations by source file (default) or by line",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    write_json(args.out, asyncio.run(measure_memory(args.variant, args.address, args.k, args.trace)))
+    write_json(
+        args.out,
+        asyncio.run(measure_memory(args.variant, args.address, args.k, args.trace, args.trace_by)),
+    )
 
 
 if __name__ == "__main__":

@@ -23,7 +23,10 @@ from __future__ import annotations
 import dataclasses
 
 import temporalio.workflow
+from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+
+from temporal_runtime_workflow import adapter_wanted
 
 __all__ = ["ModuleValidatingRunner"]
 
@@ -51,6 +54,16 @@ class ModuleValidatingRunner(SandboxedWorkflowRunner):
             return
         super().prepare_workflow(defn)  # raises for a module the sandbox refuses: nothing recorded
         self._validated_modules.add(module)
+
+    def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
+        """A sandboxed instance of ``det.defn.cls``; for a generated adapter, the module's other
+        workflow classes get their adapters only on demand inside that sandbox (each run's sandbox
+        imports its module afresh, and imports only the one adapter it runs)."""
+        cls = det.defn.cls
+        if cls not in self.generated:
+            return super().create_instance(det)
+        with adapter_wanted(cls.__module__, cls.__name__):
+            return super().create_instance(det)
 
     @property
     def validated_modules(self) -> frozenset[str]:

@@ -5,6 +5,7 @@ import temporalio.workflow
 from temporal_runtime_core import add_registration_guard
 
 from ._adapter import adapter_name, run_without_waiting
+from ._adapter_demand import adapter_wanted
 from ._child_failures import child_failed, child_failure, child_failure_fields
 from ._child_handle import ChildCall, ChildHandle, ChildRun
 from ._child_options import AnyParentClosePolicy, ChildOptions, ChildOptionsDict, child_options
@@ -114,6 +115,7 @@ __all__ = [
     "activity_failed",
     "activity_failure_fields",
     "adapter_name",
+    "adapter_wanted",
     "child_failed",
     "child_failure",
     "child_failure_fields",

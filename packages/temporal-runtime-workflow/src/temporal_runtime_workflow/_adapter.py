@@ -15,6 +15,7 @@ import inspect
 import logging
 import sys
 from collections.abc import Callable, Coroutine
+from types import ModuleType
 from typing import Any
 
 import temporalio.common
@@ -195,8 +196,9 @@ def _temporal_handler(
     return attr, decorate(_named(fn, owner, attr, module))
 
 
-def build_adapter(defn: WorkflowDefinition) -> type:
-    """Create the adapter class for ``defn``, decorate it for Temporal and publish it in the module."""
+def build_adapter(defn: WorkflowDefinition, module: ModuleType | None = None) -> type:
+    """Create the adapter class for ``defn``, decorate it for Temporal and publish it in ``module``
+    (default: the class's module as ``sys.modules`` has it now)."""
     user_cls = defn.workflow_class
     module_name = user_cls.__module__
     name = adapter_name(user_cls)
@@ -246,7 +248,8 @@ def build_adapter(defn: WorkflowDefinition) -> type:
     # temporalio fails the run, not the task, for the listed exception types (see _failure_policy).
     decorate = temporalio.workflow.defn(name=defn.name, failure_exception_types=defn.failure_exceptions)
     adapter = decorate(adapter)
-    module = sys.modules.get(module_name)
+    if module is None:
+        module = sys.modules.get(module_name)
     if module is not None:
         setattr(module, name, adapter)
     return adapter

@@ -8,7 +8,7 @@ problem found.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, cast
@@ -60,7 +60,8 @@ class WorkflowDefinition:
         self.failure_exceptions = failure_exceptions
         """Exception types that fail a run of this workflow instead of its workflow task (besides
         the SDK's errors and ``WorkflowFailure``): the class keyword ``failure_exceptions=``."""
-        self.adapter_class: type = type  # set by the metaclass once the adapter is built
+        self._adapter_class: type = type  # set by the metaclass once the adapter is built
+        self._adapter_builder: Callable[[WorkflowDefinition], type] | None = None
         tables: dict[HandlerKind, dict[str, MethodSpec]] = {kind: {} for kind in HANDLER_KINDS}
         for handler in handlers:
             table = tables[handler.kind]
@@ -76,6 +77,26 @@ class WorkflowDefinition:
 
     def __repr__(self) -> str:
         return f"<WorkflowDefinition {self.name!r} ({self.origin})>"
+
+    @property
+    def adapter_class(self) -> type:
+        """The generated Temporal class a worker runs for this workflow (see ``_adapter``); built on
+        first use if the metaclass deferred it (:meth:`defer_adapter`)."""
+        builder = self._adapter_builder
+        if builder is not None:
+            self._adapter_builder = None
+            self._adapter_class = builder(self)
+        return self._adapter_class
+
+    @adapter_class.setter
+    def adapter_class(self, value: type) -> None:
+        self._adapter_builder = None
+        self._adapter_class = value
+
+    def defer_adapter(self, builder: Callable[[WorkflowDefinition], type]) -> None:
+        """Build the adapter with ``builder`` when :attr:`adapter_class` is first read, not now (a
+        sandbox run of a sibling class never reads it; see ``_adapter_demand``)."""
+        self._adapter_builder = builder
 
     @property
     def origin(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -22,7 +23,8 @@ from temporal_runtime_core import (
 )
 
 from . import _runtime  # pyright: ignore[reportPrivateUsage]  # this package's own module
-from ._adapter import build_adapter
+from ._adapter import adapter_name, build_adapter
+from ._adapter_demand import defers_adapter
 from ._child_methods import ChildWorkflowMethods
 from ._continue_as_new import continue_as_new
 from ._convert import AnyActivityCancellation, AnyRetryPolicy
@@ -112,7 +114,14 @@ def _define(cls: _WorkflowMeta, name: str, registry: WorkflowRegistry, problems:
         )
     _raise_if_invalid(cls, problems)
     defn = WorkflowDefinition(name, cls, methods.handlers, cls.__workflow_failure_exceptions__)
-    defn.adapter_class = build_adapter(defn)
+    if defers_adapter(cls.__module__, adapter_name(cls)):
+        # A sandbox run of a sibling class, which imports only its own adapter. Built on demand,
+        # this one is published in the module being imported here (that sandbox's copy), wherever
+        # sys.modules points at the time.
+        module = sys.modules.get(cls.__module__)
+        defn.defer_adapter(lambda d: build_adapter(d, module))
+    else:
+        defn.adapter_class = build_adapter(defn)
     registry.register(defn)
     cls.__workflow_definition__ = defn
 
