@@ -46,7 +46,7 @@ class _Unserialisable:
         self.metadata = {"encoding": b"json/plain"}
         self.external_payloads: list[Payload] = []
 
-    def ByteSize(self) -> int:  # noqa: N802 - protobuf's name
+    def ByteSize(self) -> int:  # protobuf's name
         raise AssertionError("a payload well within the limit was serialised to count it")
 
 
