@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 from temporalio.client import WorkflowHistoryEventAsyncIterator
 
-from temporal_runtime import InvalidOptionError, TemporalEngine, Workflow, wf_signal
+from temporal_runtime import InvalidOptionError, MethodHandle, TemporalEngine, Workflow, wf_signal
 from temporal_runtime.testing import TemporalTestServer
 from temporal_runtime_client import DEFAULT_RESULT_POLL_LIMIT, ResultPollLimit
 
@@ -79,6 +79,35 @@ async def test_a_queued_caller_whose_run_already_closed_gets_its_result_when_a_t
         assert await first == 1
 
 
+async def test_a_caller_that_timed_out_while_queued_keeps_its_runs_place(
+    temporal_server: TemporalTestServer,
+) -> None:
+    limit = ResultPollLimit(1)
+    queue = f"polls-{uuid.uuid4().hex[:8]}"
+    async with temporal_server.engine(queue, interceptors=[limit]) as engine:
+        held = await engine.start_workflow(HeldWorkflow.run, 0)
+        early = await engine.start_workflow(HeldWorkflow.run, 1)
+        late = await engine.start_workflow(HeldWorkflow.run, 2)
+        for closed in (early, late):
+            await closed.signal(HeldWorkflow.release)
+        holding = asyncio.create_task(held.result(timeout=30))
+        await _until(lambda: limit.polling == 1, "the held run's wait at the server")
+        with pytest.raises(TimeoutError):  # early's caller gives up while queued
+            await early.result(timeout=0.5)
+        got: list[int] = []
+
+        async def wait(handle: MethodHandle[int, HeldWorkflow]) -> None:
+            got.append(await handle.result(timeout=30))
+
+        late_wait = asyncio.create_task(wait(late))
+        await _until(lambda: limit.waiting == 1, "late's wait queued")
+        early_wait = asyncio.create_task(wait(early))  # early's caller asks again, after late's
+        await _until(lambda: limit.waiting == 2, "both waits queued")
+        await held.signal(HeldWorkflow.release)
+        await asyncio.gather(holding, late_wait, early_wait)
+        assert got == [1, 2]  # the run awaited longest first: early, although late queued first
+
+
 async def test_history_reads_that_do_not_wait_pass_untouched(temporal_server: TemporalTestServer) -> None:
     limit = ResultPollLimit(1)
     queue = f"polls-{uuid.uuid4().hex[:8]}"
@@ -93,16 +122,16 @@ async def test_history_reads_that_do_not_wait_pass_untouched(temporal_server: Te
         assert await waiting == 1
 
 
-async def test_the_engine_installs_a_limit_only_when_asked(temporal_server: TemporalTestServer) -> None:
+async def test_the_engine_installs_the_default_limit_unless_turned_off(
+    temporal_server: TemporalTestServer,
+) -> None:
     queue = f"polls-{uuid.uuid4().hex[:8]}"
-    async with temporal_server.engine(
-        queue, start_worker=False, result_poll_limit=DEFAULT_RESULT_POLL_LIMIT
-    ) as engine:
-        assert engine.result_polls is not None
-        assert engine.result_polls.limit == DEFAULT_RESULT_POLL_LIMIT
-        assert (engine.result_polls.polling, engine.result_polls.waiting) == (0, 0)
     async with temporal_server.engine(queue, start_worker=False) as engine:
-        assert engine.result_polls is None  # off by default
+        assert engine.result_polls is not None
+        assert engine.result_polls.limit == DEFAULT_RESULT_POLL_LIMIT == 1000
+        assert (engine.result_polls.polling, engine.result_polls.waiting) == (0, 0)
+    async with temporal_server.engine(queue, start_worker=False, result_poll_limit=None) as engine:
+        assert engine.result_polls is None
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "10"])

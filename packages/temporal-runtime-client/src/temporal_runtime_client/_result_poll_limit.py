@@ -10,17 +10,24 @@ awaiting 5,000 results from one process therefore made the server refuse most of
 and the refused ones came back after backoff: the server spent its time refusing and throughput fell.
 
 This client interceptor gives each long poll of a result wait a turn: at most ``limit`` of them are
-at the server at once; the others wait, first come first served, and each turn lasts one long poll
-(until the run closes, or the server's interval passes and the caller queues again). No caller can
-starve another: a wait for a run that closed while its caller was queued returns within one
-interval of the callers ahead of it. Other reads of history (``fetch_history``, replays) and every
-other call pass untouched.
+at the server at once, and each turn lasts one long poll (until the run closes, or the server's
+interval passes). The others wait, and the next turn goes to the run that has been awaited longest,
+not to the caller that queued first: a caller that waits with a timeout (``get_result(id,
+timeout_seconds=20)`` in a loop) and times out while queued keeps its run's place when it asks
+again, so short timeouts cannot starve it behind newer callers. A run whose turn ends without its
+close event (the interval passed; the run is still open) goes to the back, behind runs not yet
+polled. A run is forgotten once a wait for it sees its close event, or when nobody has waited for it
+for five minutes. Other reads of history (``fetch_history``, replays) and every other call pass
+untouched.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import temporalio.api.history.v1
@@ -34,6 +41,19 @@ DEFAULT_RESULT_POLL_LIMIT: Final = 1000
 """What ``ResultPollLimit()`` allows by default (the engine installs none unless asked): below
 the server's default per-namespace limit of 1,200 (``frontend.namespaceCount``), leaving room for
 the workers' polls."""
+
+_FORGET_AFTER: Final = 300.0
+"""Seconds after its last waiter left that a run's place in the queue is forgotten."""
+
+
+@dataclass(slots=True)
+class _Awaited:
+    """A run some caller waits for: its place in the queue (the loop time it has been awaited
+    since), how many waits for it are queued or polling now, and when the last of them left."""
+
+    since: float
+    waits: int = 0
+    left: float = 0.0
 
 
 class ResultPollLimit(temporalio.client.Interceptor):
@@ -56,7 +76,11 @@ class ResultPollLimit(temporalio.client.Interceptor):
         """Result long polls at the server now."""
         self.waiting = 0
         """Result long polls queued for a turn now."""
-        self._turns = asyncio.Semaphore(limit)  # FIFO for its waiters
+        self._free = limit
+        self._queue: list[tuple[float, int, asyncio.Future[None]]] = []  # a heap: oldest run first
+        self._order = itertools.count()  # ties: first come, first served
+        self._runs: dict[tuple[str, str], _Awaited] = {}
+        self._sweep_at = 1024  # forget runs nobody waits for when this many are known
 
     def intercept_client(
         self, next: temporalio.client.OutboundInterceptor
@@ -64,19 +88,67 @@ class ResultPollLimit(temporalio.client.Interceptor):
         return _Outbound(next, self)
 
     async def _poll(
-        self, events: temporalio.client.WorkflowHistoryEventAsyncIterator, page_size: int | None
+        self,
+        events: temporalio.client.WorkflowHistoryEventAsyncIterator,
+        page_size: int | None,
+        run: tuple[str, str],
     ) -> None:
+        loop = asyncio.get_running_loop()
+        awaited = self._runs.get(run)
+        if awaited is None:
+            awaited = self._runs[run] = _Awaited(since=loop.time())
+        awaited.waits += 1  # (before a sweep: this one is in use)
+        if len(self._runs) >= self._sweep_at:
+            self._sweep(loop.time())
+        try:
+            await self._take_turn(awaited.since)
+            self.polling += 1
+            try:
+                await events.fetch_next_page(page_size=page_size)
+            finally:
+                self.polling -= 1
+                self._give_turn()
+            if events.current_page:  # what the wait waited for (a result's close event)
+                self._runs.pop(run, None)
+            else:  # the interval passed, the run is still open: behind the runs not yet polled
+                awaited.since = loop.time()
+        finally:  # (a caller that timed out keeps its run's place: ``since`` is unchanged)
+            awaited.waits -= 1
+            awaited.left = loop.time()
+
+    async def _take_turn(self, since: float) -> None:
+        if self._free > 0 and not self._queue:
+            self._free -= 1
+            return
+        turn = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._queue, (since, next(self._order), turn))
         self.waiting += 1
         try:
-            await self._turns.acquire()
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # given the turn, then cancelled: pass it on
+                self._give_turn()
+            raise  # (a cancelled turn left in the queue is skipped by _give_turn)
         finally:
             self.waiting -= 1
-        self.polling += 1
-        try:
-            await events.fetch_next_page(page_size=page_size)
-        finally:
-            self.polling -= 1
-            self._turns.release()
+
+    def _give_turn(self) -> None:
+        while self._queue:
+            _, _, turn = heapq.heappop(self._queue)
+            if not turn.done():
+                turn.set_result(None)
+                return
+        self._free += 1
+
+    def _sweep(self, now: float) -> None:
+        """Forget the runs nobody has waited for in ``_FORGET_AFTER`` seconds."""
+        for run in [
+            run
+            for run, awaited in self._runs.items()
+            if not awaited.waits and awaited.left < now - _FORGET_AFTER
+        ]:
+            del self._runs[run]
+        self._sweep_at = max(1024, 2 * len(self._runs))
 
     def __repr__(self) -> str:
         return f"ResultPollLimit(limit={self.limit}, polling={self.polling}, waiting={self.waiting})"
@@ -93,7 +165,7 @@ class _Outbound(temporalio.client.OutboundInterceptor):
         events = self.next.fetch_workflow_history_events(input)
         if not input.wait_new_event:
             return events
-        return _TurnTakingEvents(events, self._limit)
+        return _TurnTakingEvents(events, self._limit, (input.id, input.run_id or ""))
 
 
 class _TurnTakingEvents(temporalio.client.WorkflowHistoryEventAsyncIterator):
@@ -104,10 +176,14 @@ class _TurnTakingEvents(temporalio.client.WorkflowHistoryEventAsyncIterator):
     """
 
     def __init__(
-        self, events: temporalio.client.WorkflowHistoryEventAsyncIterator, limit: ResultPollLimit
+        self,
+        events: temporalio.client.WorkflowHistoryEventAsyncIterator,
+        limit: ResultPollLimit,
+        run: tuple[str, str],
     ) -> None:  # not super().__init__: every method and property is this class's own
         self._events = events
         self._limit = limit
+        self._run = run
         self._index = 0
 
     @property
@@ -123,7 +199,7 @@ class _TurnTakingEvents(temporalio.client.WorkflowHistoryEventAsyncIterator):
         return self._events.next_page_token
 
     async def fetch_next_page(self, *, page_size: int | None = None) -> None:
-        await self._limit._poll(self._events, page_size)  # pyright: ignore[reportPrivateUsage]
+        await self._limit._poll(self._events, page_size, self._run)  # pyright: ignore[reportPrivateUsage]
         self._index = 0
 
     def __aiter__(self) -> temporalio.client.WorkflowHistoryEventAsyncIterator:

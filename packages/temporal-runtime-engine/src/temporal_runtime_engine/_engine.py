@@ -19,6 +19,7 @@ import temporalio.runtime
 import temporalio.service
 
 from temporal_runtime_client import (
+    DEFAULT_RESULT_POLL_LIMIT,
     ResultPollLimit,
     WorkflowClient,
     WorkflowProxy,
@@ -104,8 +105,9 @@ class TemporalEngine(
     ``metrics_port`` serves Temporal's SDK metrics on ``http://{metrics_host}:{metrics_port}/metrics``
     (``metrics_host`` default 127.0.0.1; not with ``runtime=``).
 
-    ``result_poll_limit`` (off by default; e.g. 1,000) is how many result waits the client keeps
-    long-polling the server at once; more callers wait their turn (:class:`ResultPollLimit`).
+    ``result_poll_limit`` (default 1,000; ``None`` turns it off) is how many result waits the client
+    keeps long-polling the server at once; more callers wait their turn, the run awaited longest
+    first (:class:`ResultPollLimit`).
     """
 
     def __init__(
@@ -153,7 +155,7 @@ class TemporalEngine(
         metrics_port: int | None = None,
         metrics_host: str = "127.0.0.1",
         # --- scale (#16) ---
-        result_poll_limit: int | None = None,
+        result_poll_limit: int | None = DEFAULT_RESULT_POLL_LIMIT,
     ) -> None:
         if result_poll_limit is not None:
             ResultPollLimit(result_poll_limit)  # checks it now, not at start()
